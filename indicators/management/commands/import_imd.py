@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.services.files import ImportFileError
+from indicators.services.imd import imd_import
+
+
+class Command(BaseCommand):
+    help = "Load an English Indices of Deprivation file (IoD2019 File 1 or 7, IoD2025 File 7; CSV or CSV.gz)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument(
+            "--partial", action="store_true", help="Accept a file that holds only some of England's LSOAs."
+        )
+
+    def handle(self, *args, path: str, partial: bool, **options):
+        try:
+            result = imd_import(source=path, partial=partial)
+        except ImportFileError as exc:
+            raise CommandError(f"{path}: {exc}. Nothing was changed.") from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.edition} {result.file_kind}: {result.rows:,} LSOAs read, {result.created:,} added, "
+                f"{result.updated:,} updated, {result.unchanged:,} unchanged."
+            )
+        )

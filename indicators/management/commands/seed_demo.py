@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from indicators.services.demo import DEMO_PASSWORD, seed_places
+
+
+class Command(BaseCommand):
+    help = (
+        "Build demo data: the report's case-study areas from the real IoD2019 file, with neighbourhoods, "
+        "matched pairs and one user per role. Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+            self.stdout.write(
+                self.style.WARNING("Seeding demo users with a published password into a server database.")
+            )
+        logins = seed_places()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ as:"))
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<20} password {DEMO_PASSWORD:<16} {login.role:<15} sees {login.looks_after}"
+            )

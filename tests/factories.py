@@ -1,0 +1,113 @@
+"""Factories for the models every part of the suite needs."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from indicators.models import (
+    Assignment,
+    Deprivation,
+    LocalAuthority,
+    MatchedPair,
+    Neighbourhood,
+    Region,
+    Role,
+    SmallArea,
+    StaffProfile,
+)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"E08{n:06d}")
+    name = factory.Sequence(lambda n: f"Authority {n}")
+
+
+class SmallAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SmallArea
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"E01{n:06d}")
+    name = factory.Sequence(lambda n: f"Area {n:03d}A")
+    kind = SmallArea.Kind.LSOA11
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+
+
+class DeprivationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deprivation
+
+    small_area = factory.SubFactory(SmallAreaFactory)
+    edition = Deprivation.Edition.IOD2019
+    rank = factory.Sequence(lambda n: n + 1)
+    decile = 1
+
+
+class NeighbourhoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Neighbourhood
+
+    name = factory.Sequence(lambda n: f"Neighbourhood {n}")
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        """areas=N makes N small areas in the neighbourhood's authority; a list adds those."""
+        if not create:
+            return
+        if isinstance(extracted, int):
+            extracted = SmallAreaFactory.create_batch(extracted, local_authority=self.local_authority)
+        if extracted:
+            self.small_areas.add(*extracted)
+
+
+class MatchedPairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchedPair
+
+    first = factory.SubFactory(NeighbourhoodFactory)
+    second = factory.SubFactory(NeighbourhoodFactory, local_authority=factory.SelfAttribute("..first.local_authority"))
+    reason = "Alike at baseline."
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            StaffProfile.objects.create(user=self, role=extracted)
+            if extracted == Role.ADMIN:
+                self.is_staff = self.is_superuser = True
+        if create:
+            self.save()
+
+
+def staff(role: str, *, local_authorities=(), neighbourhoods=(), **kwargs):
+    """A member of staff with a role and the places they look after."""
+    user = UserFactory(role=role, **kwargs)
+    for la in local_authorities:
+        Assignment.objects.create(user=user, local_authority=la)
+    for n in neighbourhoods:
+        Assignment.objects.create(user=user, neighbourhood=n)
+    return user
