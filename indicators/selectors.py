@@ -34,15 +34,19 @@ def neighbourhood_list(*, user) -> QuerySet[Neighbourhood]:
                 distinct=True,
             ),
         )
+        .order_by("local_authority__name", "name")
     )
+
+
+def neighbourhood_list_with_areas(*, user) -> QuerySet[Neighbourhood]:
+    """As neighbourhood_list, with each neighbourhood's small areas and their deprivation prefetched."""
+    areas = SmallArea.objects.order_by("code").prefetch_related(deprivation_prefetch())
+    return neighbourhood_list(user=user).prefetch_related(Prefetch("small_areas", queryset=areas))
 
 
 def neighbourhood_detail(*, user, pk: int) -> Neighbourhood:
-    """One neighbourhood the user may see, with its small areas and their deprivation; 404s otherwise."""
-    areas = SmallArea.objects.order_by("code").prefetch_related(deprivation_prefetch())
-    return get_object_or_404(
-        neighbourhood_list(user=user).prefetch_related(Prefetch("small_areas", queryset=areas)), pk=pk
-    )
+    """One neighbourhood the user may see; 404 for one they may not, so its existence is not revealed."""
+    return get_object_or_404(neighbourhood_list_with_areas(user=user), pk=pk)
 
 
 def local_authority_list(*, user) -> QuerySet[LocalAuthority]:
@@ -50,6 +54,7 @@ def local_authority_list(*, user) -> QuerySet[LocalAuthority]:
         LocalAuthority.objects.visible_to(user)
         .select_related("region")
         .annotate(neighbourhood_count=Count("neighbourhoods", distinct=True))
+        .order_by("name")
     )
 
 

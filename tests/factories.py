@@ -60,6 +60,7 @@ class DeprivationFactory(factory.django.DjangoModelFactory):
 class NeighbourhoodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Neighbourhood
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Neighbourhood {n}")
     local_authority = factory.SubFactory(LocalAuthorityFactory)

@@ -1,0 +1,108 @@
+"""Both ways of running: the embedded default and production-like, from the environment alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'cache': s.CACHES['default']['BACKEND'], "
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, 'debug': s.DEBUG, "
+    "'deprived': s.REBALANCE_DEPRIVED_MAX_DECILE, 'disclosure': s.REBALANCE_DISCLOSURE_MIN_RESPONSES}))"
+)
+SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG")
+
+
+def _run(settings: str, code: str = PROBE, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith("REBALANCE_")}
+    clean.update(env, DJANGO_SETTINGS_MODULE=settings)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def _probe(settings: str, **env: str) -> dict:
+    result = _run(settings, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_embedded_default_needs_nothing_set():
+    found = _probe("config.settings.local")
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["cache"].endswith("LocMemCache")
+    assert found["eager"] is True
+    assert found["broker"] == "memory://"
+    assert (found["deprived"], found["disclosure"]) == (1, 10)
+
+
+def test_services_come_from_the_environment():
+    found = _probe(
+        "config.settings.local",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/rebalance",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["cache"] == "django_redis.cache.RedisCache"
+    assert found["eager"] is False
+    assert found["broker"] == "redis://127.0.0.1:6379/0"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run(
+        "config.settings.production",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/rebalance",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        DJANGO_ALLOWED_HOSTS="rebalance.example.org",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    result = _run(
+        "config.settings.production",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/rebalance",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="rebalance.example.org",
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL must be set" in result.stderr
+
+
+def test_production_passes_the_deploy_checks():
+    result = _run(
+        "config.settings.production",
+        code="import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/rebalance",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        DJANGO_SECRET_KEY="a-production-secret-that-is-long-and-random-enough-9f8e7d6c5b4a",
+        DJANGO_ALLOWED_HOSTS="rebalance.example.org",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("REBALANCE_DEPRIVED_MAX_DECILE", "3", "must be 1 or 2"),
+        ("REBALANCE_DISCLOSURE_MIN_RESPONSES", "4", "may not be below 5"),
+    ],
+)
+def test_rebalance_settings_are_checked(name, value, message):
+    result = _run("config.settings.local", **{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_deprived_threshold_can_be_the_most_deprived_fifth():
+    assert _probe("config.settings.local", REBALANCE_DEPRIVED_MAX_DECILE="2")["deprived"] == 2

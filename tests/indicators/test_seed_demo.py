@@ -1,0 +1,62 @@
+"""The demo seed builds the report's case-study areas from the real IoD2019 file."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from indicators.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, Role
+
+
+@pytest.mark.django_db
+def test_seed_builds_case_study_areas_and_can_run_twice():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert sorted(Region.objects.values_list("name", flat=True)) == [
+        "Greater Leeds",
+        "Greater Liverpool",
+        "Tees Valley",
+    ]
+    tees = LocalAuthority.objects.filter(region__name="Tees Valley")
+    assert sorted(tees.values_list("code", flat=True)) == [
+        "E06000001",
+        "E06000002",
+        "E06000003",
+        "E06000004",
+        "E06000005",
+    ]
+    # Every neighbourhood is made of real LSOAs in the most deprived decile of its own authority.
+    neighbourhoods = Neighbourhood.objects.all()
+    assert neighbourhoods.count() > 50
+    for n in neighbourhoods.prefetch_related("small_areas__deprivation"):
+        for area in n.small_areas.all():
+            assert area.local_authority_id == n.local_authority_id
+            assert area.deprivation.get(edition=Deprivation.Edition.IOD2019).decile == 1
+    assert MatchedPair.objects.count() >= 6
+    for pair in MatchedPair.objects.all():
+        assert pair.first.small_areas.count() == pair.second.small_areas.count()
+    for username in ["admin", "officer.leeds", "officer.tees", "manager.liverpool"]:
+        assert username in out.getvalue()
+
+    counts = (Neighbourhood.objects.count(), MatchedPair.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (Neighbourhood.objects.count(), MatchedPair.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_and_see_their_own_places():
+    call_command("seed_demo", stdout=io.StringIO())
+    client = Client()
+    assert client.login(username="officer.leeds", password="rebalance-demo")
+    page = client.get("/places/").content.decode()
+    assert "Leeds" in page
+    assert "Liverpool 0" not in page
+
+    manager = Client()
+    assert manager.login(username="manager.liverpool", password="rebalance-demo")
+    assert manager.get("/places/").context["neighbourhoods"].count() == 3
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="manager.liverpool").staff_profile.role == Role.ESTATE_MANAGER
