@@ -1,4 +1,13 @@
 from .access import Assignment, Role, StaffProfile
+from .official import (
+    Import,
+    Indicator,
+    LsoaLookup,
+    Observation,
+    ObservationRevision,
+    ObservationStatus,
+    Period,
+)
 from .places import (
     Deprivation,
     LocalAuthority,
@@ -11,9 +20,16 @@ from .places import (
 __all__ = [
     "Assignment",
     "Deprivation",
+    "Import",
+    "Indicator",
     "LocalAuthority",
+    "LsoaLookup",
     "MatchedPair",
     "Neighbourhood",
+    "Observation",
+    "ObservationRevision",
+    "ObservationStatus",
+    "Period",
     "Region",
     "Role",
     "SmallArea",

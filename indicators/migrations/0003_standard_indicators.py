@@ -1,0 +1,13 @@
+from django.db import migrations
+
+
+def create(apps, schema_editor):
+    from indicators.services.catalogue import ensure_indicators
+
+    ensure_indicators(apps.get_model("indicators", "Indicator"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("indicators", "0002_official_data")]
+
+    operations = [migrations.RunPython(create, migrations.RunPython.noop)]
