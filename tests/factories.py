@@ -112,3 +112,54 @@ def staff(role: str, *, local_authorities=(), neighbourhoods=(), **kwargs):
     for n in neighbourhoods:
         Assignment.objects.create(user=user, neighbourhood=n)
     return user
+
+
+# --- Official data ---------------------------------------------------------------------------------------------
+import datetime as dt  # noqa: E402
+
+from indicators.models import Import, Indicator, Observation, Period  # noqa: E402
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "people"
+    kind = Indicator.Kind.COUNT
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Period
+        django_get_or_create = ["kind", "start"]
+
+    kind = Period.Kind.MONTH
+    start = factory.Sequence(lambda n: dt.date(2013 + n // 12, n % 12 + 1, 1))
+    end = factory.LazyAttribute(lambda p: Period.describe(p.kind, p.start)[0])
+    label = factory.LazyAttribute(lambda p: Period.describe(p.kind, p.start)[1])
+
+
+class ImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Import
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    format = Import.Format.NOMIS
+    source = "test"
+    file_name = factory.Sequence(lambda n: f"file{n}.csv")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    status = Import.Status.SUCCEEDED
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = factory.SubFactory(PeriodFactory)
+    small_area = factory.SubFactory(SmallAreaFactory)
+    value = 10
+    source_import = factory.SubFactory(ImportFactory, indicator=factory.SelfAttribute("..indicator"))
