@@ -1,0 +1,112 @@
+"""The two ways of writing observations (COPY and upsert on PostgreSQL, portable elsewhere) agree."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Import, Indicator, Observation, ObservationRevision
+from indicators.services.nomis import nomis_import
+from tests.factories import LocalAuthorityFactory, SmallAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "DATE,GEOGRAPHY_CODE,OBS_VALUE,OBS_STATUS\n"
+
+
+def _file(values: dict[tuple[str, str], str | None]) -> bytes:
+    lines = [HEADER]
+    for (month, code), value in values.items():
+        lines.append(f"{month},{code},{value or ''},{'A' if value else 'Q'}\n")
+    return "".join(lines).encode()
+
+
+def _areas():
+    la = LocalAuthorityFactory(code="E08000012")
+    codes = [f"E0100{n:04d}" for n in range(1, 31)]
+    for code in codes:
+        SmallAreaFactory(code=code, local_authority=la)
+    return la, codes
+
+
+def _sorted(rows):
+    return sorted(rows, key=lambda row: tuple("" if v is None else str(v) for v in row))
+
+
+def _observations():
+    return _sorted(
+        Observation.objects.values_list(
+            "indicator__slug",
+            "period__kind",
+            "period__start",
+            "small_area__code",
+            "local_authority__code",
+            "value",
+            "status",
+            "status_code",
+            "source_import__file_name",
+        )
+    )
+
+
+def _revisions():
+    return _sorted(
+        ObservationRevision.objects.values_list(
+            "observation__small_area__code",
+            "observation__local_authority__code",
+            "observation__period__start",
+            "old_value",
+            "old_status",
+            "new_value",
+            "new_status",
+            "replaced_by__file_name",
+            "previous_import__file_name",
+        )
+    )
+
+
+def _run(method: str):
+    la, codes = _areas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    months = ["2023-10", "2023-11", "2023-12"]
+    first = {(m, c): str(5 * (i + j)) for i, m in enumerate(months) for j, c in enumerate(codes)}
+    first[("2023-12", la.code)] = "1234.5678"
+    first[("2023-12", codes[3])] = None
+    corrected = dict(first)
+    corrected[("2023-11", codes[0])] = "999"
+    corrected[("2023-12", codes[3])] = "15"
+    corrected[("2023-12", codes[4])] = None
+    corrected[("2023-12", la.code)] = "1234.57"
+    corrected[("2024-01", codes[5])] = "20"
+    results = []
+    for name, content in (("first.csv", first), ("corrected.csv", corrected), ("first-again.csv", first)):
+        imp = nomis_import(source=_file(content), indicator=claimants, file_name=name, method=method)
+        results.append((imp.status, imp.rows_read, imp.rows_inserted, imp.rows_updated, imp.rows_unchanged))
+    return results, _observations(), _revisions()
+
+
+@pytest.mark.postgres
+def test_copy_and_portable_paths_give_identical_results(django_db_blocker):
+    copied = _run("copy")
+    Observation.objects.all().delete()
+    ObservationRevision.objects.all().delete()
+    Import.objects.all().delete()
+    portable = _run("portable")
+
+    assert copied == portable
+    statuses, observations, revisions = copied
+    assert statuses == [
+        (Import.Status.SUCCEEDED, 91, 91, 0, 0),
+        (Import.Status.SUCCEEDED, 92, 1, 4, 87),
+        (Import.Status.SUCCEEDED, 91, 0, 4, 87),
+    ]
+    assert len(observations) == 92
+    assert len(revisions) == 8
+    assert ("E01000004", None, observations[0][2].replace(month=12), None, "missing", Decimal(15), "normal",
+            "corrected.csv", "first.csv") in revisions  # fmt: skip
+
+
+def test_the_portable_path_on_any_database():
+    results, observations, revisions = _run("portable")
+    assert len(observations) == 92
+    assert [r[2:4] for r in results] == [(91, 0), (1, 4), (0, 4)]
+    assert len(revisions) == 8
