@@ -1,0 +1,49 @@
+"""Forms for the survey pages. Questions themselves are rendered from the questionnaire, not from a Form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys.services.codes import code_normalise
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your code"),
+        max_length=40,
+        error_messages={"required": _("Enter the code from your letter")},
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code_normalise(code) is None:
+            raise forms.ValidationError(
+                _("Enter the code exactly as it is on your letter: 12 letters and numbers, like K7QM-4RTX-9HPC")
+            )
+        return code
+
+
+class WaveForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    survey_version = forms.ModelChoiceField(queryset=None, label="Questionnaire")
+    neighbourhoods = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    open_link = forms.BooleanField(required=False, label="Also accept answers through an open link, without a code")
+
+    def __init__(self, *args, versions, neighbourhoods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survey_version"].queryset = versions
+        self.fields["neighbourhoods"].queryset = neighbourhoods
+
+
+class CodesForm(forms.Form):
+    FORMATS = [("csv", "CSV for mail merge"), ("pdf", "Printable letters (PDF) with QR codes")]
+    neighbourhood = forms.ModelChoiceField(queryset=None)
+    count = forms.IntegerField(min_value=1, max_value=5000, label="How many codes")
+    format = forms.ChoiceField(choices=FORMATS, widget=forms.RadioSelect, initial="csv")
+
+    def __init__(self, *args, neighbourhoods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods

@@ -1,0 +1,25 @@
+"""Resident surveys: questionnaires, waves, invitations, responses and answers.
+
+Read by the monitoring engine: it aggregates ``Answer.score`` grouped by
+``Question.factor``, ``Response.neighbourhood`` and ``Response.wave`` over
+completed responses.
+"""
+
+from surveys.models.fielding import Invitation, Wave
+from surveys.models.questionnaire import Factor, Option, Question, QuestionKind, Survey, SurveyVersion
+from surveys.models.responses import Answer, Channel, Response, ResponseStatus
+
+__all__ = [
+    "Answer",
+    "Channel",
+    "Factor",
+    "Invitation",
+    "Option",
+    "Question",
+    "QuestionKind",
+    "Response",
+    "ResponseStatus",
+    "Survey",
+    "SurveyVersion",
+    "Wave",
+]

@@ -1,0 +1,66 @@
+"""Reads for surveys. Everything that serves a user is scoped through Neighbourhood.objects.visible_to."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from indicators.models import Neighbourhood
+from surveys.models import Question, Response, ResponseStatus, Survey, Wave
+
+
+def version_questions(version_id: int) -> list[Question]:
+    """A version's questions in order, with their options and skip-logic parents loaded."""
+    return list(
+        Question.objects.filter(version_id=version_id)
+        .select_related("show_if_question")
+        .prefetch_related("options")
+        .order_by("position")
+    )
+
+
+def pages_of(questions: list[Question]) -> list[int]:
+    return sorted({q.page for q in questions})
+
+
+def wave_list(*, user) -> QuerySet[Wave]:
+    return Wave.objects.visible_to(user).select_related("survey_version__survey").order_by("-opens_on", "name")
+
+
+def wave_detail(*, user, pk: int) -> Wave:
+    return wave_list(user=user).get(pk=pk)
+
+
+def survey_list(*, user) -> QuerySet[Survey]:
+    """Surveys fielded in a place the user sees; admins see every survey."""
+    from indicators.access import is_admin
+
+    surveys = Survey.objects.prefetch_related("versions")
+    if is_admin(user):
+        return surveys
+    return surveys.filter(versions__waves__in=Wave.objects.visible_to(user)).distinct()
+
+
+def response_counts(*, user, wave: Wave | None = None) -> QuerySet:
+    """Responses per wave and neighbourhood, by status and channel: counts only, never answers."""
+    responses = Response.objects.filter(neighbourhood__in=Neighbourhood.objects.visible_to(user))
+    if wave is not None:
+        responses = responses.filter(wave=wave)
+    completed = Q(status=ResponseStatus.COMPLETED)
+    return (
+        responses.values("wave_id", "wave__name", "neighbourhood_id", "neighbourhood__name")
+        .annotate(
+            completed=Count("pk", filter=completed),
+            in_progress=Count("pk", filter=Q(status=ResponseStatus.IN_PROGRESS)),
+            withdrawn=Count("pk", filter=Q(status=ResponseStatus.WITHDRAWN)),
+            web=Count("pk", filter=completed & Q(channel="web")),
+            paper=Count("pk", filter=completed & Q(channel="paper")),
+            api=Count("pk", filter=completed & Q(channel="api")),
+            open_link=Count("pk", filter=completed & Q(channel="open_link")),
+        )
+        .order_by("wave__name", "neighbourhood__name")
+    )
+
+
+def invitation_counts(*, wave: Wave, neighbourhoods: QuerySet) -> dict[int, int]:
+    rows = wave.invitations.filter(neighbourhood__in=neighbourhoods).values("neighbourhood_id").annotate(n=Count("pk"))
+    return {r["neighbourhood_id"]: r["n"] for r in rows}

@@ -1,0 +1,164 @@
+"""Checking answers against their questions: types, ranges, required items and skip logic.
+
+Pages, paper entry and the API all come through here, so the same rules and
+the same messages apply everywhere. Raw answers are lists of strings: what a
+form posts, or what the API's JSON becomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from surveys.models import Answer, Question, QuestionKind
+
+
+@dataclass
+class Cleaned:
+    question: Question
+    option_id: int | None = None
+    option_code: str = ""
+    choices: list[str] = field(default_factory=list)
+    number: int | None = None
+    text: str = ""
+    score: int | None = None
+
+    @property
+    def codes(self) -> set[str]:
+        """Option codes chosen, for skip logic."""
+        if self.choices:
+            return set(self.choices)
+        return {self.option_code} if self.option_code else set()
+
+
+class AnswerErrors(Exception):  # noqa: N818 (it carries many errors)
+    """Some answers are not acceptable: {question key: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if v is not None and str(v).strip() != ""]
+    value = str(value).strip()
+    return [value] if value else []
+
+
+def answer_clean(*, question: Question, raw: list[str]) -> Cleaned | None:
+    """One question's answer, or None when left blank. Raises ValueError with a message for residents."""
+    if not raw:
+        if question.required:
+            raise ValueError(
+                _("Answer this question to continue")
+                if question.kind != QuestionKind.MULTIPLE
+                else _("Choose at least one answer")
+            )
+        return None
+    if question.kind == QuestionKind.NUMBER:
+        if len(raw) != 1:
+            raise ValueError(_("Enter one number"))
+        try:
+            number = int(raw[0].replace(",", ""))
+        except ValueError:
+            raise ValueError(_("Enter a whole number, like 5")) from None
+        if question.min_value is not None and number < question.min_value:
+            raise ValueError(_("Enter a number of %(min)s or more") % {"min": question.min_value})
+        if question.max_value is not None and number > question.max_value:
+            raise ValueError(_("Enter a number of %(max)s or less") % {"max": question.max_value})
+        return Cleaned(question=question, number=number)
+    if question.kind == QuestionKind.TEXT:
+        text = " ".join(raw).strip()
+        if len(text) > question.max_length:
+            raise ValueError(_("Use %(max)s characters or fewer") % {"max": question.max_length})
+        return Cleaned(question=question, text=text)
+    options = {o.code: o for o in question.options.all()}
+    unknown = [code for code in raw if code not in options]
+    if unknown:
+        raise ValueError(_("Choose one of the answers shown"))
+    if question.kind == QuestionKind.MULTIPLE:
+        chosen = list(dict.fromkeys(raw))
+        if len(chosen) > 1 and any(options[c].exclusive for c in chosen):
+            exclusive = next(options[c] for c in chosen if options[c].exclusive)
+            raise ValueError(_("“%(label)s” cannot be chosen with other answers") % {"label": exclusive.label_in()})
+        ordered = [o.code for o in options.values() if o.code in chosen]
+        return Cleaned(question=question, choices=ordered)
+    if len(set(raw)) != 1:
+        raise ValueError(_("Choose one answer"))
+    option = options[raw[0]]
+    return Cleaned(
+        question=question, option_id=option.pk, option_code=option.code, score=option.score if question.scored else None
+    )
+
+
+def is_shown(question: Question, codes_by_question_id: Mapping[int, set[str]], shown_ids: set[int]) -> bool:
+    if question.show_if_question_id is None:
+        return True
+    if question.show_if_question_id not in shown_ids:
+        return False
+    return bool(codes_by_question_id.get(question.show_if_question_id, set()) & set(question.show_if_values))
+
+
+def shown_questions(questions: Iterable[Question], codes_by_question_id: Mapping[int, set[str]]) -> list[Question]:
+    """The questions a resident sees, in order, given the answers so far (skip logic)."""
+    shown: list[Question] = []
+    shown_ids: set[int] = set()
+    for question in questions:
+        if is_shown(question, codes_by_question_id, shown_ids):
+            shown.append(question)
+            shown_ids.add(question.pk)
+    return shown
+
+
+def answers_clean_all(*, questions: list[Question], raw: Mapping[str, list[str]]) -> list[Cleaned]:
+    """A whole questionnaire at once (API, paper): every shown question checked, hidden ones dropped."""
+    errors: dict[str, str] = {}
+    cleaned: list[Cleaned] = []
+    codes: dict[int, set[str]] = {}
+    shown_ids: set[int] = set()
+    known = {q.key for q in questions}
+    for key in raw:
+        if key not in known:
+            errors[key] = _("This survey has no question “%(key)s”") % {"key": key}
+    for question in questions:
+        if not is_shown(question, codes, shown_ids):
+            continue
+        shown_ids.add(question.pk)
+        try:
+            answer = answer_clean(question=question, raw=as_list(raw.get(question.key)))
+        except ValueError as exc:
+            errors[question.key] = str(exc)
+            continue
+        if answer is not None:
+            codes[question.pk] = answer.codes
+            cleaned.append(answer)
+    if errors:
+        raise AnswerErrors(errors)
+    return cleaned
+
+
+def codes_from_answers(answers: Iterable[Answer]) -> dict[int, set[str]]:
+    """Skip-logic input from stored answers (options must be prefetched through the question)."""
+    out: dict[int, set[str]] = {}
+    for answer in answers:
+        if answer.choices:
+            out[answer.question_id] = set(answer.choices)
+        elif answer.option_id is not None:
+            out[answer.question_id] = {answer.option.code}
+    return out
+
+
+def raw_from_answer(answer: Answer) -> list[str]:
+    """A stored answer back in raw form, to fill a form in again."""
+    if answer.choices:
+        return list(answer.choices)
+    if answer.option_id is not None:
+        return [answer.option.code]
+    if answer.number is not None:
+        return [str(answer.number)]
+    return [answer.text] if answer.text else []

@@ -1,0 +1,99 @@
+"""Demo survey data: a wave in the demo neighbourhoods with codes and SYNTHETIC responses.
+
+Every response made here is marked ``synthetic=True`` and the wave is named and
+flagged as synthetic, so no page, export or figure can pass it off as real.
+Idempotent: a second run finds the demo wave and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import Neighbourhood
+from surveys.models import Channel, QuestionKind, Wave
+from surveys.selectors import version_questions
+from surveys.services.answering import is_shown
+from surveys.services.default_questionnaire import default_questionnaire_load
+from surveys.services.responses import response_submit
+from surveys.services.waves import invitations_create, wave_create
+
+DEMO_WAVE_NAME = "Demo wave (synthetic responses)"
+
+
+def _synthetic_answers(questions, rng: random.Random, lean: float) -> dict:
+    raw: dict = {}
+    codes: dict[int, set[str]] = {}
+    shown: set[int] = set()
+    for q in questions:
+        if not is_shown(q, codes, shown):
+            continue
+        shown.add(q.pk)
+        options = list(q.options.all())
+        if q.kind == QuestionKind.TEXT:
+            continue  # no made-up free text
+        if q.kind == QuestionKind.NUMBER:
+            raw[q.key] = rng.randint(q.min_value or 0, min(q.max_value or 40, 40))
+            continue
+        if q.kind == QuestionKind.MULTIPLE:
+            chosen = rng.sample([o.code for o in options if not o.exclusive], k=rng.randint(1, 2))
+            raw[q.key], codes[q.pk] = chosen, set(chosen)
+            continue
+        # Lean towards the better end by a neighbourhood-specific amount, so the demo factors differ.
+        scored = [o for o in options if o.score is not None]
+        if scored and rng.random() < 0.9:
+            target = lean * 100
+            weights = [1 / (1 + abs((o.score or 0) - target) / 25) for o in scored]
+            option = rng.choices(scored, weights=weights)[0]
+        else:
+            option = rng.choice(options)
+        raw[q.key], codes[q.pk] = option.code, {option.code}
+    return raw
+
+
+def seed_surveys(
+    *,
+    neighbourhoods: list[Neighbourhood] | None = None,
+    responses_each: int = 24,
+    codes_each: int = 40,
+    seed: int = 2010,
+) -> Wave:
+    existing = Wave.objects.filter(name=DEMO_WAVE_NAME, synthetic=True).first()
+    if existing is not None:
+        return existing
+    version = default_questionnaire_load()
+    neighbourhoods = neighbourhoods or list(Neighbourhood.objects.order_by("local_authority__name", "name")[:6])
+    if not neighbourhoods:
+        raise ValueError("Seed the places first: there are no neighbourhoods.")
+    today = timezone.localdate()
+    rng = random.Random(seed)  # noqa: S311 (made-up demo data, not security)
+    questions = version_questions(version.pk)
+    with transaction.atomic():
+        wave = wave_create(
+            survey_version=version,
+            name=DEMO_WAVE_NAME,
+            neighbourhoods=neighbourhoods,
+            opens_on=today - datetime.timedelta(days=14),
+            closes_on=today + datetime.timedelta(days=28),
+            open_link=True,
+            synthetic=True,
+        )
+        for i, neighbourhood in enumerate(neighbourhoods):
+            made = invitations_create(wave=wave, neighbourhood=neighbourhood, count=codes_each)
+            lean = 0.35 + 0.3 * (i % 3) / 2
+            # Synthetic responses go in without codes (channel "paper" marked synthetic), so every demo code
+            # is still free for someone trying the survey pages.
+            for _ in range(responses_each):
+                response_submit(
+                    raw=_synthetic_answers(questions, rng, lean),
+                    channel=Channel.PAPER,
+                    wave=wave,
+                    neighbourhood=neighbourhood,
+                    synthetic=True,
+                    completed_at=timezone.now() - datetime.timedelta(minutes=rng.randint(10, 20000)),
+                )
+            wave._demo_codes = getattr(wave, "_demo_codes", []) + [(neighbourhood.name, c) for _, c in made[:2]]
+    return wave

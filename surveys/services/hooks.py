@@ -1,0 +1,31 @@
+"""What happens after a response is completed, outside the request that completed it.
+
+The submission queues ``response_completed`` with ``transaction.on_commit``
+through ``dispatch_response_completed``. For now the hook only logs; the
+monitoring engine wires it to its own task. A broker outage must never fail a
+submission, so the dispatcher catches and logs anything the hook raises.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def response_completed(response_id: int) -> None:
+    """Called once per completed response, after its transaction commits."""
+    logger.info("survey response %s completed", response_id)
+
+
+def _run_safely(response_id: int) -> None:
+    try:
+        response_completed(response_id)
+    except Exception:  # the broker or the engine being down must not fail the resident's submission
+        logger.exception("could not hand completed response %s on; the engine's sweep will find it", response_id)
+
+
+def dispatch_response_completed(*, response_id: int) -> None:
+    transaction.on_commit(lambda: _run_safely(response_id))

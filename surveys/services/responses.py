@@ -1,0 +1,297 @@
+"""Starting, answering, completing and withdrawing responses.
+
+Every channel (web pages, open link, API, paper) goes through these functions,
+so the same checks apply everywhere. One response per invitation code is
+enforced twice: the invitation row is locked while a response completes, and
+``Response.invitation`` is unique in the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from indicators.access import role_of
+from indicators.models import Neighbourhood, Role
+from surveys.models import Answer, Channel, Invitation, Response, ResponseStatus, Wave
+from surveys.selectors import version_questions
+from surveys.services.answering import (
+    AnswerErrors,
+    Cleaned,
+    answer_clean,
+    answers_clean_all,
+    as_list,
+    codes_from_answers,
+    is_shown,
+    shown_questions,
+)
+from surveys.services.hooks import dispatch_response_completed
+from surveys.services.waves import invitation_find
+
+
+class CodeProblem(Exception):  # noqa: N818 (a resident-facing outcome, not a fault)
+    """Why a code cannot be used now. ``kind`` picks the page or API error shown."""
+
+    WRONG = "wrong_code"
+    USED = "used_code"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "wave_closed"
+    NOT_OPEN = "wave_not_open"
+    OTHER_WAVE = "other_wave"
+    NO_OPEN_LINK = "no_open_link"
+
+    def __init__(self, kind: str, invitation: Invitation | None = None):
+        super().__init__(kind)
+        self.kind = kind
+        self.invitation = invitation
+
+
+def code_check(*, code: str, wave: Wave | None = None, today: datetime.date | None = None) -> Invitation:
+    """The invitation for a code that can be used now, or CodeProblem. Changes nothing."""
+    invitation = invitation_find(code=code)
+    if invitation is None:
+        raise CodeProblem(CodeProblem.WRONG)
+    if wave is not None and invitation.wave_id != wave.pk:
+        raise CodeProblem(CodeProblem.OTHER_WAVE, invitation)
+    if invitation.wave.has_closed(today):
+        raise CodeProblem(CodeProblem.CLOSED, invitation)
+    if not invitation.wave.is_open(today):
+        raise CodeProblem(CodeProblem.NOT_OPEN, invitation)
+    if invitation.used:
+        withdrawn = Response.objects.filter(invitation=invitation, status=ResponseStatus.WITHDRAWN).exists()
+        raise CodeProblem(CodeProblem.WITHDRAWN if withdrawn else CodeProblem.USED, invitation)
+    return invitation
+
+
+def response_start(*, invitation: Invitation, language: str = "en") -> Response:
+    """The resident's response for a code: the one already started, or a new one."""
+    existing = Response.objects.filter(invitation=invitation).first()
+    if existing is not None:
+        if existing.status != ResponseStatus.IN_PROGRESS:
+            raise CodeProblem(CodeProblem.USED, invitation)
+        return existing
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                wave=invitation.wave,
+                neighbourhood=invitation.neighbourhood,
+                invitation=invitation,
+                channel=Channel.WEB,
+                language=language,
+            )
+    except IntegrityError:  # the same code started at the same moment elsewhere: share that response
+        return Response.objects.get(invitation=invitation)
+
+
+def response_start_open(*, wave: Wave, neighbourhood: Neighbourhood, language: str = "en") -> Response:
+    """A response through the wave's open link (no code), for the neighbourhood the resident chose."""
+    if not wave.open_link:
+        raise CodeProblem(CodeProblem.NO_OPEN_LINK)
+    if wave.has_closed():
+        raise CodeProblem(CodeProblem.CLOSED)
+    if not wave.is_open():
+        raise CodeProblem(CodeProblem.NOT_OPEN)
+    if not wave.neighbourhoods.filter(pk=neighbourhood.pk).exists():
+        raise ValidationError({"neighbourhood": "Choose one of the neighbourhoods listed."})
+    return Response.objects.create(wave=wave, neighbourhood=neighbourhood, channel=Channel.OPEN_LINK, language=language)
+
+
+def _assert_answerable(response: Response) -> None:
+    if response.status != ResponseStatus.IN_PROGRESS:
+        raise CodeProblem(CodeProblem.USED, response.invitation)
+    if response.wave.has_closed():
+        raise CodeProblem(CodeProblem.CLOSED)
+
+
+def _answer_from(response: Response, cleaned: Cleaned) -> Answer:
+    return Answer(
+        response=response,
+        question=cleaned.question,
+        option_id=cleaned.option_id,
+        choices=cleaned.choices,
+        number=cleaned.number,
+        text=cleaned.text,
+        score=cleaned.score,
+    )
+
+
+def stored_answers(response: Response) -> dict[int, Answer]:
+    return {a.question_id: a for a in response.answers.select_related("option")}
+
+
+@transaction.atomic
+def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[str]]) -> None:
+    """Check and keep the answers given on one page. On any error nothing is saved (AnswerErrors)."""
+    response = Response.objects.select_for_update().select_related("wave", "invitation").get(pk=response.pk)
+    _assert_answerable(response)
+    questions = version_questions(response.wave.survey_version_id)
+    stored = stored_answers(response)
+    codes = codes_from_answers(stored.values())
+    errors: dict[str, str] = {}
+    keep: list[Cleaned] = []
+    drop: list[int] = []
+    shown_ids: set[int] = set()
+    for question in questions:
+        if not is_shown(question, codes, shown_ids):
+            if question.page == page:
+                drop.append(question.pk)
+            continue
+        shown_ids.add(question.pk)
+        if question.page != page:
+            continue
+        try:
+            cleaned = answer_clean(question=question, raw=as_list(raw.get(question.key)))
+        except ValueError as exc:
+            errors[question.key] = str(exc)
+            continue
+        if cleaned is None:
+            drop.append(question.pk)
+            codes.pop(question.pk, None)
+        else:
+            keep.append(cleaned)
+            codes[question.pk] = cleaned.codes
+    if errors:
+        raise AnswerErrors(errors)
+    Answer.objects.filter(response=response, question_id__in=drop + [c.question.pk for c in keep]).delete()
+    Answer.objects.bulk_create(_answer_from(response, c) for c in keep)
+
+
+def _finish(response: Response, *, now: datetime.datetime | None = None) -> Response:
+    """Mark complete, use up the code, copy demographics and hand on to the engine. Inside a transaction."""
+    if response.invitation_id is not None:
+        used = Invitation.objects.filter(pk=response.invitation_id, used=False).update(used=True)
+        if not used:
+            raise CodeProblem(CodeProblem.USED, response.invitation)
+    for answer in response.answers.select_related("question", "option").filter(question__demographic__gt=""):
+        if answer.option_id:
+            setattr(response, answer.question.demographic, answer.option.code)
+    response.status = ResponseStatus.COMPLETED
+    response.completed_at = now or timezone.now()
+    response.save(update_fields=["status", "completed_at", "age_band", "sex"])
+    dispatch_response_completed(response_id=response.pk)
+    return response
+
+
+@transaction.atomic
+def response_complete(*, response: Response) -> Response:
+    """Submit a response answered page by page. Safe to call twice: the second call changes nothing."""
+    response = Response.objects.select_for_update().select_related("wave", "invitation").get(pk=response.pk)
+    if response.status == ResponseStatus.COMPLETED:
+        return response
+    _assert_answerable(response)
+    questions = version_questions(response.wave.survey_version_id)
+    stored = stored_answers(response)
+    shown = shown_questions(questions, codes_from_answers(stored.values()))
+    shown_ids = {q.pk for q in shown}
+    hidden = [qid for qid in stored if qid not in shown_ids]
+    missing = {q.key: "Answer this question" for q in shown if q.required and q.pk not in stored}
+    if missing:
+        raise AnswerErrors(missing)
+    if hidden:
+        Answer.objects.filter(response=response, question_id__in=hidden).delete()
+    return _finish(response)
+
+
+def response_missing_questions(*, response: Response) -> list:
+    """Required questions the resident still has to answer, in order."""
+    questions = version_questions(response.wave.survey_version_id)
+    stored = stored_answers(response)
+    shown = shown_questions(questions, codes_from_answers(stored.values()))
+    return [q for q in shown if q.required and q.pk not in stored]
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    raw: Mapping[str, object],
+    channel: str,
+    code: str | None = None,
+    wave: Wave | None = None,
+    neighbourhood: Neighbourhood | None = None,
+    language: str = "en",
+    entered_by=None,
+    synthetic: bool = False,
+    completed_at: datetime.datetime | None = None,
+) -> Response:
+    """A whole response in one go: the API (with a code), paper entry and demo data."""
+    invitation = None
+    if code is not None:
+        invitation = code_check(code=code, wave=wave)
+        # Lock the code: a second submission of it waits here, then finds it used.
+        invitation = (
+            Invitation.objects.select_for_update().select_related("wave", "neighbourhood").get(pk=invitation.pk)
+        )
+        if invitation.used:
+            raise CodeProblem(CodeProblem.USED, invitation)
+        wave, neighbourhood = invitation.wave, invitation.neighbourhood
+    if wave is None or neighbourhood is None:
+        raise ValidationError("A response needs a code, or a wave and a neighbourhood.")
+    cleaned = answers_clean_all(
+        questions=version_questions(wave.survey_version_id), raw={k: as_list(v) for k, v in raw.items()}
+    )
+    response = None
+    if invitation is not None:
+        response = Response.objects.filter(invitation=invitation).first()
+        if response is not None:  # started on the web, finished here: the answers sent now win
+            response.answers.all().delete()
+            response.channel, response.language = channel, language
+            response.save(update_fields=["channel", "language"])
+    if response is None:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    wave=wave,
+                    neighbourhood=neighbourhood,
+                    invitation=invitation,
+                    channel=channel,
+                    language=language,
+                    entered_by=entered_by,
+                    synthetic=synthetic,
+                )
+        except IntegrityError:
+            raise CodeProblem(CodeProblem.USED, invitation) from None
+    Answer.objects.bulk_create(_answer_from(response, c) for c in cleaned)
+    return _finish(response, now=completed_at)
+
+
+PAPER_GRACE_DAYS = 28
+
+
+def paper_response_create(*, user, wave: Wave, neighbourhood: Neighbourhood, raw: Mapping[str, object]) -> Response:
+    """An officer types in a paper questionnaire for a neighbourhood they look after."""
+    if role_of(user) not in (Role.ADMIN, Role.OFFICER):
+        raise PermissionDenied("Only officers and admins enter paper questionnaires.")
+    if not Neighbourhood.objects.visible_to(user).filter(pk=neighbourhood.pk).exists():
+        raise PermissionDenied("You can only enter questionnaires for neighbourhoods you look after.")
+    if not wave.neighbourhoods.filter(pk=neighbourhood.pk).exists():
+        raise ValidationError({"neighbourhood": f"{neighbourhood} is not part of {wave}."})
+    today = timezone.localdate()
+    grace = getattr(settings, "SURVEY_PAPER_GRACE_DAYS", PAPER_GRACE_DAYS)
+    if today < wave.opens_on or today > wave.closes_on + datetime.timedelta(days=grace):
+        raise ValidationError(
+            f"Paper questionnaires for {wave} can be entered from it opening until {grace} days after it closes."
+        )
+    return response_submit(raw=raw, channel=Channel.PAPER, wave=wave, neighbourhood=neighbourhood, entered_by=user)
+
+
+@transaction.atomic
+def response_withdraw(*, response: Response) -> Response:
+    """The resident takes back what they gave: answers deleted, the code stays used."""
+    response = Response.objects.select_for_update().select_related("wave").get(pk=response.pk)
+    if response.wave.has_closed():
+        raise CodeProblem(CodeProblem.CLOSED)
+    if response.status == ResponseStatus.WITHDRAWN:
+        return response
+    response.answers.all().delete()
+    if response.invitation_id:
+        Invitation.objects.filter(pk=response.invitation_id).update(used=True)
+    response.status = ResponseStatus.WITHDRAWN
+    response.withdrawn_at = timezone.now()
+    response.age_band = response.sex = ""
+    response.save(update_fields=["status", "withdrawn_at", "age_band", "sex"])
+    return response

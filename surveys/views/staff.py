@@ -1,0 +1,194 @@
+"""Pages for staff: waves, response counts, invitation codes, exports and paper entry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from indicators.access import is_admin, role_of
+from indicators.models import Neighbourhood, Role
+from surveys import selectors
+from surveys.forms import CodesForm, WaveForm
+from surveys.models import SurveyVersion, Wave
+from surveys.services import exports, letters
+from surveys.services import responses as svc
+from surveys.services.answering import AnswerErrors, as_list
+from surveys.services.waves import invitations_create, survey_url_for_code, wave_create, wave_may_manage
+from surveys.views.resident import _items
+
+STAFF_ROLES = (Role.ADMIN, Role.OFFICER, Role.ESTATE_MANAGER)
+
+
+def _staff(request: HttpRequest) -> str:
+    role = role_of(request.user)
+    if role not in STAFF_ROLES:
+        raise PermissionDenied
+    return role
+
+
+def _wave(request: HttpRequest, pk: int) -> Wave:
+    try:
+        return selectors.wave_detail(user=request.user, pk=pk)
+    except Wave.DoesNotExist:
+        raise Http404 from None
+
+
+def _managed_wave(request: HttpRequest, pk: int) -> Wave:
+    wave = _wave(request, pk)
+    if not wave_may_manage(user=request.user, wave=wave):
+        raise PermissionDenied
+    return wave
+
+
+@login_required
+@require_GET
+def wave_list(request: HttpRequest) -> HttpResponse:
+    role = _staff(request)
+    return render(
+        request,
+        "surveys/staff/wave_list.html",
+        {"waves": selectors.wave_list(user=request.user), "can_create": role in (Role.ADMIN, Role.OFFICER)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_new(request: HttpRequest) -> HttpResponse:
+    if _staff(request) not in (Role.ADMIN, Role.OFFICER):
+        raise PermissionDenied
+    versions = SurveyVersion.objects.select_related("survey").order_by("survey__name", "-number")
+    form = WaveForm(
+        request.POST or None, versions=versions, neighbourhoods=Neighbourhood.objects.visible_to(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave = wave_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, f"{wave.name} created.")
+            return redirect("surveys:wave-detail", pk=wave.pk)
+    return render(request, "surveys/staff/wave_form.html", {"form": form, "no_versions": not versions.exists()})
+
+
+@login_required
+@require_GET
+def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    wave = _wave(request, pk)
+    neighbourhoods = wave.neighbourhoods.filter(pk__in=Neighbourhood.objects.visible_to(request.user).values("pk"))
+    counts = {row["neighbourhood_id"]: row for row in selectors.response_counts(user=request.user, wave=wave)}
+    invitations = selectors.invitation_counts(wave=wave, neighbourhoods=neighbourhoods)
+    rows = [
+        {"neighbourhood": n, "counts": counts.get(n.pk, {}), "invitations": invitations.get(n.pk, 0)}
+        for n in neighbourhoods.order_by("name")
+    ]
+    manage = wave_may_manage(user=request.user, wave=wave)
+    return render(
+        request,
+        "surveys/staff/wave_detail.html",
+        {
+            "wave": wave,
+            "rows": rows,
+            "manage": manage,
+            "is_admin": is_admin(request.user),
+            "codes_form": CodesForm(neighbourhoods=neighbourhoods) if manage else None,
+            "open_url": reverse("surveys:open", args=[wave.slug]) if wave.open_link else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = _managed_wave(request, pk)
+    neighbourhoods = wave.neighbourhoods.filter(pk__in=Neighbourhood.objects.visible_to(request.user).values("pk"))
+    form = CodesForm(request.POST, neighbourhoods=neighbourhoods)
+    if not form.is_valid():
+        messages.error(request, "Choose a neighbourhood, a number of codes between 1 and 5000, and a format.")
+        return redirect("surveys:wave-detail", pk=wave.pk)
+    neighbourhood = form.cleaned_data["neighbourhood"]
+    try:
+        made = invitations_create(
+            wave=wave, neighbourhood=neighbourhood, count=form.cleaned_data["count"], created_by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys:wave-detail", pk=wave.pk)
+    rows = [(neighbourhood.name, code, survey_url_for_code(code=code)) for _inv, code in made]
+    stem = f"{wave.slug}-{neighbourhood.pk}-batch{made[0][0].batch}"
+    if form.cleaned_data["format"] == "pdf":
+        start_url = survey_url_for_code(code="").split("?")[0]
+        body = letters.letters_pdf(wave=wave, rows=rows, start_url=start_url)
+        out = HttpResponse(body, content_type="application/pdf")
+        out["Content-Disposition"] = f'attachment; filename="{stem}-letters.pdf"'
+    else:
+        out = HttpResponse(exports.codes_csv(wave=wave, rows=rows), content_type="text/csv; charset=utf-8")
+        out["Content-Disposition"] = f'attachment; filename="{stem}-codes.csv"'
+    out["Cache-Control"] = "no-store"
+    return out
+
+
+@login_required
+@require_GET
+def wave_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    wave = _wave(request, pk)
+    include_free_text = request.GET.get("free_text") == "1"
+    if fmt == "xlsx":
+        body = exports.export_xlsx(user=request.user, wave=wave, include_free_text=include_free_text)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.export_csv(user=request.user, wave=wave, include_free_text=include_free_text)
+        content_type = "text/csv; charset=utf-8"
+    out = HttpResponse(body, content_type=content_type)
+    out["Content-Disposition"] = f'attachment; filename="{wave.slug}-responses.{fmt}"'
+    out["Cache-Control"] = "no-store"
+    return out
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    if _staff(request) not in (Role.ADMIN, Role.OFFICER):
+        raise PermissionDenied
+    wave = _wave(request, pk)
+    neighbourhoods = list(
+        wave.neighbourhoods.filter(pk__in=Neighbourhood.objects.visible_to(request.user).values("pk")).order_by("name")
+    )
+    questions = selectors.version_questions(wave.survey_version_id)
+    errors: dict[str, str] = {}
+    raw: dict[str, list[str]] = {}
+    chosen = request.POST.get("neighbourhood", "")
+    if request.method == "POST":
+        raw = {q.key: as_list(request.POST.getlist(q.key)) for q in questions}
+        neighbourhood = next((n for n in neighbourhoods if str(n.pk) == chosen), None)
+        if neighbourhood is None:
+            errors["neighbourhood"] = "Choose the neighbourhood the questionnaire came from"
+        else:
+            try:
+                svc.paper_response_create(user=request.user, wave=wave, neighbourhood=neighbourhood, raw=raw)
+            except AnswerErrors as exc:
+                errors = exc.errors
+            except ValidationError as exc:
+                errors["neighbourhood"] = " ".join(exc.messages)
+            else:
+                messages.success(request, f"Paper questionnaire for {neighbourhood} saved. Enter the next one.")
+                return redirect("surveys:paper", pk=wave.pk)
+    return render(
+        request,
+        "surveys/staff/paper.html",
+        {
+            "wave": wave,
+            "neighbourhoods": neighbourhoods,
+            "chosen": chosen,
+            "items": _items(questions, raw, errors, "en"),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
