@@ -198,3 +198,24 @@ if REBALANCE_DEPRIVED_MAX_DECILE not in (1, 2):
 REBALANCE_DISCLOSURE_MIN_RESPONSES = env.int("REBALANCE_DISCLOSURE_MIN_RESPONSES", default=10)
 if REBALANCE_DISCLOSURE_MIN_RESPONSES < 5:
     raise ImproperlyConfigured("REBALANCE_DISCLOSURE_MIN_RESPONSES may not be below 5.")
+
+# --- Surveys -------------------------------------------------------------------
+# Invitation codes are stored only as an HMAC under this key. Without it the key
+# is derived from SECRET_KEY; set it to keep codes working across a SECRET_KEY rotation.
+SURVEY_CODE_HASH_KEY = env("SURVEY_CODE_HASH_KEY", default="")
+# The site's public address, printed on letters and in their QR codes.
+SURVEY_PUBLIC_URL = env("SURVEY_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Rate limits, "attempts/seconds", counted per client address in the cache (Redis in production).
+SURVEY_CODE_RATE = env("SURVEY_CODE_RATE", default="10/900")  # wrong codes typed
+SURVEY_OPEN_LINK_RATE = env("SURVEY_OPEN_LINK_RATE", default="5/3600")  # open-link responses started
+SURVEY_API_SUBMIT_RATE = env("SURVEY_API_SUBMIT_RATE", default="60/60")  # API submissions
+# The open link's timing check: a form sent back sooner than this is treated as automated.
+SURVEY_OPEN_LINK_MIN_SECONDS = env.int("SURVEY_OPEN_LINK_MIN_SECONDS", default=3)
+# Which request header holds the client address behind a trusted proxy (empty: REMOTE_ADDR).
+SURVEY_CLIENT_IP_HEADER = env("SURVEY_CLIENT_IP_HEADER", default="")
+# Paper questionnaires can still be typed in this many days after a wave closes.
+SURVEY_PAPER_GRACE_DAYS = env.int("SURVEY_PAPER_GRACE_DAYS", default=28)
+CELERY_BEAT_SCHEDULE["surveys-unlink-closed-waves"] = {
+    "task": "surveys.tasks.unlink_closed_waves",
+    "schedule": 60 * 60,
+}
