@@ -267,26 +267,7 @@ def parse_rows(
         if period is None:
             period = _period(labels, layout, line, parsed.periods)
             period_cache[labels] = period
-        # Area: ours, someone else's (counted), or not an area code at all (an error).
-        code = values[area_at].strip()
-        small_area = small_areas.get(code)
-        local_authority = None
-        if small_area is None:
-            local_authority = local_authorities.get(code)
-            if local_authority is None:
-                if not AREA_CODE.match(code):
-                    raise ImportFileError(
-                        f"'{code}' is not an area code (a letter and eight digits, e.g. E01012345)",
-                        line,
-                        layout.header[area_at],
-                    )
-                unknown[code] = unknown.get(code, 0) + 1
-                parsed.skipped += 1
-                continue
-            key = -local_authority * 100_000 - period
-        else:
-            key = small_area * 100_000 + period
-        # Value and status.
+        # Value and status: checked on every row, ours or not.
         raw = values[value_at].strip()
         marker = ""
         if raw and not number_match(raw):
@@ -308,6 +289,25 @@ def parse_rows(
             if status[0] == ObservationStatus.NORMAL and not raw:
                 raise ImportFileError("the value is empty but its status says it is a normal value", line, value_column)
             status_cache[status_key] = status
+        # Area: ours, someone else's (counted), or not an area code at all (an error).
+        code = values[area_at].strip()
+        small_area = small_areas.get(code)
+        local_authority = None
+        if small_area is None:
+            local_authority = local_authorities.get(code)
+            if local_authority is None:
+                if not AREA_CODE.match(code):
+                    raise ImportFileError(
+                        f"'{code}' is not an area code (a letter and eight digits, e.g. E01012345)",
+                        line,
+                        layout.header[area_at],
+                    )
+                unknown[code] = unknown.get(code, 0) + 1
+                parsed.skipped += 1
+                continue
+            key = -local_authority * 100_000 - period
+        else:
+            key = small_area * 100_000 + period
         first = seen.setdefault(key, line)
         if first != line:
             raise ImportFileError(_duplicate_message(text, layout, code, first, values), line)

@@ -1,0 +1,79 @@
+"""What the official-data import commands share: a tqdm progress bar, --where, and the summary line."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+from tqdm import tqdm
+
+from indicators.models import Import, Indicator
+
+
+class ProgressBar:
+    """A tqdm bar per phase (checking, writing), fed by the services' progress callback."""
+
+    def __init__(self, stream, disable: bool = False):
+        self.stream = stream
+        self.disable = disable
+        self.bar: tqdm | None = None
+        self.phase = ""
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase != self.phase:
+            self.close()
+            self.phase = phase
+            unit = "line" if phase == "checking" else "step"
+            self.bar = tqdm(total=total, desc=phase, unit=unit, unit_scale=True, file=self.stream, disable=self.disable)
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.n = done
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def add_where_argument(parser) -> None:
+    parser.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="Keep only rows whose COLUMN holds VALUE (repeatable), e.g. --where MEASURES_NAME=Value.",
+    )
+
+
+def parse_where(items: list[str]) -> dict[str, str]:
+    where = {}
+    for item in items:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise CommandError(f"--where takes COLUMN=VALUE, not '{item}'")
+        where[column.strip()] = value
+    return where
+
+
+def get_indicator(slug: str) -> Indicator:
+    try:
+        return Indicator.objects.get(slug=slug)
+    except Indicator.DoesNotExist:
+        known = ", ".join(Indicator.objects.order_by("slug").values_list("slug", flat=True))
+        raise CommandError(f"no indicator '{slug}' (known: {known})") from None
+
+
+def summary(imp: Import) -> str:
+    if imp.status == Import.Status.UNCHANGED:
+        return (
+            f"{imp.file_name}: the same file as import #{imp.same_as_id}, whose figures are still current: "
+            "nothing to do."
+        )
+    text = (
+        f"{imp.file_name} → {imp.indicator.slug} (import #{imp.pk}): {imp.rows_read:,} rows read, "
+        f"{imp.rows_inserted:,} added, {imp.rows_updated:,} replaced, {imp.rows_unchanged:,} unchanged, "
+        f"{imp.rows_skipped:,} skipped."
+    )
+    if imp.unknown_area_count:
+        sample = ", ".join(imp.unknown_area_sample[:5])
+        text += f" {imp.unknown_area_count:,} area code(s) we do not hold were skipped (e.g. {sample})."
+    return text

@@ -1,0 +1,42 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.management.commands._official import (
+    ProgressBar,
+    add_where_argument,
+    get_indicator,
+    parse_where,
+    summary,
+)
+from indicators.services.files import ImportFileError
+from indicators.services.nomis import nomis_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV from the Nomis API (select= or full columns, or re-saved by Excel; CSV or CSV.gz) into one "
+        "indicator. Every row is checked first; a bad file changes nothing. The same file twice is a no-op."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--indicator", required=True, help="Indicator slug, e.g. claimant-count.")
+        parser.add_argument("--dataset", default="", help="Nomis dataset id, if not the indicator's own.")
+        add_where_argument(parser)
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, path, indicator, dataset, where, no_progress, **options):
+        bar = ProgressBar(self.stderr, disable=no_progress)
+        try:
+            imp = nomis_import(
+                source=path,
+                indicator=get_indicator(indicator),
+                where=parse_where(where),
+                dataset_id=dataset,
+                file_name=path,
+                progress=bar,
+            )
+        except ImportFileError as exc:
+            raise CommandError(f"{path}: {exc}. Nothing was changed.") from exc
+        finally:
+            bar.close()
+        self.stdout.write(self.style.SUCCESS(summary(imp)))

@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.management.commands._official import (
+    ProgressBar,
+    add_where_argument,
+    get_indicator,
+    parse_where,
+    summary,
+)
+from indicators.services.files import ImportFileError
+from indicators.services.tidy import tidy_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a tidy CSV (a council's own extract, or a Nomis bulk table) into one indicator, with the area, "
+        "period and value columns named. Periods: ISO dates, 2021-12, December 2021, 2011. A bad file changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--indicator", required=True, help="Indicator slug, e.g. claimant-count.")
+        parser.add_argument("--area-column", required=True, help="Column with the ONS area code (E01…, E08…).")
+        parser.add_argument("--period-column", required=True, help="Column with the date or period.")
+        parser.add_argument("--value-column", required=True, help="Column with the figure.")
+        parser.add_argument("--status-column", default="", help="Optional column with a status or marker.")
+        add_where_argument(parser)
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, path, indicator, area_column, period_column, value_column, status_column, where, **opts):
+        bar = ProgressBar(self.stderr, disable=opts["no_progress"])
+        try:
+            imp = tidy_import(
+                source=path,
+                indicator=get_indicator(indicator),
+                area_column=area_column,
+                period_column=period_column,
+                value_column=value_column,
+                status_column=status_column,
+                where=parse_where(where),
+                file_name=path,
+                progress=bar,
+            )
+        except ImportFileError as exc:
+            raise CommandError(f"{path}: {exc}. Nothing was changed.") from exc
+        finally:
+            bar.close()
+        self.stdout.write(self.style.SUCCESS(summary(imp)))

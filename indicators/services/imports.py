@@ -1,0 +1,95 @@
+"""Queueing an uploaded file for import, and running a queued import (what the Celery task calls)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from indicators.models import Import, Indicator
+from indicators.services.files import ImportFileError
+from indicators.services.nomis import nomis_import
+from indicators.services.tidy import tidy_import
+
+logger = logging.getLogger(__name__)
+
+
+def import_queue(
+    *,
+    content: bytes,
+    file_name: str,
+    indicator: Indicator,
+    format: str,  # noqa: A002
+    options: dict | None = None,
+    user=None,
+    source_label: str = "upload",
+    dataset_id: str = "",
+) -> Import:
+    """Keep the file with a queued Import and run it in the background once this transaction commits."""
+    from indicators.tasks import import_observations_task
+
+    imp = Import(
+        indicator=indicator,
+        format=format,
+        source=source_label,
+        file_name=file_name,
+        dataset_id=dataset_id or indicator.dataset_id,
+        options=options or {},
+        created_by=user if user is not None and user.is_authenticated else None,
+        status=Import.Status.QUEUED,
+    )
+    imp.file.save(file_name, ContentFile(content), save=False)
+    imp.save()
+    transaction.on_commit(lambda: _enqueue(import_observations_task, imp.pk))
+    return imp
+
+
+def _enqueue(task, import_id: int) -> None:
+    try:
+        task.delay(import_id)
+    except ImportFileError:
+        pass  # recorded on the Import by the service; eager mode raises it here
+    except Exception:
+        # The broker is down: the Import stays queued, with its file, for import_run_queued to pick up.
+        logger.exception("could not queue import %s; it stays queued", import_id)
+
+
+def import_run(*, import_id: int, progress=None) -> Import:
+    """Run a queued import. Safe to run twice: a finished import is left alone, and a file already stored is
+    recognised by its hash."""
+    imp = Import.objects.select_related("indicator").get(pk=import_id)
+    if imp.finished:
+        return imp
+    options = imp.options or {}
+    with imp.file.open("rb") as handle:
+        content = handle.read()
+    common = {
+        "source": content,
+        "indicator": imp.indicator,
+        "file_name": imp.file_name,
+        "existing": imp,
+        "where": options.get("where") or None,
+        "progress": progress,
+    }
+    try:
+        if imp.format == Import.Format.TIDY:
+            return tidy_import(
+                area_column=options["area_column"],
+                period_column=options["period_column"],
+                value_column=options["value_column"],
+                status_column=options.get("status_column", ""),
+                **common,
+            )
+        return nomis_import(**common)
+    except ImportFileError:
+        imp.refresh_from_db()
+        return imp
+
+
+def import_run_queued() -> list[int]:
+    """Run every import still queued (e.g. after the broker was down). Returns their ids."""
+    ids = list(Import.objects.filter(status=Import.Status.QUEUED).exclude(file="").values_list("pk", flat=True))
+    for import_id in ids:
+        import_run(import_id=import_id)
+    return ids

@@ -1,0 +1,37 @@
+"""Celery tasks for indicators. Each takes ids, is safe to run twice, and says what it touches."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+# === Official data: imports and the Nomis fetch ================================================================
+
+
+@shared_task(name="indicators.import_observations", acks_late=True)
+def import_observations_task(import_id: int) -> str:
+    """Check and store the file of a queued ``Import`` (Nomis or tidy CSV).
+
+    Touches: Observation, Period, ObservationRevision for the import's indicator, and the Import row itself.
+    Idempotent: a finished import is left alone; a file already stored is recognised by its hash; the write is one
+    transaction, so a worker lost mid-way leaves nothing half-loaded and the re-delivered task starts again.
+    """
+    from indicators.services.imports import import_run
+
+    return import_run(import_id=import_id).status
+
+
+@shared_task(name="indicators.fetch_nomis_monthly", acks_late=True)
+def fetch_nomis_monthly_task() -> list[int]:
+    """Fetch each series in ``REBALANCE_NOMIS_FETCHES`` from the Nomis API and import it.
+
+    Holds a cache lock so that it never overlaps itself. Touches what ``import_observations_task`` touches.
+    Without network access it fails with a clear error and nothing stored changes.
+    """
+    from indicators.services.nomis_fetch import nomis_fetch_scheduled
+
+    return nomis_fetch_scheduled()

@@ -1,0 +1,132 @@
+"""import_nomis, import_tidy and fetch_nomis from the command line, and the import task."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from indicators.models import Import, Indicator, Observation
+from indicators.services.imports import import_queue, import_run, import_run_queued
+from indicators.tasks import import_observations_task
+from tests.factories import UserFactory
+from tests.indicators.official_helpers import CENSUS_BULK, CLAIMANTS_EXCEL, city_of_london_lsoas, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def _call(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_import_nomis_reports_what_it_did_with_a_progress_bar():
+    city_of_london_lsoas()
+    out, err = _call("import_nomis", str(CLAIMANTS_EXCEL), "--indicator", "claimant-count")
+    assert "6 rows read, 5 added, 0 replaced, 0 unchanged, 1 skipped" in out
+    assert "1 area code(s) we do not hold were skipped (e.g. E01025613)" in out
+    assert "checking" in err
+    assert "writing" in err
+
+    out, _ = _call("import_nomis", str(CLAIMANTS_EXCEL), "--indicator", "claimant-count", "--no-progress")
+    assert "the same file as import" in out
+
+
+def test_import_nomis_names_the_line_and_changes_nothing(tmp_path):
+    city_of_london_lsoas()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(CLAIMANTS_EXCEL.read_bytes() + b"\r\nDec-17,Blaby 010A,E01025613,Total,x,y,Value,five,Normal Value")
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"bad.csv: line 8, column 'OBS_VALUE': 'five' is not a number\. Nothing"):
+        _call("import_nomis", str(bad), "--indicator", "claimant-count", "--no-progress")
+    assert snapshot() == before
+
+
+def test_import_nomis_knows_its_indicators():
+    with pytest.raises(CommandError, match="no indicator 'claimants' \\(known: aps-employment-rate"):
+        _call("import_nomis", str(CLAIMANTS_EXCEL), "--indicator", "claimants")
+
+
+def test_import_tidy_with_named_columns():
+    from tests.factories import LocalAuthorityFactory, SmallAreaFactory
+
+    SmallAreaFactory(code="E01012334", local_authority=LocalAuthorityFactory(code="E06000005"))
+    Indicator.objects.create(slug="residents-not-in-employment", name="x", unit="people", kind="count", census=True)
+    out, _ = _call(
+        "import_tidy",
+        str(CENSUS_BULK),
+        "--indicator=residents-not-in-employment",
+        "--area-column=geography code",
+        "--period-column=date",
+        "--value-column=Method of Travel to Work: Not in employment; measures: Value",
+        "--where",
+        "Rural Urban=Total",
+        "--no-progress",
+    )
+    assert "676 rows read, 1 added" in out
+    assert Observation.objects.get().value == Decimal(432)
+
+
+def test_fetch_nomis_without_network_fails_clearly(settings):
+    settings.REBALANCE_NOMIS_BASE_URL = "http://127.0.0.1:9/api/v01"
+    settings.REBALANCE_NOMIS_TIMEOUT = 2
+    with pytest.raises(CommandError, match="cannot reach Nomis"):
+        _call("fetch_nomis", "--indicator", "claimant-count", "--dataset", "NM_162_1", "--param", "measure=1")
+
+
+def test_an_upload_is_queued_after_commit_and_run_by_the_task(django_capture_on_commit_callbacks):
+    city_of_london_lsoas()
+    admin = UserFactory(role="admin")
+    claimants = Indicator.objects.get(slug="claimant-count")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        imp = import_queue(
+            content=CLAIMANTS_EXCEL.read_bytes(),
+            file_name="claimants.csv",
+            indicator=claimants,
+            format=Import.Format.NOMIS,
+            user=admin,
+        )
+    assert imp.status == Import.Status.QUEUED
+    assert Observation.objects.count() == 0
+    for callback in callbacks:
+        callback()  # eager Celery in tests: the task runs here
+
+    imp.refresh_from_db()
+    assert imp.status == Import.Status.SUCCEEDED
+    assert imp.created_by == admin
+    assert imp.source == "upload"
+    assert Observation.objects.count() == 5
+
+    # Running the task again is harmless.
+    before = snapshot()
+    assert import_observations_task(imp.pk) == Import.Status.SUCCEEDED
+    assert snapshot() == before
+
+
+def test_a_queued_import_left_by_a_broker_outage_runs_later():
+    city_of_london_lsoas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    imp = import_queue(
+        content=CLAIMANTS_EXCEL.read_bytes(), file_name="c.csv", indicator=claimants, format=Import.Format.NOMIS
+    )  # inside the test's transaction: the on-commit task never ran
+    assert import_run_queued() == [imp.pk]
+    imp.refresh_from_db()
+    assert imp.status == Import.Status.SUCCEEDED
+
+
+def test_a_queued_tidy_file_that_is_broken_is_recorded_as_failed():
+    claimants = Indicator.objects.get(slug="claimant-count")
+    imp = import_queue(
+        content=b"date,code,n\n2024-01,E01000001,x\n",
+        file_name="t.csv",
+        indicator=claimants,
+        format=Import.Format.TIDY,
+        options={"area_column": "code", "period_column": "date", "value_column": "count"},
+    )
+    result = import_run(import_id=imp.pk)
+    assert result.status == Import.Status.FAILED
+    assert result.errors == [
+        {"line": 1, "column": "count", "message": "no value column named 'count' in the header (it has: date, code, n)"}
+    ]
