@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (typographic apostrophes and dashes are what residents read)
 """The default questionnaire: every factor of the report, with validated items where they exist.
 
 Each spec lists options in the order shown, with ``points`` on the item's own

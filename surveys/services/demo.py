@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +18,10 @@ from indicators.models import Neighbourhood
 from surveys.models import Channel, QuestionKind, Wave
 from surveys.selectors import version_questions
 from surveys.services.answering import is_shown
+from surveys.services.codes import ALPHABET, LENGTH, code_format
 from surveys.services.default_questionnaire import default_questionnaire_load
 from surveys.services.responses import response_submit
-from surveys.services.waves import invitations_create, wave_create
+from surveys.services.waves import invitation_find, invitations_create, wave_create
 
 DEMO_WAVE_NAME = "Demo wave (synthetic responses)"
 
@@ -54,16 +56,28 @@ def _synthetic_answers(questions, rng: random.Random, lean: float) -> dict:
     return raw
 
 
+def demo_codes(neighbourhood: Neighbourhood, count: int) -> list[str]:
+    """Published, reproducible codes for the demo wave only (never for a real wave)."""
+    rng = random.Random(f"rebalance-demo-{neighbourhood.pk}")  # noqa: S311 (published on purpose)
+    return [code_format("".join(rng.choice(ALPHABET) for _ in range(LENGTH))) for _ in range(count)]
+
+
+@dataclass(frozen=True)
+class DemoSurvey:
+    wave: Wave
+    codes: list[tuple[str, str]]  # (neighbourhood, code) still unused, to try the pages with
+
+
 def seed_surveys(
     *,
     neighbourhoods: list[Neighbourhood] | None = None,
     responses_each: int = 24,
-    codes_each: int = 40,
+    codes_each: int = 20,
     seed: int = 2010,
-) -> Wave:
+) -> DemoSurvey:
     existing = Wave.objects.filter(name=DEMO_WAVE_NAME, synthetic=True).first()
     if existing is not None:
-        return existing
+        return DemoSurvey(wave=existing, codes=_unused(existing, codes_each))
     version = default_questionnaire_load()
     neighbourhoods = neighbourhoods or list(Neighbourhood.objects.order_by("local_authority__name", "name")[:6])
     if not neighbourhoods:
@@ -82,7 +96,9 @@ def seed_surveys(
             synthetic=True,
         )
         for i, neighbourhood in enumerate(neighbourhoods):
-            made = invitations_create(wave=wave, neighbourhood=neighbourhood, count=codes_each)
+            invitations_create(
+                wave=wave, neighbourhood=neighbourhood, count=codes_each, codes=demo_codes(neighbourhood, codes_each)
+            )
             lean = 0.35 + 0.3 * (i % 3) / 2
             # Synthetic responses go in without codes (channel "paper" marked synthetic), so every demo code
             # is still free for someone trying the survey pages.
@@ -95,5 +111,17 @@ def seed_surveys(
                     synthetic=True,
                     completed_at=timezone.now() - datetime.timedelta(minutes=rng.randint(10, 20000)),
                 )
-            wave._demo_codes = getattr(wave, "_demo_codes", []) + [(neighbourhood.name, c) for _, c in made[:2]]
-    return wave
+    return DemoSurvey(wave=wave, codes=_unused(wave, codes_each))
+
+
+def _unused(wave: Wave, codes_each: int, per_neighbourhood: int = 2) -> list[tuple[str, str]]:
+    out = []
+    for neighbourhood in wave.neighbourhoods.order_by("name"):
+        free = [c for c in demo_codes(neighbourhood, codes_each) if not _used(c)]
+        out += [(neighbourhood.name, c) for c in free[:per_neighbourhood]]
+    return out
+
+
+def _used(code: str) -> bool:
+    invitation = invitation_find(code=code)
+    return invitation is None or invitation.used

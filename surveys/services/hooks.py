@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 def response_completed(response_id: int) -> None:
     """Called once per completed response, after its transaction commits."""
-    logger.info("survey response %s completed", response_id)
+    logger.debug("survey response %s completed", response_id)
 
 
 def _run_safely(response_id: int) -> None:

@@ -94,14 +94,14 @@ def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: i
         raise ValidationError({"options": f"A {kind} question needs at least two options."})
     if not question.has_options and options:
         raise ValidationError({"options": f"A {kind} question has no options."})
-    scores = _scores([o.get("points") for o in options], reverse=reverse)
+    scores = _scores([o.get("points") for o in options], reverse=reverse) if scored else [None] * len(options)
     Option.objects.bulk_create(
         Option(
             question=question,
             code=o["code"],
             position=i,
             label=o["label"],
-            score=scores[i] if scored else None,
+            score=scores[i - 1] if scored else None,
             exclusive=o.get("exclusive", False),
             translations=o.get("translations", {}),
         )

@@ -64,9 +64,12 @@ def wave_create(
 
 
 def invitations_create(
-    *, wave: Wave, neighbourhood: Neighbourhood, count: int, created_by=None
+    *, wave: Wave, neighbourhood: Neighbourhood, count: int, created_by=None, codes: list[str] | None = None
 ) -> list[tuple[Invitation, str]]:
-    """Make ``count`` codes for one neighbourhood of a wave. The codes are returned once and never stored."""
+    """Make ``count`` codes for one neighbourhood of a wave. The codes are returned once and never stored.
+
+    ``codes`` is for demo data only, where published codes are wanted.
+    """
     if not 1 <= count <= MAX_INVITATIONS_PER_BATCH:
         raise ValidationError({"count": f"Make between 1 and {MAX_INVITATIONS_PER_BATCH} codes at a time."})
     if not wave.neighbourhoods.filter(pk=neighbourhood.pk).exists():
@@ -79,14 +82,14 @@ def invitations_create(
         try:
             with transaction.atomic():
                 batch = (wave.invitations.aggregate(m=Max("batch"))["m"] or 0) + 1
-                codes = [code_generate() for _ in range(count)]
+                made = codes or [code_generate() for _ in range(count)]
                 invitations = Invitation.objects.bulk_create(
                     Invitation(
                         wave=wave, neighbourhood=neighbourhood, code_hash=code_hash(code_normalise(c)), batch=batch
                     )
-                    for c in codes
+                    for c in made
                 )
-                return list(zip(invitations, codes, strict=True))
+                return list(zip(invitations, made, strict=True))
         except IntegrityError:  # a 60-bit collision: astronomically unlikely, but cheap to retry
             continue
     raise ValidationError("Could not make unique codes; try again.")

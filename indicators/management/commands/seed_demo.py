@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from indicators.services.demo import DEMO_PASSWORD, seed_places
+from surveys.services.demo import seed_surveys
 
 
 class Command(BaseCommand):
@@ -16,8 +17,15 @@ class Command(BaseCommand):
                 self.style.WARNING("Seeding demo users with a published password into a server database.")
             )
         logins = seed_places()
+        demo_survey = seed_surveys()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ as:"))
         for login in logins:
             self.stdout.write(
                 f"  {login.username:<20} password {DEMO_PASSWORD:<16} {login.role:<15} sees {login.looks_after}"
             )
+        self.stdout.write(
+            f"Survey: {demo_survey.wave.name} (every response in it is made up). "
+            "Try the resident pages at http://127.0.0.1:8000/survey/ with a code:"
+        )
+        for neighbourhood, code in demo_survey.codes[:6]:
+            self.stdout.write(f"  {code}  {neighbourhood}")
