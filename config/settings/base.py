@@ -8,6 +8,7 @@ runs Celery tasks in-process and caches in local memory.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "indicators",
+    "indicators.engine",
     "surveys",
 ]
 
@@ -113,7 +115,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing a task must never hold up a resident's submission: fail fast when the
+# broker is down; the engine's catch-up job picks up whatever was not queued.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE: dict = {
+    "engine: recompute every rollup and report drift (nightly)": {
+        "task": "indicators.engine.tasks.recompute_everything",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "engine: catch up on responses stored while the broker was down": {
+        "task": "indicators.engine.tasks.catch_up",
+        "schedule": crontab(minute="*/10"),
+    },
+}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -219,3 +234,30 @@ CELERY_BEAT_SCHEDULE["surveys-unlink-closed-waves"] = {
     "task": "surveys.tasks.unlink_closed_waves",
     "schedule": 60 * 60,
 }
+
+# --- Official data -------------------------------------------------------------
+# The Nomis API (no key needed for anonymous queries of up to 25,000 rows a page).
+REBALANCE_NOMIS_BASE_URL = env("REBALANCE_NOMIS_BASE_URL", default="https://www.nomisweb.co.uk/api/v01")
+REBALANCE_NOMIS_TIMEOUT = env.int("REBALANCE_NOMIS_TIMEOUT", default=60)
+# What the monthly fetch downloads and imports: the claimant count for every 2011 LSOA, last three months
+# (a re-published month replaces its earlier figures and the replaced values are kept).
+REBALANCE_NOMIS_FETCHES = [
+    {
+        "indicator": "claimant-count",
+        "dataset": "NM_162_1",
+        "geography": "TYPE298",
+        "date": "latestMINUS2-latest",
+        "params": {"gender": "0", "age": "0", "measure": "1", "measures": "20100"},
+        "select": ["DATE", "DATE_NAME", "GEOGRAPHY_CODE", "OBS_VALUE", "OBS_STATUS", "OBS_STATUS_NAME"],
+    },
+]
+# Switch off with REBALANCE_NOMIS_MONTHLY_FETCH=0 where the deployment has no network access (it would only fail,
+# clearly, storing nothing).
+if env.bool("REBALANCE_NOMIS_MONTHLY_FETCH", default=True):
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE["indicators-fetch-nomis-monthly"] = {
+        "task": "indicators.fetch_nomis_monthly",
+        # The claimant count comes out mid-month; the 20th at 06:00 is after it.
+        "schedule": crontab(minute=0, hour=6, day_of_month=20),
+    }

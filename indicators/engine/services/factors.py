@@ -1,0 +1,248 @@
+"""Factor scores: answers → cells (one set-based SQL statement) → figures (a pass over cells).
+
+Everything here is safe to run twice: each step deletes and rewrites its rows
+for the scope it was given, inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from indicators.engine.models import FactorCell, FactorScore, PopulationGroup
+from indicators.engine.services.stats import Summary, trend, two_sided_p, weighted
+from indicators.models import Neighbourhood
+
+FAVOURABLE_ABOVE = 50  # a resident is at the favourable end when their factor score is above the midpoint
+Level = FactorScore.Level
+
+
+def _tables() -> dict[str, str]:
+    from surveys.models import Answer, Question, Response
+
+    return {
+        "answer": Answer._meta.db_table,
+        "response": Response._meta.db_table,
+        "question": Question._meta.db_table,
+        "cell": FactorCell._meta.db_table,
+    }
+
+
+def _cells_sql(where: str) -> str:
+    t = _tables()
+    # Inner: one row per resident and factor (their mean score). Outer: sums per cell.
+    return f"""
+        INSERT INTO {t["cell"]} (wave_id, neighbourhood_id, factor, age_band, sex, n, total, squares, favourable)
+        SELECT wave_id, neighbourhood_id, factor, age_band, sex,
+               COUNT(*), SUM(s), SUM(s * s), SUM(CASE WHEN s > {FAVOURABLE_ABOVE} THEN 1 ELSE 0 END)
+        FROM (
+            SELECT r.wave_id, r.neighbourhood_id, q.factor, r.age_band, r.sex, AVG(a.score * 1.0) AS s
+            FROM {t["answer"]} a
+            JOIN {t["response"]} r ON r.id = a.response_id
+            JOIN {t["question"]} q ON q.id = a.question_id
+            WHERE r.status = 'completed' AND a.score IS NOT NULL AND q.factor <> 'about_you' {where}
+            GROUP BY r.id, r.wave_id, r.neighbourhood_id, q.factor, r.age_band, r.sex
+        ) per_resident
+        GROUP BY wave_id, neighbourhood_id, factor, age_band, sex
+    """
+
+
+def cells_refresh(*, wave_id: int | None = None, neighbourhood_id: int | None = None) -> None:
+    """Rewrite the cells of one neighbourhood in one wave, one wave, or everything."""
+    where, params, scope = "", [], {}
+    if wave_id is not None:
+        where += " AND r.wave_id = %s"
+        params.append(wave_id)
+        scope["wave_id"] = wave_id
+    if neighbourhood_id is not None:
+        where += " AND r.neighbourhood_id = %s"
+        params.append(neighbourhood_id)
+        scope["neighbourhood_id"] = neighbourhood_id
+    with transaction.atomic():
+        FactorCell.objects.filter(**scope).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(_cells_sql(where), params)
+
+
+# --- From cells to figures -------------------------------------------------------
+
+
+class _Group:
+    """The cells of one place and factor in one wave, with the population to weight them by."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[str, str], Summary] = {}
+        self.favourable = 0
+        self.population: dict[tuple[str, str], int] = {}
+
+    def add(self, age: str, sex: str, summary: Summary, favourable: int) -> None:
+        self.cells[(age, sex)] = self.cells.get((age, sex), Summary(0, 0.0, 0.0)) + summary
+        self.favourable += favourable
+
+    @property
+    def summary(self) -> Summary:
+        return sum(self.cells.values(), Summary(0, 0.0, 0.0))
+
+    def weighted(self):
+        if not self.population:
+            return None
+        known = [(s, self.population.get(cell, 0)) for cell, s in self.cells.items() if all(cell)]
+        # Weight only when most residents gave their age and sex; otherwise the estimate would mislead.
+        if sum(s.n for s, _ in known) < 0.8 * self.summary.n:
+            return None
+        return weighted(known)
+
+
+SUMS = {"sn": Sum("n"), "st": Sum("total"), "ss": Sum("squares"), "sf": Sum("favourable")}
+
+
+def _groups(cells, key_fields: list[str]) -> dict[tuple, _Group]:
+    """Sum cells in SQL by key and age band × sex; group them by key in Python (few rows)."""
+    groups: dict[tuple, _Group] = defaultdict(_Group)
+    for row in cells.values(*key_fields, "age_band", "sex").annotate(**SUMS).order_by():
+        key = tuple(row[f] for f in key_fields)
+        groups[key].add(row["age_band"], row["sex"], Summary(row["sn"], row["st"], row["ss"]), row["sf"])
+    return groups
+
+
+def _populations(groups: dict[tuple, _Group], wave_id: int, key_field: str | None) -> None:
+    """Attach population profiles, summed over the neighbourhoods surveyed in the wave."""
+    surveyed = FactorCell.objects.filter(wave_id=wave_id).values("neighbourhood_id")
+    profile = PopulationGroup.objects.filter(neighbourhood__in=surveyed)
+    fields = [key_field] if key_field else []
+    totals: dict[tuple, dict[tuple[str, str], int]] = defaultdict(dict)
+    for row in profile.values(*fields, "age_band", "sex").annotate(people=Sum("people")).order_by():
+        totals[tuple(row[f] for f in fields)][(row["age_band"], row["sex"])] = row["people"]
+    for key, group in groups.items():
+        place = key[:-1]  # keys end with the factor
+        group.population = totals.get(place, {})
+
+
+def _figure(group: _Group, *, threshold: int, hidden: int = 0) -> dict:
+    summary = group.summary
+    if summary.n < threshold:
+        return {"responses": summary.n, "withheld": True, "withheld_reason": f"Fewer than {threshold} responses"}
+    if 0 < hidden < threshold:
+        # The place minus its shown parts would be a group below the threshold.
+        return {
+            "responses": summary.n,
+            "withheld": True,
+            "withheld_reason": f"Would reveal a group of fewer than {threshold} responses by subtraction",
+        }
+    low, high = summary.interval()
+    figure = {
+        "responses": summary.n,
+        "withheld": False,
+        "withheld_reason": "",
+        "mean": summary.mean,
+        "ci_low": low,
+        "ci_high": high,
+        "standard_error": summary.standard_error,
+        "favourable_share": 100.0 * group.favourable / summary.n,
+    }
+    estimate = group.weighted()
+    if estimate:
+        figure["weighted_mean"], figure["weighted_ci_low"], figure["weighted_ci_high"] = estimate
+    return figure
+
+
+def _previous_rows(wave, level: str, place_field: str | None, places) -> dict[tuple, FactorScore]:
+    """For each place and factor, its row from the latest earlier wave of the same survey."""
+    from surveys.models import Wave
+
+    earlier = Wave.objects.filter(survey_version__survey_id=wave.survey_version.survey_id, opens_on__lt=wave.opens_on)
+    rows = FactorScore.objects.filter(level=level, wave__in=earlier).select_related("wave").order_by("wave__opens_on")
+    if place_field:
+        rows = rows.filter(**{f"{place_field}__in": list(places)})
+    return {((getattr(r, place_field),) if place_field else ()) + (r.factor,): r for r in rows}
+
+
+def _with_change(figure: dict, previous: FactorScore | None) -> dict:
+    if figure["withheld"] or previous is None or previous.withheld:
+        return figure
+    difference = figure["mean"] - previous.mean
+    p_value = two_sided_p(difference, (figure["standard_error"] ** 2 + previous.standard_error**2) ** 0.5)
+    figure.update(
+        previous_wave_id=previous.wave_id, change=difference, change_p_value=p_value, trend=trend(difference, p_value)
+    )
+    return figure
+
+
+def _hidden(wave_id: int, threshold: int) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """Responses in withheld neighbourhood figures, summed per authority and factor, and per factor."""
+    small = (
+        FactorCell.objects.filter(wave_id=wave_id)
+        .values("neighbourhood_id", "neighbourhood__local_authority_id", "factor")
+        .annotate(responses=Sum("n"))
+        .filter(responses__lt=threshold)
+        .order_by()
+    )
+    by_la: dict[tuple, int] = defaultdict(int)
+    by_wave: dict[tuple, int] = defaultdict(int)
+    for row in small:
+        by_la[(row["neighbourhood__local_authority_id"], row["factor"])] += row["responses"]
+        by_wave[(row["factor"],)] += row["responses"]
+    return by_la, by_wave
+
+
+@transaction.atomic
+def scores_refresh(*, wave_id: int, neighbourhood_ids: list[int] | None = None) -> int:
+    """Rewrite a wave's figures from its cells: the given neighbourhoods (all when None), their
+    local authorities, and the wave as a whole. Returns the number of rows written."""
+    from surveys.models import Wave
+
+    wave = Wave.objects.select_related("survey_version").get(pk=wave_id)
+    threshold = settings.REBALANCE_DISCLOSURE_MIN_RESPONSES
+    now = timezone.now()
+    cells = FactorCell.objects.filter(wave_id=wave_id)
+    if neighbourhood_ids is None:
+        authorities = None
+    else:
+        authorities = set(
+            Neighbourhood.objects.filter(pk__in=neighbourhood_ids).values_list("local_authority_id", flat=True)
+        )
+    hidden_la, hidden_wave = _hidden(wave_id, threshold)
+    rows: list[FactorScore] = []
+
+    levels = [
+        (Level.NEIGHBOURHOOD, "neighbourhood_id", "neighbourhood_id", neighbourhood_ids, {}),
+        (Level.LOCAL_AUTHORITY, "neighbourhood__local_authority_id", "local_authority_id", authorities, hidden_la),
+        (Level.WAVE, None, None, None, hidden_wave),
+    ]
+    for level, cell_field, row_field, places, hidden in levels:
+        scoped = cells if places is None else cells.filter(**{f"{cell_field}__in": list(places)})
+        groups = _groups(scoped, [cell_field, "factor"] if cell_field else ["factor"])
+        _populations(groups, wave_id, cell_field)
+        previous = _previous_rows(wave, level, row_field, {k[0] for k in groups} if row_field else ())
+        for key, group in groups.items():
+            figure = _with_change(_figure(group, threshold=threshold, hidden=hidden.get(key, 0)), previous.get(key))
+            place = {row_field: key[0]} if row_field else {}
+            rows.append(FactorScore(level=level, wave_id=wave_id, factor=key[-1], computed_at=now, **place, **figure))
+
+    stale = FactorScore.objects.filter(wave_id=wave_id)
+    if neighbourhood_ids is not None:
+        stale = stale.filter(
+            Q(level=Level.NEIGHBOURHOOD, neighbourhood_id__in=neighbourhood_ids)
+            | Q(level=Level.LOCAL_AUTHORITY, local_authority_id__in=authorities)
+            | Q(level=Level.WAVE)
+        )
+    stale.delete()
+    FactorScore.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def next_wave(*, wave_id: int) -> int | None:
+    """The next wave of the same survey: its changes are measured from this one."""
+    from surveys.models import Wave
+
+    wave = Wave.objects.select_related("survey_version").get(pk=wave_id)
+    return (
+        Wave.objects.filter(survey_version__survey_id=wave.survey_version.survey_id, opens_on__gt=wave.opens_on)
+        .order_by("opens_on")
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -1,0 +1,136 @@
+"""What runs when: after a response, after an import, and the nightly full recompute.
+
+Each function is idempotent (deletes and rewrites its scope in a transaction),
+so a task that is delivered twice, or re-run after its worker died, ends with
+the same tables.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from indicators.engine.models import FactorCell, FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
+from indicators.engine.services.factors import cells_refresh, next_wave, scores_refresh
+from indicators.engine.services.pairs import pairs_refresh
+from indicators.engine.services.worklessness import ratio_indicators_using, worklessness_refresh
+
+logger = logging.getLogger(__name__)
+
+
+def neighbourhood_wave_refresh(*, wave_id: int, neighbourhood_id: int) -> None:
+    """The incremental update after a response: one neighbourhood in one wave, and what depends on it."""
+    with transaction.atomic():
+        cells_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
+        scores_refresh(wave_id=wave_id, neighbourhood_ids=[neighbourhood_id])
+        following = next_wave(wave_id=wave_id)
+        if following and FactorCell.objects.filter(wave_id=following, neighbourhood_id=neighbourhood_id).exists():
+            scores_refresh(wave_id=following, neighbourhood_ids=[neighbourhood_id])
+        pairs_refresh(neighbourhood_id=neighbourhood_id)
+
+
+def response_refresh(*, response_id: int) -> None:
+    from surveys.models import Response
+
+    response = Response.objects.filter(pk=response_id).values("wave_id", "neighbourhood_id").first()
+    if response is None:
+        logger.info("Response %s no longer exists; nothing to refresh", response_id)
+        return
+    neighbourhood_wave_refresh(**response)
+
+
+def observations_refresh(*, indicator_id: int, period_ids: list[int] | None = None) -> int:
+    """After an import: the rates of every ratio indicator built on it, for the periods it touched."""
+    written = 0
+    for ratio_id in ratio_indicators_using([indicator_id]):
+        with transaction.atomic():
+            written += worklessness_refresh(indicator_id=ratio_id, period_ids=period_ids)
+            pairs_refresh()
+    return written
+
+
+def _snapshot() -> dict[str, set]:
+    """The figures as they stand, to compare an incremental state with a full recompute."""
+    fields = ["level", "wave_id", "neighbourhood_id", "local_authority_id", "factor", "responses", "withheld", "mean"]
+    factor_rows = {
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in FactorScore.objects.values_list(*fields)
+    }
+    rate_rows = {
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in WorklessnessPoint.objects.values_list(
+            "indicator_id", "period_id", "level", "neighbourhood_id", "local_authority_id", "rate", "areas"
+        )
+    }
+    pair_rows = {
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in PairComparison.objects.values_list("pair_id", "measure", "wave_id", "period_id", "gap")
+    }
+    return {"factor": factor_rows, "worklessness": rate_rows, "pair": pair_rows}
+
+
+def recompute_all(*, run: RecomputeRun | None = None, compare: bool = True, progress=None) -> RecomputeRun:
+    """Rebuild every rollup from the raw facts, and record where the incremental figures differed."""
+    from indicators.models import Indicator
+    from surveys.models import Wave
+
+    run = run or RecomputeRun.objects.create(kind="full")
+    before = _snapshot() if compare else None
+    waves = list(Wave.objects.order_by("opens_on", "pk").values_list("pk", flat=True))
+    ratios = list(Indicator.objects.filter(kind=Indicator.Kind.RATIO).values_list("pk", flat=True))
+    steps = 1 + len(waves) + len(ratios) + 1
+    written = 0
+    with transaction.atomic():
+        cells_refresh()
+        _tick(progress, 1, steps)
+        FactorScore.objects.all().delete()
+        for i, wave_id in enumerate(waves):  # in date order: each wave's change is measured from the one before
+            written += scores_refresh(wave_id=wave_id)
+            _tick(progress, 2 + i, steps)
+        for j, indicator_id in enumerate(ratios):
+            written += worklessness_refresh(indicator_id=indicator_id)
+            _tick(progress, 2 + len(waves) + j, steps)
+        written += pairs_refresh()
+        _tick(progress, steps, steps)
+    differences = []
+    if before is not None:
+        after = _snapshot()
+        for table in after:
+            for row in sorted(before[table] ^ after[table], key=repr)[:50]:
+                side = "incremental only" if row in before[table] else "recompute only"
+                differences.append({"table": table, "row": [str(v) for v in row], "side": side})
+        if differences:
+            logger.warning("Full recompute differed from the incremental figures in %s rows", len(differences))
+    run.status = RecomputeRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.rows_written = written
+    run.differences = differences
+    run.save()
+    return run
+
+
+def _tick(progress, done: int, total: int) -> None:
+    if progress:
+        progress(done, total)
+
+
+def stale_groups() -> list[tuple[int, int]]:
+    """(wave, neighbourhood) pairs with a completed response newer than their figures."""
+    from surveys.models import Response
+
+    computed = FactorScore.objects.filter(
+        level=FactorScore.Level.NEIGHBOURHOOD,
+        wave_id=OuterRef("wave_id"),
+        neighbourhood_id=OuterRef("neighbourhood_id"),
+    ).values("computed_at")[:1]
+    latest = (
+        Response.objects.completed()
+        .values("wave_id", "neighbourhood_id")
+        .annotate(last=Max("completed_at"), figures=Subquery(computed))
+        .filter(Q(figures__isnull=True) | Q(last__gt=F("figures")))
+        .order_by()
+    )
+    return [(row["wave_id"], row["neighbourhood_id"]) for row in latest]

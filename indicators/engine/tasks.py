@@ -1,0 +1,76 @@
+"""Celery tasks of the monitoring engine: thin wrappers around indicators.engine.services.
+
+Every task takes ids, is idempotent (its service deletes and rewrites its scope in
+one transaction), is acknowledged only after it finishes (acks_late) and is
+re-queued if its worker dies (reject_on_worker_lost), and retries with backoff
+when the database is briefly unreachable.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from indicators.engine.locks import single_run
+from indicators.engine.services import refresh
+
+logger = logging.getLogger(__name__)
+
+RELIABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+
+
+@shared_task(**RELIABLE)
+def refresh_after_response(response_id: int) -> None:
+    """Touches the factor cells and scores of the response's neighbourhood and wave, the
+    authority and wave rows above them, the next wave's change, and the neighbourhood's pairs."""
+    refresh.response_refresh(response_id=response_id)
+
+
+@shared_task(**RELIABLE)
+def refresh_after_import(import_id: int) -> None:
+    """Touches the worklessness rates of every ratio indicator built on the import's indicator,
+    for the periods the import stored, and the pairs' worklessness comparisons."""
+    from indicators.models import Import, Observation
+
+    found = Import.objects.filter(pk=import_id).values_list("indicator_id", flat=True).first()
+    if found is None:
+        return
+    periods = list(
+        Observation.objects.filter(source_import_id=import_id).values_list("period_id", flat=True).distinct()
+    )
+    refresh.observations_refresh(indicator_id=found, period_ids=periods or None)
+
+
+@shared_task(**RELIABLE)
+def recompute_everything() -> int | None:
+    """Nightly: rebuilds every rollup from answers and observations, and records in a
+    RecomputeRun where the incremental figures had drifted. Never runs twice at once."""
+    with single_run("engine-recompute", timeout=settings.CELERY_TASK_TIME_LIMIT) as mine:
+        if not mine:
+            logger.info("A full recompute is already running; this one stands down")
+            return None
+        return refresh.recompute_all().pk
+
+
+@shared_task(**RELIABLE)
+def catch_up() -> int:
+    """Every few minutes: refreshes any neighbourhood and wave with a completed response newer
+    than its figures, e.g. responses stored while the broker was down."""
+    with single_run("engine-catch-up", timeout=15 * 60) as mine:
+        if not mine:
+            return 0
+        groups = refresh.stale_groups()
+        for wave_id, neighbourhood_id in groups:
+            refresh.neighbourhood_wave_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
+        return len(groups)

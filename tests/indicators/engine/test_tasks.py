@@ -1,0 +1,78 @@
+"""Every engine task run once and twice gives identical tables."""
+
+import datetime as dt
+
+import pytest
+
+from indicators.engine import tasks
+from indicators.engine.models import FactorCell, FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
+from indicators.models import Import, Indicator
+from tests.factories import LocalAuthorityFactory, MatchedPairFactory, NeighbourhoodFactory
+
+from .builders import figures, month, residents, survey, wave, year
+
+
+def tables():
+    return {
+        model.__name__: sorted(
+            tuple(v for k, v in row.items() if k not in ("id", "computed_at")) for row in model.objects.values()
+        )
+        for model in (FactorCell, FactorScore, WorklessnessPoint, PairComparison)
+    }
+
+
+@pytest.fixture
+def data(db):
+    la = LocalAuthorityFactory()
+    pair = MatchedPairFactory(
+        first=NeighbourhoodFactory(local_authority=la, areas=2),
+        second=NeighbourhoodFactory(local_authority=la, areas=1),
+    )
+    version, questions = survey(("confidence", "outlook"))
+    w = wave(version, [pair.first, pair.second], opens=dt.date(2025, 1, 1))
+    for n in (pair.first, pair.second):
+        residents(w, n, questions["confidence"] + questions["outlook"], [10, 40, 60, 90, 70, 30, 50, 50, 20, 80, 100])
+    areas = list(pair.first.small_areas.all()) + list(pair.second.small_areas.all())
+    figures("working-age-population", year(2024), dict.fromkeys(areas, 900))
+    figures("claimant-count", month(2024, 6), dict(zip(areas, [45, 60, 30], strict=True)))
+    return {"pair": pair, "wave": w}
+
+
+def test_response_task_is_idempotent(data):
+    from surveys.models import Response
+
+    response = Response.objects.filter(neighbourhood=data["pair"].first).last()
+    tasks.refresh_after_response.delay(response.pk)
+    once = tables()
+    tasks.refresh_after_response.delay(response.pk)
+    assert tables() == once
+    assert FactorScore.objects.filter(neighbourhood=data["pair"].first).count() == 2
+
+
+def test_import_task_is_idempotent(data):
+    source = Import.objects.filter(indicator__slug="claimant-count").get()
+    tasks.refresh_after_import.delay(source.pk)
+    once = tables()
+    assert WorklessnessPoint.objects.filter(indicator=Indicator.objects.get(slug="worklessness")).exists()
+    tasks.refresh_after_import.delay(source.pk)
+    assert tables() == once
+
+
+def test_recompute_task_is_idempotent_and_never_overlaps_itself(data):
+    from django.core.cache import cache
+
+    first = tasks.recompute_everything.delay().get()
+    once = tables()
+    assert tasks.recompute_everything.delay().get() != first
+    assert tables() == once
+    assert RecomputeRun.objects.get(pk=first).status == "done"
+
+    cache.add("lock:engine-recompute", "someone else", 60)
+    assert tasks.recompute_everything.delay().get() is None
+
+
+def test_catch_up_refreshes_what_was_missed(data):
+    assert not FactorScore.objects.exists()  # no task ran when the responses were stored
+    assert tasks.catch_up.delay().get() == 2
+    assert FactorScore.objects.filter(level="neighbourhood").count() == 4
+    assert tasks.catch_up.delay().get() == 0
