@@ -1,0 +1,156 @@
+import datetime
+import logging
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from indicators.models import Role
+from surveys.models import Answer, Invitation, Response, ResponseStatus
+from surveys.services import hooks
+from surveys.services.answering import AnswerErrors
+from surveys.services.responses import (
+    CodeProblem,
+    code_check,
+    paper_response_create,
+    response_start,
+    response_submit,
+    response_withdraw,
+)
+from tests.factories import NeighbourhoodFactory, staff
+from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_submission_with_a_code_stores_scores_and_demographics_and_uses_the_code(django_capture_on_commit_callbacks):
+    wave = wave_factory()
+    code = codes_for(wave)[0]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    assert len(callbacks) == 1
+    assert response.status == ResponseStatus.COMPLETED
+    assert response.completed_at is not None
+    assert response.neighbourhood == wave.neighbourhoods.get()
+    assert response.age_band == "35_plus"
+    scores = dict(Answer.objects.filter(response=response).values_list("question__key", "score"))
+    assert scores == {"satisfied": 100, "move": 100, "life": 70, "plans": None, "age": None, "years": None}
+    assert Invitation.objects.get(response=response).used
+
+
+def test_the_hook_runs_after_commit_and_its_failure_never_fails_a_submission(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    wave = wave_factory()
+
+    def broker_down(response_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(hooks, "response_completed", broker_down)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        response = response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(wave)[0])
+    assert Response.objects.get(pk=response.pk).status == ResponseStatus.COMPLETED
+    assert "could not hand completed response" in caplog.text
+
+
+def _snapshot():
+    return (
+        list(Response.objects.order_by("pk").values_list("pk", "status", "invitation_id")),
+        Answer.objects.count(),
+        list(Invitation.objects.order_by("pk").values_list("pk", "used")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "kind"),
+    [
+        ("wrong", CodeProblem.WRONG),
+        ("used", CodeProblem.USED),
+        ("closed", CodeProblem.CLOSED),
+        ("not_open", CodeProblem.NOT_OPEN),
+        ("other_wave", CodeProblem.OTHER_WAVE),
+        ("withdrawn", CodeProblem.WITHDRAWN),
+    ],
+)
+def test_every_bad_code_is_refused_and_changes_nothing(case, kind):
+    wave = wave_factory()
+    code = codes_for(wave)[0]
+    target_wave = None
+    if case == "wrong":
+        code = "ABCD-EFGH-JKMN"
+    elif case == "used":
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    elif case == "withdrawn":
+        response_withdraw(response=response_submit(raw=GOOD_ANSWERS, channel="api", code=code))
+    elif case == "closed":
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(wave)[0])
+        wave.closes_on = wave.opens_on = datetime.date.today() - datetime.timedelta(days=2)
+        wave.save()
+    elif case == "not_open":
+        wave.opens_on = datetime.date.today() + datetime.timedelta(days=3)
+        wave.closes_on = wave.opens_on + datetime.timedelta(days=3)
+        wave.save()
+    elif case == "other_wave":
+        target_wave = wave_factory(version=wave.survey_version, neighbourhoods=list(wave.neighbourhoods.all()))
+    before = _snapshot()
+    with pytest.raises(CodeProblem) as caught:
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code, wave=target_wave)
+    assert caught.value.kind == kind
+    assert _snapshot() == before
+
+
+def test_invalid_answers_change_nothing():
+    wave = wave_factory()
+    code = codes_for(wave)[0]
+    with pytest.raises(AnswerErrors) as caught:
+        response_submit(raw={**GOOD_ANSWERS, "life": "12", "ghost": "x"}, channel="api", code=code)
+    assert set(caught.value.errors) == {"life", "ghost"}
+    assert not Response.objects.exists()
+    assert not Invitation.objects.get().used
+    code_check(code=code)  # still good
+
+
+def test_a_response_started_on_the_web_can_be_finished_through_the_api_once():
+    wave = wave_factory()
+    code = codes_for(wave)[0]
+    started = response_start(invitation=code_check(code=code))
+    Answer.objects.create(response=started, question=wave.survey_version.questions.get(key="hopes"), text="x")
+    finished = response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    assert finished.pk == started.pk
+    assert Response.objects.count() == 1
+    assert not finished.answers.filter(question__key="hopes").exists()
+    with pytest.raises(CodeProblem):
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+
+
+def test_withdrawing_deletes_the_answers_and_keeps_the_code_used():
+    wave = wave_factory()
+    response = response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(wave)[0])
+    response_withdraw(response=response)
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.WITHDRAWN
+    assert not response.answers.exists()
+    assert response.age_band == ""
+    assert Invitation.objects.get().used
+
+
+def test_paper_entry_is_for_officers_of_their_own_neighbourhoods():
+    wave = wave_factory()
+    mine = wave.neighbourhoods.get()
+    officer = staff(Role.OFFICER, neighbourhoods=[mine])
+    response = paper_response_create(user=officer, wave=wave, neighbourhood=mine, raw=GOOD_ANSWERS)
+    assert response.channel == "paper"
+    assert response.entered_by == officer
+    assert response.invitation is None
+    other_officer = staff(Role.OFFICER, neighbourhoods=[NeighbourhoodFactory()])
+    with pytest.raises(PermissionDenied):
+        paper_response_create(user=other_officer, wave=wave, neighbourhood=mine, raw=GOOD_ANSWERS)
+    manager = staff(Role.ESTATE_MANAGER, neighbourhoods=[mine])
+    with pytest.raises(PermissionDenied):
+        paper_response_create(user=manager, wave=wave, neighbourhood=mine, raw=GOOD_ANSWERS)
+    outside = NeighbourhoodFactory(local_authority=mine.local_authority)
+    admin = staff(Role.ADMIN)
+    with pytest.raises(ValidationError):
+        paper_response_create(user=admin, wave=wave, neighbourhood=outside, raw=GOOD_ANSWERS)
+    with pytest.raises(AnswerErrors):
+        paper_response_create(user=officer, wave=wave, neighbourhood=mine, raw={"satisfied": "very"})
+    assert Response.objects.count() == 1
