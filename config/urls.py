@@ -8,6 +8,7 @@ from indicators import views as indicator_views
 api_v1 = [
     path("", include("indicators.api_urls")),
     path("", include("surveys.api_urls")),
+    path("", include("indicators.engine.api_urls")),
 ]
 
 urlpatterns = [

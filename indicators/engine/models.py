@@ -54,13 +54,20 @@ class FactorScoreQuerySet(models.QuerySet):
         if scope.everything:
             return self.all()
         from indicators.models import LocalAuthority, Neighbourhood
+        from surveys.models import Wave
 
+        # Neighbourhood rows of their neighbourhoods; authority rows only for authorities they look
+        # after as a whole; the wave-wide row (the survey's benchmark) for waves they take part in.
         return self.filter(
-            Q(neighbourhood__in=Neighbourhood.objects.visible_to(user).values("pk"))
+            Q(
+                level=FactorScore.Level.NEIGHBOURHOOD,
+                neighbourhood__in=Neighbourhood.objects.visible_to(user).values("pk"),
+            )
             | Q(
-                neighbourhood__isnull=True,
+                level=FactorScore.Level.LOCAL_AUTHORITY,
                 local_authority__in=LocalAuthority.objects.filter(pk__in=scope.local_authority_ids).values("pk"),
             )
+            | Q(level=FactorScore.Level.WAVE, wave__in=Wave.objects.visible_to(user).values("pk"))
         )
 
 

@@ -1,6 +1,6 @@
 """What happens after official figures change. Called after the import's transaction commits.
 
-The monitoring engine wires ``observations_changed`` to its recalculation task; until then it only logs.
+``observations_changed`` queues the monitoring engine's recalculation of the periods the import touched.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ logger = logging.getLogger(__name__)
 
 def observations_changed(import_id: int) -> None:
     """An import stored new or corrected observations (``Import`` ``import_id``): recalculate what depends on them."""
+    from indicators.engine.tasks import refresh_after_import
+
     logger.info("official observations changed by import %s", import_id)
+    refresh_after_import.delay(import_id)
 
 
 def notify_observations_changed(import_id: int) -> None:

@@ -1,9 +1,10 @@
 """What happens after a response is completed, outside the request that completed it.
 
 The submission queues ``response_completed`` with ``transaction.on_commit``
-through ``dispatch_response_completed``. For now the hook only logs; the
-monitoring engine wires it to its own task. A broker outage must never fail a
-submission, so the dispatcher catches and logs anything the hook raises.
+through ``dispatch_response_completed``; the hook queues the monitoring
+engine's task. A broker outage must never fail a submission, so the dispatcher
+catches and logs anything the hook raises, and the engine's catch-up job finds
+the response later.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ logger = logging.getLogger(__name__)
 
 
 def response_completed(response_id: int) -> None:
-    """Called once per completed response, after its transaction commits."""
-    logger.debug("survey response %s completed", response_id)
+    """Called once per completed response, after its transaction commits: queue the engine's
+    incremental update of the response's neighbourhood and wave."""
+    from indicators.engine.tasks import refresh_after_response
+
+    refresh_after_response.delay(response_id)
 
 
 def _run_safely(response_id: int) -> None:

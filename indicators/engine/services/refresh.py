@@ -118,7 +118,7 @@ def _tick(progress, done: int, total: int) -> None:
 
 
 def stale_groups() -> list[tuple[int, int]]:
-    """(wave, neighbourhood) pairs with a completed response newer than their figures."""
+    """(wave, neighbourhood) pairs with a response completed or withdrawn after their figures were made."""
     from surveys.models import Response
 
     computed = FactorScore.objects.filter(
@@ -127,10 +127,18 @@ def stale_groups() -> list[tuple[int, int]]:
         neighbourhood_id=OuterRef("neighbourhood_id"),
     ).values("computed_at")[:1]
     latest = (
-        Response.objects.completed()
+        Response.objects.filter(Q(completed_at__isnull=False) | Q(withdrawn_at__isnull=False))
         .values("wave_id", "neighbourhood_id")
-        .annotate(last=Max("completed_at"), figures=Subquery(computed))
-        .filter(Q(figures__isnull=True) | Q(last__gt=F("figures")))
+        .annotate(
+            completed=Max("completed_at", filter=Q(status="completed")),
+            withdrawn=Max("withdrawn_at"),
+            figures=Subquery(computed),
+        )
+        .filter(
+            Q(figures__isnull=True, completed__isnull=False)
+            | Q(completed__gt=F("figures"))
+            | Q(withdrawn__gt=F("figures"))
+        )
         .order_by()
     )
     return [(row["wave_id"], row["neighbourhood_id"]) for row in latest]

@@ -226,10 +226,10 @@ class AreaShare:
     name: str
     deprived: int
     improving: int
+    share: float | None = field(init=False)
 
-    @property
-    def share(self) -> float | None:
-        return 100.0 * self.improving / self.deprived if self.deprived else None
+    def __post_init__(self) -> None:
+        self.share = 100.0 * self.improving / self.deprived if self.deprived else None
 
 
 @dataclass

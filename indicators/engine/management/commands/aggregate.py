@@ -1,0 +1,59 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from indicators.engine.services import refresh
+from indicators.engine.services.factors import cells_refresh, scores_refresh
+from indicators.engine.services.pairs import pairs_refresh
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the monitoring figures now, in this process: everything (and report drift from the "
+        "incremental figures), one wave, one neighbourhood, or one neighbourhood in one wave."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--neighbourhood", type=int, help="Neighbourhood id")
+        parser.add_argument("--wave", type=int, help="Survey wave id")
+
+    def handle(self, *args, neighbourhood: int | None, wave: int | None, **options):
+        from indicators.models import Neighbourhood
+        from surveys.models import Response, Wave
+
+        if wave is not None and not Wave.objects.filter(pk=wave).exists():
+            raise CommandError(f"There is no wave {wave}.")
+        if neighbourhood is not None and not Neighbourhood.objects.filter(pk=neighbourhood).exists():
+            raise CommandError(f"There is no neighbourhood {neighbourhood}.")
+
+        if neighbourhood is None and wave is None:
+            with tqdm(total=1, unit="step", disable=None) as bar:
+
+                def progress(done: int, total: int) -> None:
+                    bar.total = total
+                    bar.update(done - bar.n)
+
+                run = refresh.recompute_all(progress=progress)
+            self.stdout.write(self.style.SUCCESS(f"Recomputed everything: {run.rows_written:,} rows written."))
+            if run.differences:
+                self.stdout.write(
+                    self.style.WARNING(f"{len(run.differences)} rows differed from the incremental figures.")
+                )
+            return
+
+        if wave is not None and neighbourhood is None:
+            cells_refresh(wave_id=wave)
+            written = scores_refresh(wave_id=wave)
+            pairs_refresh()
+            self.stdout.write(self.style.SUCCESS(f"Wave {wave}: {written:,} figures written."))
+            return
+
+        waves = (
+            [wave]
+            if wave is not None
+            else list(
+                Response.objects.filter(neighbourhood_id=neighbourhood).values_list("wave_id", flat=True).distinct()
+            )
+        )
+        for wave_id in tqdm(sorted(waves), unit="wave", disable=None):
+            refresh.neighbourhood_wave_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood)
+        self.stdout.write(self.style.SUCCESS(f"Neighbourhood {neighbourhood}: {len(waves)} wave(s) refreshed."))
