@@ -127,7 +127,7 @@ def stored_answers(response: Response) -> dict[int, Answer]:
 @transaction.atomic
 def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[str]]) -> None:
     """Check and keep the answers given on one page. On any error nothing is saved (AnswerErrors)."""
-    response = Response.objects.select_for_update().select_related("wave", "invitation").get(pk=response.pk)
+    response = Response.objects.select_for_update(of=("self",)).select_related("wave", "invitation").get(pk=response.pk)
     _assert_answerable(response)
     questions = version_questions(response.wave.survey_version_id)
     stored = stored_answers(response)
@@ -180,7 +180,7 @@ def _finish(response: Response, *, now: datetime.datetime | None = None) -> Resp
 @transaction.atomic
 def response_complete(*, response: Response) -> Response:
     """Submit a response answered page by page. Safe to call twice: the second call changes nothing."""
-    response = Response.objects.select_for_update().select_related("wave", "invitation").get(pk=response.pk)
+    response = Response.objects.select_for_update(of=("self",)).select_related("wave", "invitation").get(pk=response.pk)
     if response.status == ResponseStatus.COMPLETED:
         return response
     _assert_answerable(response)
