@@ -7,7 +7,6 @@ taken for the same period or for the year the period starts in (``Indicator.deno
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -59,10 +58,14 @@ class RatioPoint:
         return self.areas == self.numerator_areas == self.denominator_areas
 
 
-def denominator_period_key(indicator: Indicator, period: Period) -> tuple[str, dt.date]:
+def denominator_period_for(indicator: Indicator, period: Period, available: list[Period]) -> Period | None:
+    """The denominator period a ratio divides ``period`` by: the same period, or (``year``) that calendar year's
+    figure, or the latest earlier year's when the year's estimate is not yet published (populations lag)."""
     if indicator.denominator_period == Indicator.DenominatorPeriod.YEAR:
-        return Period.Kind.YEAR, dt.date(period.start.year, 1, 1)
-    return period.kind, period.start
+        years = [p for p in available if p.kind in (Period.Kind.YEAR, Period.Kind.CENSUS)]
+        earlier = [p for p in years if p.start.year <= period.start.year]
+        return max(earlier, key=lambda p: p.start) if earlier else None
+    return period if period in available else None
 
 
 def neighbourhood_ratio_series(
@@ -83,12 +86,12 @@ def neighbourhood_ratio_series(
         for row in neighbourhood_totals(indicator=indicator.denominator, neighbourhood_ids=ids)
     }
     periods = Period.objects.in_bulk({r["period_id"] for r in numerators} | {k[1] for k in denominators})
-    by_key = {(p.kind, p.start): p.pk for p in periods.values()}
+    available = [periods[k] for k in {k[1] for k in denominators}]
     points = []
     for row in numerators:
         period = periods[row["period_id"]]
-        den_period = by_key.get(denominator_period_key(indicator, period))
-        den = denominators.get((row["neighbourhood_id"], den_period))
+        den_period = denominator_period_for(indicator, period, available)
+        den = denominators.get((row["neighbourhood_id"], den_period.pk if den_period else None))
         num_areas = row["areas"] - row["missing"]
         den_areas = (den["areas"] - den["missing"]) if den else 0
         size = sizes.get(row["neighbourhood_id"], 0)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from indicators.services.demo import DEMO_PASSWORD, seed_places
+from indicators.services.demo_official import seed_official
 from surveys.services.demo import seed_surveys
 
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
                 self.style.WARNING("Seeding demo users with a published password into a server database.")
             )
         logins = seed_places()
+        for imp in seed_official():
+            self.stdout.write(f"Official figures ({imp.source}): {imp.file_name}, {imp.get_status_display().lower()}.")
         demo_survey = seed_surveys()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/ as:"))
         for login in logins:
