@@ -254,6 +254,7 @@ class RecomputeRun(models.Model):
         FAILED = "failed", "Failed"
 
     kind = models.CharField(max_length=40)
+    task_id = models.CharField(max_length=64, blank=True, db_index=True, help_text="The Celery task, if any.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -52,15 +52,24 @@ def refresh_after_import(import_id: int) -> None:
     refresh.observations_refresh(indicator_id=found, period_ids=periods or None)
 
 
-@shared_task(**RELIABLE)
-def recompute_everything() -> int | None:
+@shared_task(bind=True, **RELIABLE)
+def recompute_everything(self) -> int | None:
     """Nightly: rebuilds every rollup from answers and observations, and records in a
-    RecomputeRun where the incremental figures had drifted. Never runs twice at once."""
-    with single_run("engine-recompute", timeout=settings.CELERY_TASK_TIME_LIMIT) as mine:
+    RecomputeRun where the incremental figures had drifted. Never runs twice at once;
+    a delivery that follows a dead worker's picks up the same lock and the same run."""
+    from indicators.engine.models import RecomputeRun
+
+    task_id = self.request.id or ""
+    with single_run("engine-recompute", timeout=settings.CELERY_TASK_TIME_LIMIT, owner=task_id or None) as mine:
         if not mine:
             logger.info("A full recompute is already running; this one stands down")
             return None
-        return refresh.recompute_all().pk
+        run = None
+        if task_id:
+            run, _ = RecomputeRun.objects.update_or_create(
+                task_id=task_id, defaults={"kind": "full", "status": RecomputeRun.Status.RUNNING}
+            )
+        return refresh.recompute_all(run=run).pk
 
 
 @shared_task(**RELIABLE)
