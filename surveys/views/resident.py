@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.forms import CodeForm
@@ -169,15 +170,15 @@ def _next_url(response: Response, *, after: int | None) -> str:
 
 
 HEADINGS = {
-    Factor.HOUSING_ENVIRONMENT: "Your area",
-    Factor.RETENTION: "Staying or moving",
-    Factor.OUTLOOK: "People around you",
-    Factor.LEADERSHIP: "Working together",
-    Factor.CONFIDENCE: "About yourself",
-    Factor.WORK_CONNECTION: "Work and training",
-    Factor.TRAVEL_TO_WORK: "Getting to work",
-    Factor.ASPIRATION: "The next two years",
-    Factor.ABOUT_YOU: "About you",
+    Factor.HOUSING_ENVIRONMENT: N_("Your area"),
+    Factor.RETENTION: N_("Staying or moving"),
+    Factor.OUTLOOK: N_("People around you"),
+    Factor.LEADERSHIP: N_("Working together"),
+    Factor.CONFIDENCE: N_("About yourself"),
+    Factor.WORK_CONNECTION: N_("Work and training"),
+    Factor.TRAVEL_TO_WORK: N_("Getting to work"),
+    Factor.ASPIRATION: N_("The next two years"),
+    Factor.ABOUT_YOU: N_("About you"),
 }
 
 

@@ -24,7 +24,7 @@ def setting():
 
 
 def test_anonymous_visitors_and_people_without_a_role_see_no_staff_page(client, setting):
-    wave, _mine, _theirs = setting
+    _wave, _mine, _theirs = setting
     assert client.get(reverse("surveys:wave-list")).status_code == 302
     client.force_login(staff(None))
     assert client.get(reverse("surveys:wave-list")).status_code == 403
