@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from indicators import views, views_imports
 
@@ -6,9 +6,18 @@ app_name = "indicators"
 
 urlpatterns = [
     path("", views.my_neighbourhoods, name="my-neighbourhoods"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.my_neighbourhoods_export, name="my-neighbourhoods-export"),
     path("neighbourhoods/<int:pk>/", views.neighbourhood_detail, name="neighbourhood-detail"),
+    re_path(
+        r"^neighbourhoods/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$",
+        views.neighbourhood_export,
+        name="neighbourhood-export",
+    ),
     path("pairs/", views.matched_pair_list, name="matched-pair-list"),
     path("pairs/<int:pk>/", views.matched_pair_detail, name="matched-pair-detail"),
+    re_path(r"^pairs/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", views.matched_pair_export, name="matched-pair-export"),
+    path("league/", views.league, name="league"),
+    re_path(r"^league/export\.(?P<fmt>csv|xlsx)$", views.league_export, name="league-export"),
     # Official data imports (admins)
     path("imports/", views_imports.import_list, name="import-list"),
     path("imports/upload/", views_imports.import_upload, name="import-upload"),
