@@ -18,6 +18,26 @@ def version_questions(version_id: int) -> list[Question]:
     )
 
 
+_FROZEN_QUESTIONS: dict[tuple[int, object], list[Question]] = {}
+
+
+def version_questions_for(version) -> list[Question]:
+    """Like version_questions, kept in memory once the version is frozen (it can no longer change).
+
+    Keyed by id and creation time, so that a reused id (a test database) never finds another version's questions.
+    """
+    key = (version.pk, version.created_at)
+    cached = _FROZEN_QUESTIONS.get(key)
+    if cached is not None:
+        return cached
+    questions = version_questions(version.pk)
+    if version.is_frozen:
+        if len(_FROZEN_QUESTIONS) > 64:
+            _FROZEN_QUESTIONS.clear()
+        _FROZEN_QUESTIONS[key] = questions
+    return questions
+
+
 def pages_of(questions: list[Question]) -> list[int]:
     return sorted({q.page for q in questions})
 

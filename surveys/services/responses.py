@@ -19,7 +19,7 @@ from django.utils import timezone
 from indicators.access import role_of
 from indicators.models import Neighbourhood, Role
 from surveys.models import Answer, Channel, Invitation, Response, ResponseStatus, Wave
-from surveys.selectors import version_questions
+from surveys.selectors import version_questions, version_questions_for
 from surveys.services.answering import (
     AnswerErrors,
     Cleaned,
@@ -51,9 +51,9 @@ class CodeProblem(Exception):  # noqa: N818 (a resident-facing outcome, not a fa
         self.invitation = invitation
 
 
-def code_check(*, code: str, wave: Wave | None = None, today: datetime.date | None = None) -> Invitation:
-    """The invitation for a code that can be used now, or CodeProblem. Changes nothing."""
-    invitation = invitation_find(code=code)
+def _check_invitation(
+    invitation: Invitation | None, *, wave: Wave | None, today: datetime.date | None = None
+) -> Invitation:
     if invitation is None:
         raise CodeProblem(CodeProblem.WRONG)
     if wave is not None and invitation.wave_id != wave.pk:
@@ -66,6 +66,11 @@ def code_check(*, code: str, wave: Wave | None = None, today: datetime.date | No
         withdrawn = Response.objects.filter(invitation=invitation, status=ResponseStatus.WITHDRAWN).exists()
         raise CodeProblem(CodeProblem.WITHDRAWN if withdrawn else CodeProblem.USED, invitation)
     return invitation
+
+
+def code_check(*, code: str, wave: Wave | None = None, today: datetime.date | None = None) -> Invitation:
+    """The invitation for a code that can be used now, or CodeProblem. Changes nothing."""
+    return _check_invitation(invitation_find(code=code), wave=wave, today=today)
 
 
 def response_start(*, invitation: Invitation, language: str = "en") -> Response:
@@ -232,7 +237,7 @@ def response_submit(
     if wave is None or neighbourhood is None:
         raise ValidationError("A response needs a code, or a wave and a neighbourhood.")
     cleaned = answers_clean_all(
-        questions=version_questions(wave.survey_version_id), raw={k: as_list(v) for k, v in raw.items()}
+        questions=version_questions_for(wave.survey_version), raw={k: as_list(v) for k, v in raw.items()}
     )
     response = None
     if invitation is not None:

@@ -16,9 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.forms import CodeForm
@@ -170,15 +169,15 @@ def _next_url(response: Response, *, after: int | None) -> str:
 
 
 HEADINGS = {
-    Factor.HOUSING_ENVIRONMENT: N_("Your area"),
-    Factor.RETENTION: N_("Staying or moving"),
-    Factor.OUTLOOK: N_("People around you"),
-    Factor.LEADERSHIP: N_("Working together"),
-    Factor.CONFIDENCE: N_("About yourself"),
-    Factor.WORK_CONNECTION: N_("Work and training"),
-    Factor.TRAVEL_TO_WORK: N_("Getting to work"),
-    Factor.ASPIRATION: N_("The next two years"),
-    Factor.ABOUT_YOU: N_("About you"),
+    Factor.HOUSING_ENVIRONMENT: gettext_noop("Your area"),
+    Factor.RETENTION: gettext_noop("Staying or moving"),
+    Factor.OUTLOOK: gettext_noop("People around you"),
+    Factor.LEADERSHIP: gettext_noop("Working together"),
+    Factor.CONFIDENCE: gettext_noop("About yourself"),
+    Factor.WORK_CONNECTION: gettext_noop("Work and training"),
+    Factor.TRAVEL_TO_WORK: gettext_noop("Getting to work"),
+    Factor.ASPIRATION: gettext_noop("The next two years"),
+    Factor.ABOUT_YOU: gettext_noop("About you"),
 }
 
 

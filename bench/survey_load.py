@@ -1,0 +1,253 @@
+"""Load test: complete survey responses submitted through the real stack.
+
+gunicorn (production settings, DEBUG off) on 127.0.0.1 in front of PostgreSQL,
+with Redis as cache and broker; a pool of client threads POSTs whole responses
+with invitation codes to /api/v1/responses/ over keep-alive connections and
+times each one. Bounded in requests and in time; stops gunicorn and cleans up
+by itself. Never part of the test suite.
+
+    .venv/bin/python bench/survey_load.py [--requests 3000] [--concurrency 16] [--seconds 60] [--workers 5]
+
+Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rb_surveys_bench, recreated each run)
+and REDIS_URL (default redis://127.0.0.1:6379/5, flushed at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/rb_surveys_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base.replace('postgres://', 'postgresql://')}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def _prepare(count: int) -> tuple[list[str], dict]:
+    """Migrate, load the default questionnaire, make a wave and ``count`` codes. Returns codes and answers."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    import datetime
+
+    from indicators.models import LocalAuthority, Neighbourhood
+    from surveys.services.default_questionnaire import default_questionnaire_load
+    from surveys.services.waves import invitations_create, wave_create
+
+    version = default_questionnaire_load()
+    la, _ = LocalAuthority.objects.get_or_create(code="E08000012", defaults={"name": "Liverpool"})
+    places = [Neighbourhood.objects.create(name=f"Bench {i}", local_authority=la) for i in range(4)]
+    today = datetime.date.today()
+    wave = wave_create(
+        survey_version=version,
+        name="Load test",
+        neighbourhoods=places,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=7),
+    )
+    codes: list[str] = []
+    for i, place in enumerate(places):
+        share = count // len(places) + (1 if i < count % len(places) else 0)
+        codes += [c for _, c in invitations_create(wave=wave, neighbourhood=place, count=share)]
+    answers = {
+        "area_satisfaction": "fairly_satisfied",
+        "litter_problem": "fairly_big",
+        "safe_after_dark": "fairly_safe",
+        "stay_or_move": "stay",
+        "expect_move": "yes",
+        "move_reasons": ["work", "home"],
+        "still_here_in_five_years": "agree",
+        "belonging": "fairly_strongly",
+        "trust": "some",
+        "open_to_newcomers": "agree",
+        "pull_together": "tend_to_agree",
+        "can_influence": "tend_to_disagree",
+        "community_group": "no",
+        **{f"gse_{n}": "moderately_true" for n in range(1, 11)},
+        "ons_life_satisfaction": "7",
+        "ons_worthwhile": "8",
+        "ons_happy_yesterday": "6",
+        "ons_anxious_yesterday": "3",
+        "know_where_help": "yes",
+        "used_employment_support": "yes",
+        "support_useful": "fairly_useful",
+        "longest_journey": "31_45",
+        "job_in_another_town": "yes",
+        "hope_in_two_years": "better_job",
+        "likely_to_achieve": "fairly_likely",
+        "age_band": "25_34",
+        "sex": "female",
+        "employment": "employed_part_time",
+        "tenure": "housing_association",
+        "years_at_address": 6,
+    }
+    return codes, answers
+
+
+def _wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not come up")
+
+
+def _percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = (len(sorted_values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=3000, help="complete responses to submit (at most)")
+    parser.add_argument("--concurrency", type=int, default=16, help="client threads")
+    parser.add_argument("--seconds", type=float, default=60, help="stop after this long whatever happens")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    args = parser.parse_args()
+
+    db_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
+    if not db_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://…")
+    redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "REDIS_KEY_PREFIX": "rb-bench",
+        "SURVEY_API_SUBMIT_RATE": "100000000/60",  # one client address sends everything
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    _recreate_database(db_url)
+    print(f"preparing {args.requests} codes in {db_url.rsplit('/', 1)[1]} …", flush=True)
+    codes, answers = _prepare(args.requests)
+
+    port = _free_port()
+    gunicorn = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(port)
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        lock = threading.Lock()
+        queue = iter(codes)
+        deadline = time.monotonic() + args.seconds
+
+        def client() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.monotonic() < deadline:
+                with lock:
+                    code = next(queue, None)
+                if code is None:
+                    return
+                body = json.dumps({"code": code, "answers": answers})
+                started = time.perf_counter()
+                try:
+                    conn.request(
+                        "POST",
+                        "/api/v1/responses/",
+                        body=body,
+                        headers={"Content-Type": "application/json", "Host": "127.0.0.1"},
+                    )
+                    reply = conn.getresponse()
+                    reply.read()
+                    status = reply.status
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    status = 0
+                elapsed = time.perf_counter() - started
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+                    if status == 201:
+                        latencies.append(elapsed)
+
+        threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - began
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+
+    from surveys.models import Response
+
+    stored = Response.objects.filter(status="completed").count()
+    latencies.sort()
+    ms = [v * 1000 for v in latencies]
+    print(f"gunicorn workers {args.workers}, client threads {args.concurrency}, cpus {os.cpu_count()}")
+    print(f"statuses {dict(sorted(statuses.items()))}; completed responses stored {stored}")
+    print(f"throughput {len(latencies) / wall:.0f} complete responses/s over {wall:.1f} s")
+    if ms:
+        print(
+            f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
+            f"p99 {_percentile(ms, 99):.1f}  mean {statistics.fmean(ms):.1f}  max {ms[-1]:.1f}"
+        )
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()  # the queued engine tasks and cache keys of this run
+    if stored != len(latencies):
+        sys.exit("stored responses do not match the 201 answers")
+
+
+if __name__ == "__main__":
+    main()
