@@ -400,7 +400,8 @@ class WaveProgress:
 
     @property
     def response_rate(self) -> float | None:
-        return 100.0 * self.completed / self.invitations if self.invitations else None
+        """Share of invitation codes used for a completed response (open-link answers have no code)."""
+        return 100.0 * self.invitations_used / self.invitations if self.invitations else None
 
 
 @dataclass

@@ -97,7 +97,7 @@ def line_chart(spec: dict) -> str:
         y = y_at(t)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#d8d8d8"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end">{escape(_fmt(t))}</text>')
-    every = max(1, math.ceil(n / 6))
+    every = max(1, math.ceil(n / 4))
     shown = sorted({*range(0, n, every), n - 1})
     if len(shown) > 1 and shown[-1] - shown[-2] < every / 2:
         shown.pop(-2)
@@ -190,7 +190,7 @@ def interval_chart(spec: dict) -> str:
     for item in spec["items"]:
         if item.get("withheld") or item.get("mean") is None:
             plot = f'<span class="interval-note">{escape(item.get("note") or "no figure")}</span>'
-            value = escape("Withheld" if item.get("withheld") else "no figure")
+            value = ""
         else:
             low, high, mean = (max(0.0, min(100.0, float(item[k]))) for k in ("low", "high", "mean"))
             bench = item.get("benchmark")

@@ -355,6 +355,7 @@ def waves_table(page: NeighbourhoodPage) -> Table:
                 text(state),
                 number(p.invitations, digits=0),
                 number(p.completed, digits=0),
+                number(p.invitations_used, digits=0),
                 number(p.response_rate, digits=0, missing="no codes issued"),
                 number(p.in_progress, digits=0),
             ]
@@ -368,7 +369,8 @@ def waves_table(page: NeighbourhoodPage) -> Table:
             Column("State"),
             Column("Invitation codes", numeric=True),
             Column("Completed responses", numeric=True),
-            Column("Response rate (%)", numeric=True),
+            Column("Codes used", numeric=True),
+            Column("Response rate from codes (%)", numeric=True),
             Column("Started, not finished", numeric=True),
         ],
         rows=rows,
@@ -409,6 +411,11 @@ def areas_table(page: NeighbourhoodPage) -> Table:
     )
 
 
+def short(period) -> str:
+    """A period's label short enough for a chart axis."""
+    return period.start.strftime("%b %Y") if period.kind == "month" else period.label
+
+
 def worklessness_chart(page: NeighbourhoodPage) -> dict:
     series = page.series
     return {
@@ -419,7 +426,7 @@ def worklessness_chart(page: NeighbourhoodPage) -> dict:
             if series
             else ""
         ),
-        "x": [e["period"].label for e in series],
+        "x": [short(e["period"]) for e in series],
         "y_label": "Worklessness rate, % of residents aged 16-64",
         "series": [
             {"name": page.neighbourhood.name, "values": [e["rate"] for e in series]},
@@ -579,7 +586,7 @@ def pair_worklessness_chart(page: PairPage) -> dict:
         "id": "pair-worklessness-chart",
         "title": f"Worklessness of {page.pair.first.name} and {page.pair.second.name} over time",
         "summary": "Line chart; the figures are in the table that follows.",
-        "x": [r.period.label for r in rows],
+        "x": [short(r.period) for r in rows],
         "y_label": "Worklessness rate, % of residents aged 16-64",
         "series": [
             {"name": page.pair.first.name, "values": [r.first_value for r in rows]},
@@ -595,7 +602,7 @@ def pair_gap_chart(page: PairPage) -> dict:
         "id": "pair-gap-chart",
         "title": "The gap between them (first minus second), in points",
         "summary": "Line chart of the gap; the figures are in the table that follows.",
-        "x": [r.period.label for r in rows],
+        "x": [short(r.period) for r in rows],
         "y_label": "Gap in worklessness rate, points",
         "series": [{"name": "Gap (first minus second)", "values": [r.gap for r in rows], "style": 3}],
     }
