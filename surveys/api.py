@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -78,12 +79,14 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
             class Meta:
                 model = SurveyVersion
                 fields = ["id", "number", "notes", "frozen", "questions"]
+                ref_name = "SurveyVersion"
 
         versions = VersionSerializer(many=True, read_only=True)
 
         class Meta:
             model = Survey
             fields = ["id", "slug", "name", "description", "versions"]
+            ref_name = "Survey"
 
     serializer_class = OutputSerializer
 
@@ -117,6 +120,7 @@ class WaveViewSet(viewsets.ReadOnlyModelViewSet):
                 "synthetic",
                 "neighbourhoods",
             ]
+            ref_name = "Wave"
 
         def get_neighbourhoods(self, wave) -> list[int]:
             visible = self.context["visible_ids"]
@@ -157,6 +161,10 @@ class ResponseCountList(APIView):
         api = serializers.IntegerField()
         open_link = serializers.IntegerField()
 
+        class Meta:
+            ref_name = "ResponseCount"
+
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True))
     def get(self, request, *args, **kwargs):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -186,11 +194,18 @@ class ResponseSubmit(APIView):
         language = serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES], default="en")
         answers = serializers.DictField(child=serializers.JSONField())
 
+        class Meta:
+            ref_name = "ResponseSubmission"
+
     class OutputSerializer(serializers.Serializer):
         status = serializers.CharField()
         wave = serializers.CharField(source="wave.slug")
         completed_at = serializers.DateTimeField()
 
+        class Meta:
+            ref_name = "ResponseReceipt"
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, auth=[])
     def post(self, request, *args, **kwargs):
         who = client_address(request)
         if rate_limited(scope="code", who=who, rate=settings.SURVEY_CODE_RATE) or not rate_take(
