@@ -154,3 +154,20 @@ def test_paper_entry_is_for_officers_of_their_own_neighbourhoods():
     with pytest.raises(AnswerErrors):
         paper_response_create(user=officer, wave=wave, neighbourhood=mine, raw={"satisfied": "very"})
     assert Response.objects.count() == 1
+
+
+def test_a_submission_succeeds_when_the_broker_cannot_be_reached(django_capture_on_commit_callbacks, caplog):
+    """No mock: Celery really tries a broker on a closed port, and the resident's submission still stands."""
+    from config.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    try:
+        wave = wave_factory()
+        with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+            response = response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(wave)[0])
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app.pool.force_close_all()
+    assert Response.objects.get(pk=response.pk).status == ResponseStatus.COMPLETED
+    assert "could not hand completed response" in caplog.text
