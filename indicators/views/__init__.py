@@ -311,7 +311,7 @@ def league(request: HttpRequest) -> HttpResponse:
     chart = None
     if result:
         items = [
-            {"label": row[0].text, "value": row[3].value if isinstance(row[3].value, float) else None}
+            {"label": row[0].text, "value": row[3].value if isinstance(row[3].value, (int, float)) else None}
             for row in result["tables"][0].rows
         ]
         if result["published"] is not None:
