@@ -1,0 +1,105 @@
+"""Page selectors and exports: windows, improving or lagging, withheld cells, and what a download writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from indicators import selectors_dashboard as dash
+from indicators.engine.models import WorklessnessPoint
+from indicators.exports import Column, Table, as_csv, as_xlsx, number, text, withheld
+from indicators.models import Period
+from tests.factories import UserFactory
+from tests.indicators.dashboard_data import build_world
+
+
+def period(year: int, month: int = 1) -> Period:
+    start = dt.date(year, month, 1)
+    end, label = Period.describe(Period.Kind.MONTH, start)
+    return Period(kind=Period.Kind.MONTH, start=start, end=end, label=label)
+
+
+def test_window_goes_back_the_years_asked_for_or_to_the_start():
+    series = [(period(y, m), float(y - 2000) + m / 100, 1) for y in (2018, 2019, 2020, 2021) for m in (1, 6)]
+    one = dash.window(series, "1")
+    assert (one.start.label, one.end.label) == ("June 2020", "June 2021")
+    assert one.benchmark_change == pytest.approx(1.0)
+    three = dash.window(series, "3")
+    assert three.start.label == "June 2018"
+    five = dash.window(series, "5")
+    assert five.start.label == "January 2018"  # not that far back: the earliest
+    whole = dash.window(series, "all")
+    assert (whole.start.label, whole.end.label) == ("January 2018", "June 2021")
+    assert dash.window([], "1").end is None
+
+
+def test_improving_means_falling_by_more_than_the_benchmark():
+    assert dash.improving_status(-2.0, -1.0) == "improving"
+    assert dash.improving_status(-0.5, -1.0) == "lagging"
+    assert dash.improving_status(-1.0, -1.0) == "lagging"  # the same fall is not faster
+    assert dash.improving_status(None, -1.0) == ""
+    assert dash.improving_status(-1.0, None) == ""
+
+
+def test_numbers_never_show_a_missing_figure_as_zero():
+    assert number(None).text == "no figure"
+    assert number(None, missing="not loaded").value == "not loaded"
+    assert number(-1.234, digits=2, signed=True).text == "−1.23"
+    assert number(-1.234, digits=2, signed=True).value == -1.23
+    cell = withheld("Fewer than 10 responses")
+    assert (cell.text, cell.value, cell.export_value) == ("Withheld", None, "withheld: Fewer than 10 responses")
+
+
+def test_downloads_keep_withheld_figures_and_defuse_formulas(db):
+    user = UserFactory(username="reader")
+    table = Table(
+        key="t",
+        caption="Figures",
+        columns=[Column("Place"), Column("Score", numeric=True)],
+        rows=[[text('=HYPERLINK("x")'), number(12.5)], [text("Withheld place"), withheld("Fewer than 10 responses")]],
+        source="Test source",
+    )
+    body = as_csv([table], title="T", filename="t", user=user).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert "withheld: Fewer than 10 responses" in body
+    assert "Source: Test source" in body
+    book = load_workbook(io.BytesIO(as_xlsx([table], title="T", filename="t", user=user).content))
+    sheet = book["Figures"]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=4)]
+    assert values == [['\'=HYPERLINK("x")', 12.5], ["Withheld place", "withheld: Fewer than 10 responses"]]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def test_my_neighbourhoods_reads_rates_and_factor_status(world):
+    data = dash.my_neighbourhoods(user=world["officer"])
+    rows = {r.neighbourhood.name: r for r in data.rows}
+    assert set(rows) == {"Harehills", "Seacroft"}
+    harehills = rows["Harehills"]
+    # Harehills: (80 + 100) / 2000 = 9% in January 2020, (70 + 90) / 2000 = 8% in January 2021.
+    assert harehills.rate == pytest.approx(8.0)
+    assert harehills.change == pytest.approx(-1.0)
+    bench = {p.period.start.year: p.rate for p in WorklessnessPoint.objects.filter(level="benchmark")}
+    assert data.window.benchmark_change == pytest.approx(bench[2021] - bench[2020])
+    assert harehills.against_benchmark == pytest.approx(-1.0 - data.window.benchmark_change)
+    assert harehills.responses == 12
+    assert harehills.factors["confidence"].since_last_wave == "better"
+    seacroft = rows["Seacroft"].factors["confidence"]
+    assert seacroft.withheld
+    assert seacroft.mean is None
+    assert seacroft.withheld_reason == "Fewer than 10 responses"
+
+
+def test_league_choices_are_the_users_places(world):
+    choices = dash.league_choices(user=world["officer"])
+    assert choices.areas == [("region:greater-leeds", "Greater Leeds (region)"), ("la:E08000035", "Leeds")]
+    assert [p.label for p in choices.periods] == ["January 2019", "January 2020", "January 2021"]
+    manager = dash.league_choices(user=world["manager"])
+    assert ("la:E08000012", "Liverpool") in manager.areas
+    assert all("Leeds" not in label for _, label in manager.areas)
