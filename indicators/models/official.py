@@ -223,13 +223,20 @@ class ObservationQuerySet(models.QuerySet):
 
 
 class Observation(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="observations")
+    # Indexes are few on purpose: every one costs time on a million-row import. (indicator, period, area) is served
+    # by the partial unique indexes below; indicator and period need no index of their own.
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="observations", db_index=False)
     small_area = models.ForeignKey(
         "indicators.SmallArea", null=True, blank=True, on_delete=models.CASCADE, related_name="observations"
     )
     local_authority = models.ForeignKey(
-        "indicators.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="observations"
+        "indicators.LocalAuthority",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="observations",
+        db_index=False,  # a partial index below: small-area rows (nearly all) need no entry
     )
     value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     status = models.CharField(max_length=12, choices=ObservationStatus.choices, default=ObservationStatus.NORMAL)
@@ -261,7 +268,9 @@ class Observation(models.Model):
                 condition=Q(value__isnull=False) | ~Q(status="normal"), name="observation_normal_has_value"
             ),
         ]
-        indexes = [models.Index(fields=["source_import"], name="observation_import")]
+        indexes = [
+            models.Index(fields=["local_authority"], condition=Q(local_authority__isnull=False), name="observation_la"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.slug} {self.area_code} {self.period}: {self.value}"

@@ -1,0 +1,161 @@
+"""Benchmark: import a 1,000,000-row Nomis file against a bare psycopg COPY of the same file.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rb_official_bench .venv/bin/python bench/import_nomis.py
+
+Generates a Nomis-format CSV (select= columns, quoted, LF) of 33,755 LSOAs × 30 months with generated LSOA codes
+(creating those small areas first), then prints rows per second for:
+
+- a bare ``COPY … FROM STDIN (FORMAT csv, HEADER)`` of the file into an empty table (the ceiling);
+- ``nomis_import`` into an empty indicator (read, check every row, COPY to staging, one set-based upsert);
+- the same file again (recognised by its hash: nothing to do);
+- a corrected file (1% of values changed): the upsert replaces them and records what it replaced.
+
+Never part of the test suite. It uses (and creates, if missing) its own database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LSOAS = 33_755
+MONTHS = 30
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rb_official_bench"
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def month_labels():
+    import datetime as dt
+
+    out = []
+    for n in range(MONTHS):
+        year, month = divmod(2021 * 12 + n, 12)
+        day = dt.date(year, month + 1, 1)
+        out.append((f"{day:%Y-%m}", f"{day:%B %Y}"))
+    return out
+
+
+def lsoa_codes() -> list[str]:
+    return [f"E01{100_000 + n:06d}" for n in range(LSOAS)]
+
+
+def write_file(path: Path, *, corrected: bool = False) -> int:
+    rows = 0
+    with path.open("w", newline="") as out:
+        out.write(
+            '"DATE","DATE_NAME","GEOGRAPHY_NAME","GEOGRAPHY_CODE","MEASURES_NAME","OBS_VALUE","OBS_STATUS","OBS_STATUS_NAME"\n'
+        )
+        for m, (date, name) in enumerate(month_labels()):
+            lines = []
+            for n, code in enumerate(lsoa_codes()):
+                value = ((n * 7 + m * 13) % 60) * 5
+                if corrected and (n + m) % 100 == 0:
+                    value += 5
+                lines.append(f'"{date}","{name}","Bench {n:05d}","{code}","Value",{value},"A","Normal Value"\n')
+            out.write("".join(lines))
+            rows += len(lines)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        sys.exit("The benchmark compares against PostgreSQL COPY: give a postgres:// DATABASE_URL.")
+    ensure_database(args.database_url)
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from indicators.models import Import, Indicator, LocalAuthority, Observation, ObservationRevision, SmallArea
+    from indicators.services.nomis import nomis_import
+
+    call_command("migrate", verbosity=0)
+    la, _ = LocalAuthority.objects.get_or_create(code="E08999999", defaults={"name": "Bench authority"})
+    have = set(SmallArea.objects.filter(code__startswith="E011").values_list("code", flat=True))
+    SmallArea.objects.bulk_create(
+        [
+            SmallArea(code=c, name=f"Bench {c}", kind="lsoa21", local_authority=la)
+            for c in lsoa_codes()
+            if c not in have
+        ],
+        batch_size=5000,
+    )
+    indicator, _ = Indicator.objects.get_or_create(
+        slug="bench-claimant-count", defaults={"name": "Bench claimant count", "unit": "people", "kind": "count"}
+    )
+    ObservationRevision.objects.filter(observation__indicator=indicator).delete()
+    Observation.objects.filter(indicator=indicator).delete()
+    Import.objects.filter(indicator=indicator).delete()
+
+    workdir = Path(tempfile.mkdtemp(prefix="rb-bench-"))
+    path, corrected_path = workdir / "nomis_bench.csv", workdir / "nomis_bench_corrected.csv"
+    started = time.perf_counter()
+    rows = write_file(path)
+    write_file(corrected_path, corrected=True)
+    print(f"generated {rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
+
+    # 1. The ceiling: a bare COPY of the same file into an empty table.
+    import psycopg
+
+    with psycopg.connect(args.database_url) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_bare_copy")
+        conn.execute(
+            "CREATE TABLE bench_bare_copy (date text, date_name text, geography_name text, geography_code text, "
+            "measures_name text, obs_value numeric, obs_status text, obs_status_name text)"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        sql = "COPY bench_bare_copy FROM STDIN (FORMAT csv, HEADER true)"
+        with conn.cursor() as cur, cur.copy(sql) as copy, path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        conn.commit()
+        bare = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_bare_copy")
+        conn.commit()
+
+    def timed(label, source):
+        begun = time.perf_counter()
+        imp = nomis_import(source=source, indicator=indicator, file_name=Path(source).name)
+        seconds = time.perf_counter() - begun
+        print(
+            f"{label:<34} {seconds:7.2f} s  {rows / seconds:>10,.0f} rows/s   "
+            f"({imp.get_status_display()}: +{imp.rows_inserted:,} ~{imp.rows_updated:,} ={imp.rows_unchanged:,})"
+        )
+        return seconds
+
+    print(f"{'bare psycopg COPY into empty table':<34} {bare:7.2f} s  {rows / bare:>10,.0f} rows/s")
+    first = timed("nomis_import, empty indicator", path)
+    again = timed("same file again (hash)", path)
+    fixed = timed("corrected file (1% changed)", corrected_path)
+    print(f"importer speed / bare COPY speed: {bare / first:.2f} (aim ≥ 0.5); re-import {again:.2f} s (aim < 5 s)")
+    replaced = ObservationRevision.objects.filter(replaced_by__indicator=indicator).count()
+    print(f"corrected-file import replaced {replaced:,} values in {fixed:.1f} s")
+    for p in (path, corrected_path):
+        p.unlink()
+    workdir.rmdir()
+
+
+if __name__ == "__main__":
+    main()
