@@ -166,15 +166,22 @@ def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[s
     Answer.objects.bulk_create(_answer_from(response, c) for c in keep)
 
 
-def _finish(response: Response, *, now: datetime.datetime | None = None) -> Response:
+def _finish(
+    response: Response, *, now: datetime.datetime | None = None, cleaned: list[Cleaned] | None = None
+) -> Response:
     """Mark complete, use up the code, copy demographics and hand on to the engine. Inside a transaction."""
     if response.invitation_id is not None:
         used = Invitation.objects.filter(pk=response.invitation_id, used=False).update(used=True)
         if not used:
             raise CodeProblem(CodeProblem.USED, response.invitation)
-    for answer in response.answers.select_related("question", "option").filter(question__demographic__gt=""):
-        if answer.option_id:
-            setattr(response, answer.question.demographic, answer.option.code)
+    if cleaned is not None:
+        for answer in cleaned:
+            if answer.question.demographic and answer.option_code:
+                setattr(response, answer.question.demographic, answer.option_code)
+    else:
+        for answer in response.answers.select_related("question", "option").filter(question__demographic__gt=""):
+            if answer.option_id:
+                setattr(response, answer.question.demographic, answer.option.code)
     response.status = ResponseStatus.COMPLETED
     response.completed_at = now or timezone.now()
     response.save(update_fields=["status", "completed_at", "age_band", "sex"])
@@ -261,7 +268,7 @@ def response_submit(
         except IntegrityError:
             raise CodeProblem(CodeProblem.USED, invitation) from None
     Answer.objects.bulk_create(_answer_from(response, c) for c in cleaned)
-    return _finish(response, now=completed_at)
+    return _finish(response, now=completed_at, cleaned=cleaned)
 
 
 PAPER_GRACE_DAYS = 28

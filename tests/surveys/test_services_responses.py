@@ -162,6 +162,8 @@ def test_a_submission_succeeds_when_the_broker_cannot_be_reached(django_capture_
 
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    app._pool = None  # connections made earlier in the run were to the in-memory broker
+    app.amqp._producer_pool = None
     try:
         wave = wave_factory()
         with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
@@ -169,5 +171,7 @@ def test_a_submission_succeeds_when_the_broker_cannot_be_reached(django_capture_
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
         app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
     assert Response.objects.get(pk=response.pk).status == ResponseStatus.COMPLETED
     assert "could not hand completed response" in caplog.text
