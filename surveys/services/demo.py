@@ -20,6 +20,7 @@ from surveys.selectors import version_questions
 from surveys.services.answering import is_shown
 from surveys.services.codes import ALPHABET, LENGTH, code_format
 from surveys.services.default_questionnaire import default_questionnaire_load
+from surveys.services.hooks import dispatch_response_completed
 from surveys.services.responses import response_submit
 from surveys.services.waves import invitation_find, invitations_create, wave_create
 
@@ -102,15 +103,19 @@ def seed_surveys(
             lean = 0.35 + 0.3 * (i % 3) / 2
             # Synthetic responses go in without codes (channel "paper" marked synthetic), so every demo code
             # is still free for someone trying the survey pages.
+            last = None
             for _ in range(responses_each):
-                response_submit(
+                last = response_submit(
                     raw=_synthetic_answers(questions, rng, lean),
                     channel=Channel.PAPER,
                     wave=wave,
                     neighbourhood=neighbourhood,
                     synthetic=True,
                     completed_at=timezone.now() - datetime.timedelta(minutes=rng.randint(10, 20000)),
+                    notify=False,
                 )
+            if last is not None:  # one hand-over per neighbourhood refreshes its figures once
+                dispatch_response_completed(response_id=last.pk)
     return DemoSurvey(wave=wave, codes=_unused(wave, codes_each))
 
 

@@ -167,7 +167,11 @@ def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[s
 
 
 def _finish(
-    response: Response, *, now: datetime.datetime | None = None, cleaned: list[Cleaned] | None = None
+    response: Response,
+    *,
+    now: datetime.datetime | None = None,
+    cleaned: list[Cleaned] | None = None,
+    notify: bool = True,
 ) -> Response:
     """Mark complete, use up the code, copy demographics and hand on to the engine. Inside a transaction."""
     if response.invitation_id is not None:
@@ -185,7 +189,8 @@ def _finish(
     response.status = ResponseStatus.COMPLETED
     response.completed_at = now or timezone.now()
     response.save(update_fields=["status", "completed_at", "age_band", "sex"])
-    dispatch_response_completed(response_id=response.pk)
+    if notify:
+        dispatch_response_completed(response_id=response.pk)
     return response
 
 
@@ -229,8 +234,12 @@ def response_submit(
     entered_by=None,
     synthetic: bool = False,
     completed_at: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> Response:
-    """A whole response in one go: the API (with a code), paper entry and demo data."""
+    """A whole response in one go: the API (with a code), paper entry and demo data.
+
+    ``notify=False`` is for bulk loads that tell the engine once at the end.
+    """
     invitation = None
     if code is not None:
         invitation = code_check(code=code, wave=wave)
@@ -268,7 +277,7 @@ def response_submit(
         except IntegrityError:
             raise CodeProblem(CodeProblem.USED, invitation) from None
     Answer.objects.bulk_create(_answer_from(response, c) for c in cleaned)
-    return _finish(response, now=completed_at, cleaned=cleaned)
+    return _finish(response, now=completed_at, cleaned=cleaned, notify=notify)
 
 
 PAPER_GRACE_DAYS = 28
