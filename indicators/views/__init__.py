@@ -23,6 +23,7 @@ from indicators import selectors_dashboard as dash
 from indicators.access import is_admin, role_of
 from indicators.exports import Table, download
 from indicators.views import tables as t
+from indicators.views.cache import cached_page
 
 
 @require_GET
@@ -101,6 +102,7 @@ def _my_neighbourhoods(request: HttpRequest):
 
 @login_required
 @require_GET
+@cached_page
 def my_neighbourhoods(request: HttpRequest) -> HttpResponse:
     form, data, table = _my_neighbourhoods(request)
     return render(
@@ -147,6 +149,7 @@ def _neighbourhood(request: HttpRequest, pk: int):
 
 @login_required
 @require_GET
+@cached_page
 def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page, items, tables = _neighbourhood(request, pk)
     n = page.neighbourhood
@@ -197,6 +200,7 @@ def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 
 @login_required
 @require_GET
+@cached_page
 def matched_pair_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "indicators/matched_pair_list.html", {"pairs": selectors.matched_pair_list(user=request.user)}
@@ -210,6 +214,7 @@ def _pair(request: HttpRequest, pk: int):
 
 @login_required
 @require_GET
+@cached_page
 def matched_pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page, tables = _pair(request, pk)
     return render(
@@ -306,6 +311,7 @@ def _league(request: HttpRequest):
 
 @login_required
 @require_GET
+@cached_page
 def league(request: HttpRequest) -> HttpResponse:
     form, choices, result = _league(request)
     chart = None

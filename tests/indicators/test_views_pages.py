@@ -278,10 +278,11 @@ def test_exports_are_csv_and_xlsx_with_the_page_tables(client, world):
 # --- a constant number of queries --------------------------------------------------------------------------
 
 
-def test_each_page_takes_a_small_constant_number_of_queries(client, world, django_assert_max_num_queries):
+def test_each_page_takes_a_small_constant_number_of_queries(client, world, settings, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    settings.REBALANCE_PAGE_CACHE_SECONDS = 0  # count the queries of rendering, not of the page cache
     client.force_login(world["admin"])
 
     def counts():
@@ -326,3 +327,35 @@ def build_more(world) -> int:
         residents(w3, n, items, [55] * 11)
     recompute_all(compare=False)
     return len(extra)
+
+
+# --- the page cache ----------------------------------------------------------------------------------------
+
+
+def test_a_cached_page_follows_the_figures_and_the_scope(client, world, settings):
+    from indicators.engine.services.refresh import recompute_all
+    from indicators.models import Assignment
+    from tests.indicators.engine.builders import figures, month
+
+    settings.REBALANCE_PAGE_CACHE_SECONDS = 300
+    settings.REBALANCE_PAGE_STATE_SECONDS = 0  # read the rollups' state on every request
+    client.force_login(world["officer"])
+    url = reverse("indicators:neighbourhood-detail", args=[world["harehills"].pk])
+    assert "February 2021" not in text_of(client.get(url))
+    assert "February 2021" not in text_of(client.get(url))  # from the cache
+    areas = list(world["harehills"].small_areas.all())
+    figures("claimant-count", month(2021, 2), dict.fromkeys(areas, 60))
+    recompute_all(compare=False)
+    assert "February 2021" in text_of(client.get(url))  # new rollups, new page
+    Assignment.objects.filter(user=world["officer"]).delete()
+    assert client.get(url).status_code == 404  # a narrower scope is seen at once
+
+
+def test_the_page_cache_can_be_switched_off(client, world, settings, django_assert_max_num_queries):
+    settings.REBALANCE_PAGE_CACHE_SECONDS = 0
+    client.force_login(world["officer"])
+    url = reverse("indicators:my-neighbourhoods")
+    client.get(url)
+    with django_assert_max_num_queries(25) as queries:
+        client.get(url)
+    assert len(queries) > 6  # rendered again, not served from the cache

@@ -1,0 +1,491 @@
+"""Load test of the monitoring pages: gunicorn on loopback, DEBUG off, 20 concurrent users, bounded in time.
+
+    .venv/bin/python bench/pages.py                       # full size, 30 s of load
+    .venv/bin/python bench/pages.py --lsoas 5000 --duration 15   # quicker
+
+The data is the engine issue's benchmark size where pages can feel it: 33,755
+LSOAs with 10 years of monthly claimant counts and yearly populations (the
+league page runs the engine's improvement report over them), 300 neighbourhoods
+in 10 authorities with their worklessness rollups computed by the engine,
+200,000 completed survey responses (counted per neighbourhood on the pages;
+answers are never read by a page) in four waves, factor-score rollups for every
+neighbourhood and wave, and 150 matched pairs compared by the engine.
+
+Factor scores are written straight into the rollup table instead of being
+aggregated from 6 million answers: pages read only rollups, so the page
+timings are the same, and building the answers belongs to bench/aggregate.py.
+
+Prints p50 / p95 / p99 latency and throughput, overall and per page. The data
+is kept in the database (default ``rb_pages_bench``) and reused by the next run
+unless ``--rebuild`` is given. Targets 127.0.0.1 only; stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8018
+FACTORS = [
+    "housing_environment",
+    "retention",
+    "work_connection",
+    "outlook",
+    "confidence",
+    "aspiration",
+    "leadership",
+    "travel_to_work",
+]
+
+
+def setup_django(url: str) -> None:
+    import psycopg
+
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ["DJANGO_DEBUG"] = "false"
+    sys.path.insert(0, str(ROOT))
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- data ----------------------------------------------------------------------------------------------------
+
+
+def build(args) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from indicators.engine.models import FactorScore
+    from indicators.engine.services.pairs import pairs_refresh
+    from indicators.engine.services.worklessness import worklessness_refresh
+    from indicators.models import (
+        Assignment,
+        Deprivation,
+        Import,
+        Indicator,
+        LocalAuthority,
+        MatchedPair,
+        Neighbourhood,
+        Period,
+        Region,
+        Role,
+        SmallArea,
+        StaffProfile,
+    )
+    from indicators.services.catalogue import ensure_indicators
+    from surveys.models import Survey, SurveyVersion, Wave
+
+    rng = random.Random(6)
+    ensure_indicators(Indicator)
+    say("clearing old benchmark data")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE engine_factorscore, engine_worklessnesspoint, engine_paircomparison, "
+            "indicators_observation, surveys_response, surveys_invitation CASCADE"
+        )
+    with transaction.atomic():
+        MatchedPair.objects.all().delete()
+        Assignment.objects.all().delete()
+        Wave.objects.all().delete()
+        Neighbourhood.objects.all().delete()
+        Deprivation.objects.all().delete()
+        SmallArea.objects.all().delete()
+        LocalAuthority.objects.all().delete()
+        Import.objects.all().delete()
+
+    say(f"places: {args.lsoas:,} LSOAs, {args.neighbourhoods} neighbourhoods")
+    regions = [Region.objects.get_or_create(slug=s, defaults={"name": n})[0] for s, n in
+               [("greater-liverpool", "Greater Liverpool"), ("greater-leeds", "Greater Leeds"),
+                ("tees-valley", "Tees Valley")]]  # fmt: skip
+    authorities = LocalAuthority.objects.bulk_create(
+        LocalAuthority(code=f"E08{i:06d}", name=f"Authority {i:02d}", region=regions[i % 3] if i < 10 else None)
+        for i in range(40)
+    )
+    areas = SmallArea.objects.bulk_create(
+        (
+            SmallArea(code=f"E01{i:06d}", name=f"LSOA {i:05d}", kind="lsoa11", local_authority=authorities[i % 40])
+            for i in range(args.lsoas)
+        ),
+        batch_size=5000,
+    )
+    ranks = list(range(1, args.lsoas + 1))
+    rng.shuffle(ranks)
+    Deprivation.objects.bulk_create(
+        (
+            Deprivation(small_area=a, edition="iod2019", rank=r, decile=min(10, 1 + (r - 1) * 10 // args.lsoas))
+            for a, r in zip(areas, ranks, strict=True)
+        ),
+        batch_size=5000,
+    )
+    deprived = [a for a, r in zip(areas, ranks, strict=True) if r <= args.lsoas // 10 and a.local_authority_id in
+                {la.pk for la in authorities[:10]}]  # fmt: skip
+    per = max(1, min(3, len(deprived) // args.neighbourhoods))
+    neighbourhoods = Neighbourhood.objects.bulk_create(
+        Neighbourhood(name=f"Neighbourhood {i:03d}", local_authority=authorities[i % 10])
+        for i in range(args.neighbourhoods)
+    )
+    by_la: dict[int, list] = {}
+    for a in deprived:
+        by_la.setdefault(a.local_authority_id, []).append(a)
+    through = Neighbourhood.small_areas.through
+    links = []
+    for n in neighbourhoods:
+        pool = by_la[n.local_authority_id]
+        for _ in range(per):
+            if pool:
+                links.append(through(neighbourhood_id=n.pk, smallarea_id=pool.pop().pk))
+    through.objects.bulk_create(links)
+    # Pairs in the same authority: 0 with 10, 1 with 11, … 20 with 30, …: half the neighbourhoods.
+    pairs = MatchedPair.objects.bulk_create(
+        MatchedPair(first=neighbourhoods[k], second=neighbourhoods[k + 10], reason="Alike at baseline (benchmark).")
+        for k in range(args.neighbourhoods - 10)
+        if (k // 10) % 2 == 0
+    )
+
+    say(f"official figures: {args.months} months of claimants, {args.months // 12} years of population")
+    claimants, population = (
+        Indicator.objects.get(slug="claimant-count"),
+        Indicator.objects.get(slug="working-age-population"),
+    )
+    months = []
+    for m in range(args.months):
+        start = dt.date(2016 + m // 12, 1 + m % 12, 1)
+        end, label = Period.describe(Period.Kind.MONTH, start)
+        months.append(Period.objects.get_or_create(kind="month", start=start, defaults={"end": end, "label": label})[0])
+    years = []
+    for y in range(2016, 2016 + max(1, args.months // 12)):
+        start = dt.date(y, 1, 1)
+        end, label = Period.describe(Period.Kind.YEAR, start)
+        years.append(Period.objects.get_or_create(kind="year", start=start, defaults={"end": end, "label": label})[0])
+    imports = {
+        ind.pk: Import.objects.create(
+            indicator=ind, format="generated", source="bench/pages.py", file_name="bench.csv", status="succeeded",
+            finished_at=timezone.now(),
+        )
+        for ind in (claimants, population)
+    }  # fmt: skip
+    base = {a.pk: rng.uniform(2, 20) for a in areas}
+    trend = {a.pk: rng.uniform(-0.03, 0.01) for a in areas}
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY indicators_observation (indicator_id, period_id, small_area_id, value, status, status_code, "
+            "source_import_id) FROM STDIN"
+        ) as copy,
+    ):
+        for p in years:
+            for a in areas:
+                copy.write_row((population.pk, p.pk, a.pk, 1500, "normal", "", imports[population.pk].pk))
+        for i, p in enumerate(months):
+            for a in areas:
+                value = max(0, round(15 * (base[a.pk] + trend[a.pk] * i) / 5) * 5)
+                copy.write_row((claimants.pk, p.pk, a.pk, value, "normal", "", imports[claimants.pk].pk))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE indicators_observation")
+    say("engine: worklessness rollups")
+    t0 = time.perf_counter()
+    worklessness_refresh(indicator_id=Indicator.objects.get(slug="worklessness").pk)
+    say(f"  done in {time.perf_counter() - t0:.1f} s")
+
+    say(f"survey: {args.responses:,} responses in 4 waves, factor rollups")
+    survey = Survey.objects.create(slug="bench", name="Benchmark survey")
+    version = SurveyVersion.objects.create(survey=survey, number=1)
+    waves = []
+    for w in range(4):
+        wave = Wave.objects.create(
+            survey_version=version,
+            name=f"Wave {w + 1}",
+            slug=f"bench-{w + 1}",
+            opens_on=dt.date(2023 + w, 3, 1),
+            closes_on=dt.date(2023 + w, 5, 1),
+        )
+        wave.neighbourhoods.set(neighbourhoods)
+        waves.append(wave)
+    now = timezone.now()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY surveys_response (wave_id, neighbourhood_id, channel, status, language, age_band, sex, synthetic, "
+            "started_at, completed_at) FROM STDIN"
+        ) as copy,
+    ):
+        for i in range(args.responses):
+            copy.write_row((waves[i % 4].pk, neighbourhoods[(i // 4) % len(neighbourhoods)].pk, "web", "completed",
+                            "en", "", "", True, now, now))  # fmt: skip
+    scores = []
+    n_per_wave = args.responses // (4 * len(neighbourhoods))
+    for w_index, wave in enumerate(waves):
+        for n in neighbourhoods:
+            for f in FACTORS:
+                if rng.random() < 0.05:
+                    scores.append(FactorScore(level="neighbourhood", wave=wave, neighbourhood=n, factor=f,
+                                              responses=7, withheld=True, withheld_reason="Fewer than 10 responses",
+                                              computed_at=now))  # fmt: skip
+                    continue
+                mean = rng.uniform(35, 70)
+                se = rng.uniform(1.5, 4)
+                change = rng.uniform(-6, 6) if w_index else None
+                scores.append(FactorScore(
+                    level="neighbourhood", wave=wave, neighbourhood=n, factor=f, responses=n_per_wave, mean=mean,
+                    ci_low=mean - 1.96 * se, ci_high=mean + 1.96 * se, favourable_share=rng.uniform(20, 70),
+                    standard_error=se, previous_wave=waves[w_index - 1] if w_index else None, change=change,
+                    change_p_value=rng.random() if w_index else None,
+                    trend=rng.choice(["better", "worse", "no_clear_change"]) if w_index else "", computed_at=now,
+                ))  # fmt: skip
+        for f in FACTORS:
+            scores.append(FactorScore(level="wave", wave=wave, factor=f, responses=args.responses // 4, mean=50,
+                                      ci_low=49, ci_high=51, standard_error=0.5, computed_at=now))  # fmt: skip
+            for la in authorities[:10]:
+                scores.append(FactorScore(level="local_authority", wave=wave, local_authority=la, factor=f,
+                                          responses=args.responses // 40, mean=50, ci_low=48, ci_high=52,
+                                          standard_error=1, computed_at=now))  # fmt: skip
+    FactorScore.objects.bulk_create(scores, batch_size=5000)
+    say("engine: matched pairs")
+    pairs_refresh(pair_ids=[p.pk for p in pairs])
+
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    for username, role, las, hoods in [
+        ("bench.admin", Role.ADMIN, [], []),
+        ("bench.officer", Role.OFFICER, [authorities[0]], []),
+        ("bench.manager", Role.ESTATE_MANAGER, [], neighbourhoods[1:4]),
+    ]:
+        user, _ = user_model.objects.get_or_create(username=username)
+        user.is_superuser = user.is_staff = role == Role.ADMIN
+        user.set_unusable_password()
+        user.save()
+        StaffProfile.objects.update_or_create(user=user, defaults={"role": role})
+        for la in las:
+            Assignment.objects.create(user=user, local_authority=la)
+        for n in hoods:
+            Assignment.objects.create(user=user, neighbourhood=n)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    say("data ready")
+
+
+def data_ready(args) -> bool:
+    from indicators.engine.models import PairComparison
+    from indicators.models import Neighbourhood, SmallArea
+
+    return (
+        Neighbourhood.objects.count() == args.neighbourhoods
+        and SmallArea.objects.count() == args.lsoas
+        and PairComparison.objects.exists()
+    )
+
+
+# --- load ----------------------------------------------------------------------------------------------------
+
+_application = None
+
+
+def application(environ, start_response):
+    """The site's WSGI app for gunicorn, with the page cache switched off when BENCH_PAGE_CACHE=off."""
+    global _application
+    if _application is None:
+        from django.conf import settings
+        from django.core.wsgi import get_wsgi_application
+
+        _application = get_wsgi_application()
+        if os.environ.get("BENCH_PAGE_CACHE") == "off":
+            settings.REBALANCE_PAGE_CACHE_SECONDS = 0
+    return _application(environ, start_response)
+
+
+def sessions_and_urls() -> list[tuple[str, str, str]]:
+    """(user, page, url) targets, with a logged-in session cookie per user."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from indicators import selectors
+    from indicators.selectors_dashboard import league_choices
+
+    targets = []
+    for username in ("bench.officer", "bench.manager", "bench.admin"):
+        user = get_user_model().objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        cookie = f"sessionid={client.cookies['sessionid'].value}"
+        hoods = list(selectors.neighbourhood_list(user=user).values_list("pk", flat=True))[:10]
+        pairs = list(selectors.matched_pair_list(user=user).values_list("pk", flat=True))[:5]
+        choices = league_choices(user=user)
+        targets.append((cookie, "my neighbourhoods", reverse("indicators:my-neighbourhoods")))
+        for pk in hoods:
+            targets.append((cookie, "a neighbourhood", reverse("indicators:neighbourhood-detail", args=[pk])))
+        for pk in pairs:
+            targets.append((cookie, "a matched pair", reverse("indicators:matched-pair-detail", args=[pk])))
+        area = next((a for a, _ in choices.areas if a.startswith("la:")), None)
+        if area:
+            targets.append((cookie, "an area's league", reverse("indicators:league") + f"?area={area}"))
+    return targets
+
+
+def hit(url: str, cookie: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        conn.request("GET", url, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    finally:
+        conn.close()
+    return status, time.perf_counter() - started
+
+
+def load(targets, *, users: int, duration: float, warmup: float, think: float) -> dict[str, list[float]]:
+    pages = sorted({page for _, page, _ in targets})
+    by_page = {page: [t for t in targets if t[1] == page] for page in pages}
+    results: dict[str, list[float]] = {page: [] for page in pages}
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = time.perf_counter()
+    measure_from = start + warmup
+    stop_at = measure_from + duration
+
+    def user_loop(seed: int) -> None:
+        rng = random.Random(seed)
+        while (now := time.perf_counter()) < stop_at:
+            page = pages[rng.randrange(len(pages))]  # every page equally often
+            cookie, _, url = rng.choice(by_page[page])
+            try:
+                status, elapsed = hit(url, cookie)
+            except OSError as exc:
+                with lock:
+                    errors.append(f"{url}: {exc}")
+                continue
+            if now >= measure_from:
+                with lock:
+                    if status != 200:
+                        errors.append(f"{url}: HTTP {status}")
+                    results[page].append(elapsed)
+            if think:
+                time.sleep(rng.uniform(0, 2 * think))  # a person reading the page
+
+    threads = [threading.Thread(target=user_loop, args=(i,)) for i in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        print(f"{len(errors)} errors, e.g. {errors[:3]}")
+    return results
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def report(results: dict[str, list[float]], duration: float, users: int, think: float) -> None:
+    every = [v for vs in results.values() for v in vs]
+    print()
+    pause = f"{think:g} s mean think time" if think else "no think time"
+    print(f"{users} concurrent users, {pause}, for {duration:.0f} s against gunicorn on 127.0.0.1:{PORT} (DEBUG off)")
+    print(f"{'page':<20} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for page, values in [*list(results.items()), ("all pages", every)]:
+        if not values:
+            continue
+        print(
+            f"{page:<20} {len(values):>9} {1000 * statistics.median(values):>8.1f} "
+            f"{1000 * percentile(values, 95):>8.1f} {1000 * percentile(values, 99):>8.1f}"
+        )
+    print(f"throughput: {len(every) / duration:.1f} requests/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/rb_pages_bench")
+    parser.add_argument("--lsoas", type=int, default=33_755)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--neighbourhoods", type=int, default=300)
+    parser.add_argument("--responses", type=int, default=200_000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument(
+        "--think", type=float, default=0, help="mean seconds a user reads a page before the next (0: none)"
+    )
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--cache", choices=["on", "off", "both"], default="both", help="the page cache")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="the page cache's Redis database")
+    args = parser.parse_args()
+    args.duration = min(args.duration, 300)  # bounded, whatever is asked
+
+    setup_django(args.database)
+    if args.rebuild or not data_ready(args):
+        build(args)
+    else:
+        say("reusing the data already in the database (--rebuild to make it again)")
+    targets = sessions_and_urls()
+
+    modes = ["on", "off"] if args.cache == "both" else [args.cache]
+    for mode in modes:
+        run(args, targets, mode)
+
+
+def run(args, targets, mode: str) -> None:
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DATABASE_URL": args.database, "BENCH_PAGE_CACHE": mode}
+    # The page cache is shared by the workers through Redis, as in production; sessions live in the database.
+    env["REDIS_URL"] = args.redis
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "bench.pages:application", "-b", f"127.0.0.1:{PORT}",
+         "-w", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                if hit("/healthz", "")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            sys.exit("gunicorn did not start")
+        if mode == "on":
+            import redis
+
+            redis.Redis.from_url(args.redis).flushdb()
+            started = time.perf_counter()
+            for cookie, _, url in targets:  # each page rendered once, then served from the cache
+                hit(url, cookie)
+            say(f"page cache filled with {len(targets)} pages in {time.perf_counter() - started:.1f} s")
+        say(f"page cache {mode}: gunicorn with {args.workers} workers on {os.cpu_count()} CPUs; {args.users} users, "
+            f"{args.warmup:.0f} s warm-up then {args.duration:.0f} s measured")  # fmt: skip
+        results = load(targets, users=args.users, duration=args.duration, warmup=args.warmup, think=args.think)
+        print(f"\npage cache {mode}:", end="")
+        report(results, args.duration, args.users, args.think)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
