@@ -251,6 +251,8 @@ def parse_rows(
     for values in reader:
         line = reader.line_num
         parsed.read += 1
+        if progress and parsed.read % PROGRESS_EVERY == 0:
+            progress("checking", line, total_lines)
         if len(values) != width:
             if not any(v.strip() for v in values):
                 parsed.read -= 1
@@ -313,8 +315,6 @@ def parse_rows(
         if first != line:
             raise ImportFileError(_duplicate_message(text, layout, code, first, values), line)
         rows.append((small_area, local_authority, period, raw or None, status[0], status[1]))
-        if progress and parsed.read % PROGRESS_EVERY == 0:
-            progress("checking", line, total_lines)
     if not parsed.read:
         raise ImportFileError("the file has a header but no rows", line=2)
     if progress:

@@ -151,3 +151,32 @@ def test_the_monthly_fetch_is_on_the_beat_schedule(settings):
 
     app.loader.import_default_modules()
     assert "indicators.fetch_nomis_monthly" in app.tasks
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_the_fetch_lock_is_shared_through_redis(settings, nomis):
+    import os
+
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "rb-official-test",
+        }
+    }
+    shared = caches["default"]
+    shared.delete(LOCK_KEY)
+    settings.REBALANCE_NOMIS_FETCHES = [{"indicator": "claimant-count", "dataset": "NM_162_1", "geography": "TYPE298"}]
+    # Another process (a second beat or worker) holds the lock: seen through Redis itself, not this process's memory.
+    other = redis.Redis.from_url(os.environ["REDIS_URL"])
+    key = shared.make_key(LOCK_KEY)
+    other.set(key, shared.client.encode("locked"), ex=60)
+    try:
+        assert nomis_fetch_scheduled() == []
+        assert nomis.requests == []
+    finally:
+        other.delete(key)
