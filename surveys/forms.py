@@ -39,7 +39,11 @@ class WaveForm(forms.Form):
 
 
 class CodesForm(forms.Form):
-    FORMATS = [("csv", "CSV for mail merge"), ("pdf", "Printable letters (PDF) with QR codes")]
+    FORMATS = [
+        ("csv", "CSV for mail merge"),
+        ("pdf", "Printable letters (PDF) with QR codes"),
+        ("zip", "Both, for the same codes (ZIP with the CSV and the PDF)"),
+    ]
     neighbourhood = forms.ModelChoiceField(queryset=None)
     count = forms.IntegerField(min_value=1, max_value=5000, label="How many codes")
     format = forms.ChoiceField(choices=FORMATS, widget=forms.RadioSelect, initial="csv")

@@ -283,10 +283,23 @@ def response_submit(
 PAPER_GRACE_DAYS = 28
 
 
-def paper_response_create(*, user, wave: Wave, neighbourhood: Neighbourhood, raw: Mapping[str, object]) -> Response:
-    """An officer types in a paper questionnaire for a neighbourhood they look after."""
+def paper_response_create(
+    *, user, wave: Wave, neighbourhood: Neighbourhood | None, raw: Mapping[str, object], code: str = ""
+) -> Response:
+    """An officer types in a paper questionnaire for a neighbourhood they look after.
+
+    With the code printed on the questionnaire, the code is used up (and the neighbourhood is the code's),
+    so the same household cannot also answer online.
+    """
     if role_of(user) not in (Role.ADMIN, Role.OFFICER):
         raise PermissionDenied("Only officers and admins enter paper questionnaires.")
+    if code.strip():
+        invitation = code_check(code=code, wave=wave)
+        if neighbourhood is not None and invitation.neighbourhood_id != neighbourhood.pk:
+            raise ValidationError({"neighbourhood": "The code belongs to another neighbourhood."})
+        neighbourhood = invitation.neighbourhood
+    if neighbourhood is None:
+        raise ValidationError({"neighbourhood": "Choose the neighbourhood the questionnaire came from."})
     if not Neighbourhood.objects.visible_to(user).filter(pk=neighbourhood.pk).exists():
         raise PermissionDenied("You can only enter questionnaires for neighbourhoods you look after.")
     if not wave.neighbourhoods.filter(pk=neighbourhood.pk).exists():
@@ -297,6 +310,8 @@ def paper_response_create(*, user, wave: Wave, neighbourhood: Neighbourhood, raw
         raise ValidationError(
             f"Paper questionnaires for {wave} can be entered from it opening until {grace} days after it closes."
         )
+    if code.strip():
+        return response_submit(raw=raw, channel=Channel.PAPER, code=code, wave=wave, entered_by=user)
     return response_submit(raw=raw, channel=Channel.PAPER, wave=wave, neighbourhood=neighbourhood, entered_by=user)
 
 

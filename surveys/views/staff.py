@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +25,14 @@ from surveys.services.waves import invitations_create, survey_url_for_code, wave
 from surveys.views.resident import _items
 
 STAFF_ROLES = (Role.ADMIN, Role.OFFICER, Role.ESTATE_MANAGER)
+PAPER_CODE_PROBLEMS = {
+    svc.CodeProblem.WRONG: "No invitation has this code: check it against the questionnaire",
+    svc.CodeProblem.USED: "This code has already been used: the household answered already",
+    svc.CodeProblem.WITHDRAWN: "The answers sent with this code were withdrawn: the code cannot be used again",
+    svc.CodeProblem.OTHER_WAVE: "This code belongs to a different wave",
+    svc.CodeProblem.CLOSED: "This wave has closed: enter the questionnaire without its code",
+    svc.CodeProblem.NOT_OPEN: "This wave has not opened yet",
+}
 
 
 def _staff(request: HttpRequest) -> str:
@@ -123,14 +134,22 @@ def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("surveys:wave-detail", pk=wave.pk)
     rows = [(neighbourhood.name, code, survey_url_for_code(code=code)) for _inv, code in made]
     stem = f"{wave.slug}-{neighbourhood.pk}-batch{made[0][0].batch}"
-    if form.cleaned_data["format"] == "pdf":
-        start_url = survey_url_for_code(code="").split("?")[0]
-        body = letters.letters_pdf(wave=wave, rows=rows, start_url=start_url)
-        out = HttpResponse(body, content_type="application/pdf")
-        out["Content-Disposition"] = f'attachment; filename="{stem}-letters.pdf"'
+    fmt = form.cleaned_data["format"]
+    start_url = survey_url_for_code(code="").split("?")[0]
+    if fmt == "pdf":
+        out = HttpResponse(
+            letters.letters_pdf(wave=wave, rows=rows, start_url=start_url), content_type="application/pdf"
+        )
+    elif fmt == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+            bundle.writestr(f"{stem}-codes.csv", exports.codes_csv(wave=wave, rows=rows))
+            bundle.writestr(f"{stem}-letters.pdf", letters.letters_pdf(wave=wave, rows=rows, start_url=start_url))
+        out = HttpResponse(buffer.getvalue(), content_type="application/zip")
     else:
         out = HttpResponse(exports.codes_csv(wave=wave, rows=rows), content_type="text/csv; charset=utf-8")
-        out["Content-Disposition"] = f'attachment; filename="{stem}-codes.csv"'
+    kind = {"csv": "codes", "pdf": "letters", "zip": "codes-and-letters"}[fmt]
+    out["Content-Disposition"] = f'attachment; filename="{stem}-{kind}.{fmt}"'
     out["Cache-Control"] = "no-store"
     return out
 
@@ -168,17 +187,24 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         raw = {q.key: as_list(request.POST.getlist(q.key)) for q in questions}
         neighbourhood = next((n for n in neighbourhoods if str(n.pk) == chosen), None)
-        if neighbourhood is None:
+        code = request.POST.get("code", "")
+        if neighbourhood is None and not code.strip():
             errors["neighbourhood"] = "Choose the neighbourhood the questionnaire came from"
         else:
             try:
-                svc.paper_response_create(user=request.user, wave=wave, neighbourhood=neighbourhood, raw=raw)
+                response = svc.paper_response_create(
+                    user=request.user, wave=wave, neighbourhood=neighbourhood, raw=raw, code=code
+                )
             except AnswerErrors as exc:
                 errors = exc.errors
+            except svc.CodeProblem as problem:
+                errors["code"] = PAPER_CODE_PROBLEMS.get(problem.kind, "This code cannot be used")
             except ValidationError as exc:
                 errors["neighbourhood"] = " ".join(exc.messages)
             else:
-                messages.success(request, f"Paper questionnaire for {neighbourhood} saved. Enter the next one.")
+                messages.success(
+                    request, f"Paper questionnaire for {response.neighbourhood} saved. Enter the next one."
+                )
                 return redirect("surveys:paper", pk=wave.pk)
     return render(
         request,
@@ -187,6 +213,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "wave": wave,
             "neighbourhoods": neighbourhoods,
             "chosen": chosen,
+            "code": request.POST.get("code", ""),
             "items": _items(questions, raw, errors, "en"),
             "errors": errors,
         },

@@ -128,3 +128,41 @@ def test_officers_start_a_wave_in_their_own_neighbourhoods(client, setting):
         reverse("surveys:wave-new"), {**data, "name": "Backwards", "closes_on": today - datetime.timedelta(days=1)}
     )
     assert not Wave.objects.filter(name="Backwards").exists()
+
+
+def test_officers_can_take_the_same_codes_as_csv_and_letters_together(client, setting):
+    import zipfile
+
+    wave, mine, _theirs = setting
+    client.force_login(staff(Role.OFFICER, neighbourhoods=[mine]))
+    out = client.post(
+        reverse("surveys:wave-codes", args=[wave.pk]), {"neighbourhood": mine.pk, "count": 2, "format": "zip"}
+    )
+    bundle = zipfile.ZipFile(io.BytesIO(out.content))
+    names = sorted(bundle.namelist())
+    assert names[0].endswith("-codes.csv")
+    assert names[1].endswith("-letters.pdf")
+    rows = list(csv.DictReader(io.StringIO(bundle.read(names[0]).decode("utf-8-sig"))))
+    assert len(rows) == 2
+    assert bundle.read(names[1]).startswith(b"%PDF")
+
+
+def test_paper_entry_with_the_printed_code_uses_the_code_up(client, setting):
+    from tests.surveys.factories import codes_for
+
+    wave, mine, theirs = setting
+    client.force_login(staff(Role.OFFICER, neighbourhoods=[mine]))
+    url = reverse("surveys:paper", args=[wave.pk])
+    code = codes_for(wave, neighbourhood=mine)[0]
+    other = codes_for(wave, neighbourhood=theirs)[0]
+    out = client.post(url, {"code": other, **GOOD_ANSWERS})
+    assert out.status_code == 403
+    out = client.post(url, {"code": "ABCD-EFGH-JKMN", **GOOD_ANSWERS})
+    assert "No invitation has this code" in out.content.decode()
+    assert client.post(url, {"code": code.lower(), **GOOD_ANSWERS}).status_code == 302
+    response = Response.objects.get()
+    assert (response.channel, response.neighbourhood) == ("paper", mine)
+    assert Invitation.objects.get(response=response).used
+    out = client.post(url, {"code": code, **GOOD_ANSWERS})
+    assert "already been used" in out.content.decode()
+    assert Response.objects.count() == 1
