@@ -40,6 +40,7 @@ class Cell:
     note: str = ""
     withheld: bool = False
     numeric: bool = False
+    quiet: bool = False  # the note is for screen readers only (the tag's colour and a key say it visually)
 
     @property
     def export_value(self) -> Any:

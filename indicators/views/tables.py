@@ -6,6 +6,8 @@ the same withheld cells, the same sources.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,13 +69,14 @@ def factor_cell(status) -> Cell:
         return withheld(status.withheld_reason)
     signal = status.signal
     words = SINCE_WORDS.get(status.since_last_wave) or AGAINST_WORDS.get(status.against_benchmark, "")
-    shown = f"{status.mean:.0f}"
+    arrow = {Trend.BETTER: "▲", Trend.WORSE: "▼", Trend.NO_CLEAR_CHANGE: "●"}.get(signal, "")
     return Cell(
         value=f"{status.mean:.1f} ({words})" if words else f"{status.mean:.1f}",
-        text=shown,
+        text=f"{arrow} {status.mean:.0f}".strip(),
         tag=TREND_TAG.get(signal, ""),
-        note=words,
+        note=f"({words})" if words else "",
         numeric=True,
+        quiet=True,
     )
 
 
@@ -98,10 +101,10 @@ def my_neighbourhoods_table(data: MyNeighbourhoods) -> Table:
                 text(n.local_authority.name),
                 number(r.decile, digits=0, missing="not loaded"),
                 number(r.rate, digits=1, missing="no figure"),
-                number(r.change, digits=1, signed=True),
-                number(r.against_benchmark, digits=1, signed=True),
+                number(r.change, digits=2, signed=True),
+                number(r.against_benchmark, digits=2, signed=True),
                 status_cell(r.status),
-                number(r.responses, digits=0, missing="not surveyed", note=r.wave_name),
+                replace(number(r.responses, digits=0, missing="not surveyed", note=r.wave_name), quiet=True),
             ]
             + [factor_cell(r.factors.get(key)) for key, _ in FACTORS]
         )

@@ -135,14 +135,14 @@ def test_my_neighbourhoods_shows_the_engine_rates_change_and_status(client, worl
     against = change - (bench[2021] - bench[2020])
     row = row_of(response, "neighbourhoods", "Harehills")
     assert f"{point.rate:.1f}" in row
-    assert f"{change:+.1f}".replace("-", "−") in row
-    assert f"{against:+.1f}".replace("-", "−") in row
+    assert f"{change:+.2f}".replace("-", "−") in row
+    assert f"{against:+.2f}".replace("-", "−") in row
     assert ("Improving" if against < 0 else "Lagging") in row
     # The latest wave's factor score for each factor, with its trend in words.
     score = FactorScore.objects.get(
         level="neighbourhood", neighbourhood=world["harehills"], factor="confidence", wave=world["waves"][1]
     )
-    assert f"{score.mean:.0f}" in row
+    assert f"▲ {score.mean:.0f}" in row
     assert "up on last wave" in row
     assert "12" in row  # responses in the latest wave
 
