@@ -19,7 +19,7 @@ from django.utils import timezone
 from indicators.access import role_of
 from indicators.models import Neighbourhood, Role
 from surveys.models import Answer, Channel, Invitation, Response, ResponseStatus, Wave
-from surveys.selectors import version_questions, version_questions_for
+from surveys.selectors import version_questions_for
 from surveys.services.answering import (
     AnswerErrors,
     Cleaned,
@@ -113,6 +113,13 @@ def _assert_answerable(response: Response) -> None:
         raise CodeProblem(CodeProblem.CLOSED)
 
 
+def _locked(pk: int) -> Response:
+    """The response, its row locked until the transaction ends (its wave and code only read)."""
+    return (
+        Response.objects.select_for_update(of=("self",)).select_related("wave__survey_version", "invitation").get(pk=pk)
+    )
+
+
 def _answer_from(response: Response, cleaned: Cleaned) -> Answer:
     return Answer(
         response=response,
@@ -132,9 +139,9 @@ def stored_answers(response: Response) -> dict[int, Answer]:
 @transaction.atomic
 def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[str]]) -> None:
     """Check and keep the answers given on one page. On any error nothing is saved (AnswerErrors)."""
-    response = Response.objects.select_for_update(of=("self",)).select_related("wave", "invitation").get(pk=response.pk)
+    response = _locked(response.pk)
     _assert_answerable(response)
-    questions = version_questions(response.wave.survey_version_id)
+    questions = version_questions_for(response.wave.survey_version)
     stored = stored_answers(response)
     codes = codes_from_answers(stored.values())
     errors: dict[str, str] = {}
@@ -197,11 +204,11 @@ def _finish(
 @transaction.atomic
 def response_complete(*, response: Response) -> Response:
     """Submit a response answered page by page. Safe to call twice: the second call changes nothing."""
-    response = Response.objects.select_for_update(of=("self",)).select_related("wave", "invitation").get(pk=response.pk)
+    response = _locked(response.pk)
     if response.status == ResponseStatus.COMPLETED:
         return response
     _assert_answerable(response)
-    questions = version_questions(response.wave.survey_version_id)
+    questions = version_questions_for(response.wave.survey_version)
     stored = stored_answers(response)
     shown = shown_questions(questions, codes_from_answers(stored.values()))
     shown_ids = {q.pk for q in shown}
@@ -216,7 +223,7 @@ def response_complete(*, response: Response) -> Response:
 
 def response_missing_questions(*, response: Response) -> list:
     """Required questions the resident still has to answer, in order."""
-    questions = version_questions(response.wave.survey_version_id)
+    questions = version_questions_for(response.wave.survey_version)
     stored = stored_answers(response)
     shown = shown_questions(questions, codes_from_answers(stored.values()))
     return [q for q in shown if q.required and q.pk not in stored]
@@ -318,7 +325,7 @@ def paper_response_create(
 @transaction.atomic
 def response_withdraw(*, response: Response) -> Response:
     """The resident takes back what they gave: answers deleted, the code stays used."""
-    response = Response.objects.select_for_update().select_related("wave").get(pk=response.pk)
+    response = _locked(response.pk)
     if response.wave.has_closed():
         raise CodeProblem(CodeProblem.CLOSED)
     if response.status == ResponseStatus.WITHDRAWN:

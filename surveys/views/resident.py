@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.forms import CodeForm
 from surveys.models import Factor, Response, ResponseStatus, Wave
-from surveys.selectors import pages_of, version_questions
+from surveys.selectors import pages_of, version_questions_for
 from surveys.services import responses as svc
 from surveys.services.answering import AnswerErrors, codes_from_answers, raw_from_answer, shown_questions
 from surveys.services.ratelimit import client_address, rate_hit, rate_limited, rate_take
@@ -40,7 +40,7 @@ def _current(request: HttpRequest) -> Response | None:
     pk = request.session.get(SESSION_KEY)
     if not pk:
         return None
-    return Response.objects.select_related("wave", "neighbourhood").filter(pk=pk).first()
+    return Response.objects.select_related("wave__survey_version", "neighbourhood").filter(pk=pk).first()
 
 
 def _problem(request: HttpRequest, problem: svc.CodeProblem, *, status: int = 200) -> HttpResponse:
@@ -153,7 +153,7 @@ def language(request: HttpRequest) -> HttpResponse:
 
 def _state(response: Response):
     """The questionnaire, the stored answers and which questions are shown now."""
-    questions = version_questions(response.wave.survey_version_id)
+    questions = version_questions_for(response.wave.survey_version)
     stored = svc.stored_answers(response)
     shown = shown_questions(questions, codes_from_answers(stored.values()))
     pages = [p for p in pages_of(questions) if any(q.page == p for q in shown)]
