@@ -25,6 +25,18 @@ def import_observations_task(import_id: int) -> str:
     return import_run(import_id=import_id).status
 
 
+@shared_task(name="indicators.run_queued_imports", acks_late=True)
+def run_queued_imports_task() -> list[int]:
+    """Run uploads left queued because the broker was down when they were stored (older than two minutes, so a
+    fresh upload's own task goes first). Touches what ``import_observations_task`` touches; each import is claimed
+    before it runs, so overlapping runs are harmless."""
+    import datetime as dt
+
+    from indicators.services.imports import import_run_queued
+
+    return import_run_queued(older_than=dt.timedelta(minutes=2))
+
+
 @shared_task(name="indicators.fetch_nomis_monthly", acks_late=True)
 def fetch_nomis_monthly_task() -> list[int]:
     """Fetch each series in ``REBALANCE_NOMIS_FETCHES`` from the Nomis API and import it.

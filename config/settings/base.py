@@ -254,10 +254,13 @@ REBALANCE_NOMIS_FETCHES = [
 # Switch off with REBALANCE_NOMIS_MONTHLY_FETCH=0 where the deployment has no network access (it would only fail,
 # clearly, storing nothing).
 if env.bool("REBALANCE_NOMIS_MONTHLY_FETCH", default=True):
-    from celery.schedules import crontab
-
     CELERY_BEAT_SCHEDULE["indicators-fetch-nomis-monthly"] = {
         "task": "indicators.fetch_nomis_monthly",
         # The claimant count comes out mid-month; the 20th at 06:00 is after it.
         "schedule": crontab(minute=0, hour=6, day_of_month=20),
     }
+# Uploads stored while the broker was down are still queued: run them.
+CELERY_BEAT_SCHEDULE["indicators-run-queued-imports"] = {
+    "task": "indicators.run_queued_imports",
+    "schedule": crontab(minute="*/10"),
+}

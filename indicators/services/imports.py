@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from indicators.models import Import, Indicator
 from indicators.services.files import ImportFileError
@@ -58,8 +62,17 @@ def _enqueue(task, import_id: int) -> None:
 def import_run(*, import_id: int, progress=None) -> Import:
     """Run a queued import. Safe to run twice: a finished import is left alone, and a file already stored is
     recognised by its hash."""
+    # Claim it, so two workers (a re-delivered task, the catch-up job) never run one import at once. A run that
+    # started longer ago than the task time limit died with its worker and may be taken over.
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        Import.objects.filter(pk=import_id)
+        .filter(Q(status=Import.Status.QUEUED) | Q(status=Import.Status.RUNNING, started_at__lt=stale))
+        .update(status=Import.Status.RUNNING, started_at=now)
+    )
     imp = Import.objects.select_related("indicator").get(pk=import_id)
-    if imp.finished:
+    if not claimed:
         return imp
     options = imp.options or {}
     with imp.file.open("rb") as handle:
@@ -87,9 +100,10 @@ def import_run(*, import_id: int, progress=None) -> Import:
         return imp
 
 
-def import_run_queued() -> list[int]:
+def import_run_queued(*, older_than: dt.timedelta = dt.timedelta(0)) -> list[int]:
     """Run every import still queued (e.g. after the broker was down). Returns their ids."""
-    ids = list(Import.objects.filter(status=Import.Status.QUEUED).exclude(file="").values_list("pk", flat=True))
+    queued = Import.objects.filter(status=Import.Status.QUEUED, created_at__lte=timezone.now() - older_than)
+    ids = list(queued.exclude(file="").values_list("pk", flat=True))
     for import_id in ids:
         import_run(import_id=import_id)
     return ids

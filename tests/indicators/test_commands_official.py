@@ -130,3 +130,34 @@ def test_a_queued_tidy_file_that_is_broken_is_recorded_as_failed():
     assert result.errors == [
         {"line": 1, "column": "count", "message": "no value column named 'count' in the header (it has: date, code, n)"}
     ]
+
+
+def test_an_import_is_never_run_twice_at_once():
+    from django.utils import timezone
+
+    claimants = Indicator.objects.get(slug="claimant-count")
+    imp = import_queue(
+        content=CLAIMANTS_EXCEL.read_bytes(), file_name="c.csv", indicator=claimants, format=Import.Format.NOMIS
+    )
+    Import.objects.filter(pk=imp.pk).update(status=Import.Status.RUNNING, started_at=timezone.now())
+    assert import_run(import_id=imp.pk).status == Import.Status.RUNNING  # another worker has it
+    assert Observation.objects.count() == 0
+
+
+def test_the_catch_up_task_runs_old_queued_imports_only():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from indicators.tasks import run_queued_imports_task
+
+    city_of_london_lsoas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    old, fresh = (
+        import_queue(content=CLAIMANTS_EXCEL.read_bytes(), file_name=n, indicator=claimants, format="nomis")
+        for n in ("old.csv", "fresh.csv")
+    )
+    Import.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert run_queued_imports_task() == [old.pk]
+    fresh.refresh_from_db()
+    assert fresh.status == Import.Status.QUEUED
