@@ -459,7 +459,9 @@ def factor_interval_chart(page: NeighbourhoodPage) -> dict:
                 "note": f"Withheld: {f.withheld_reason}" if f.withheld else "",
             }
         )
-    return {"id": "factors-chart", "title": "Factor scores at the latest wave, out of 100", "items": items}
+    waves = sorted({str(s.figure.wave) for s in page.statuses.values()})
+    title = "Factor scores at the latest wave, out of 100" + (f" ({', '.join(waves)})" if waves else "")
+    return {"id": "factors-chart", "title": title, "items": items}
 
 
 def factor_wave_charts(page: NeighbourhoodPage) -> list[dict]:
@@ -630,7 +632,9 @@ def pair_interval_chart(page: PairPage) -> list[dict]:
                         "note": f"Withheld: {f.withheld_reason}" if f.withheld else "",
                     }
                 )
-        charts.append({"id": f"pair-side-{side.pk}", "title": f"{side.name}: latest factor scores", "items": items})
+        waves = sorted({str(f.wave) for (n, _), f in page.sides.items() if n == side.pk})
+        title = f"{side.name}: latest factor scores" + (f" ({', '.join(waves)})" if waves else "")
+        charts.append({"id": f"pair-side-{side.pk}", "title": title, "items": items})
     return charts
 
 
