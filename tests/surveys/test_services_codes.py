@@ -43,3 +43,20 @@ def test_only_the_keyed_hash_is_stored_and_the_code_finds_its_invitation():
     assert code not in str(stored)
     assert invitation_find(code=code.lower().replace("-", "")) == invitation
     assert invitation_find(code=code_generate()) is None
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(
+    raw=st.text(alphabet=ALPHABET, min_size=LENGTH, max_size=LENGTH),
+    lower=st.lists(st.booleans(), min_size=LENGTH, max_size=LENGTH),
+    dashes=st.booleans(),
+)
+def test_any_code_survives_retyping_in_any_case_with_or_without_dashes(raw, lower, dashes):
+    from surveys.services.codes import code_format
+
+    typed = "".join(ch.lower() if low else ch for ch, low in zip(raw, lower, strict=True))
+    typed = code_format(typed) if dashes else typed
+    assert code_normalise(typed) == raw
