@@ -116,6 +116,7 @@ from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 import django_filters  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
+from drf_spectacular.utils import OpenApiParameter, extend_schema  # noqa: E402
 from rest_framework import permissions  # noqa: E402
 from rest_framework.exceptions import ValidationError  # noqa: E402
 from rest_framework.pagination import PageNumberPagination  # noqa: E402
@@ -282,10 +283,32 @@ def _decimal(value, places: int) -> str | None:
     return str(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
+class NeighbourhoodFigureSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    period_start = serializers.DateField()
+    value = serializers.CharField(allow_null=True, help_text="Sum of the small areas' values, or the ratio.")
+    numerator = serializers.CharField(required=False, allow_null=True, help_text="Ratio indicators: summed numerator.")
+    denominator = serializers.CharField(
+        required=False, allow_null=True, help_text="Ratio indicators: summed denominator."
+    )
+    areas = serializers.IntegerField()
+    missing = serializers.IntegerField(required=False)
+    complete = serializers.BooleanField(required=False, help_text="Every small area has both parts.")
+
+
 class NeighbourhoodFigureViewSet(viewsets.ViewSet):
     """An indicator summed over a neighbourhood's small areas, period by period; for a ratio indicator
     (worklessness), the summed numerator and denominator and their ratio."""
 
+    serializer_class = NeighbourhoodFigureSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("indicator", str, required=True, description="Indicator slug, e.g. worklessness."),
+            OpenApiParameter("neighbourhood", int, required=True, description="Neighbourhood id."),
+        ],
+        responses=NeighbourhoodFigureSerializer(many=True),
+    )
     def list(self, request, version=None):
         slug, pk = request.query_params.get("indicator"), request.query_params.get("neighbourhood")
         if not slug or not pk or not pk.isdigit():
