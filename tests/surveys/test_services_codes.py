@@ -1,6 +1,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from surveys.models import Invitation
 from surveys.services.codes import ALPHABET, BITS, LENGTH, code_generate, code_hash, code_normalise
@@ -43,10 +45,6 @@ def test_only_the_keyed_hash_is_stored_and_the_code_finds_its_invitation():
     assert code not in str(stored)
     assert invitation_find(code=code.lower().replace("-", "")) == invitation
     assert invitation_find(code=code_generate()) is None
-
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @given(
