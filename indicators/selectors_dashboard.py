@@ -570,6 +570,22 @@ def pair_page(*, user, pk: int) -> PairPage:
     return PairPage(pair, provenance, dict(factors), worklessness, sides)
 
 
+def pair_list(*, user) -> tuple[list[MatchedPair], dict[int, PairComparison], Provenance]:
+    """The user's pairs with each one's latest worklessness comparison: four queries whatever the number."""
+    from django.db.models import Max
+
+    pairs = list(selectors.matched_pair_list(user=user))
+    provenance = worklessness_provenance()
+    latest: dict[int, PairComparison] = {}
+    if provenance.indicator is not None and pairs:
+        measure = f"worklessness:{provenance.indicator.slug}"
+        rows = PairComparison.objects.visible_to(user).filter(measure=measure, withheld=False)
+        newest = rows.aggregate(start=Max("period__start"))["start"]
+        for row in rows.filter(period__start=newest).select_related("period"):
+            latest[row.pair_id] = row
+    return pairs, latest, provenance
+
+
 # --- An area's league --------------------------------------------------------------------------------------
 
 

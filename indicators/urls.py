@@ -14,6 +14,7 @@ urlpatterns = [
         name="neighbourhood-export",
     ),
     path("pairs/", views.matched_pair_list, name="matched-pair-list"),
+    re_path(r"^pairs/export\.(?P<fmt>csv|xlsx)$", views.matched_pair_list_export, name="matched-pair-list-export"),
     path("pairs/<int:pk>/", views.matched_pair_detail, name="matched-pair-detail"),
     re_path(r"^pairs/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", views.matched_pair_export, name="matched-pair-export"),
     path("league/", views.league, name="league"),

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from indicators import selectors
 from indicators import selectors_dashboard as dash
 from indicators.access import is_admin, role_of
 from indicators.exports import Table, download
@@ -202,9 +201,23 @@ def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 @require_GET
 @cached_page
 def matched_pair_list(request: HttpRequest) -> HttpResponse:
+    pairs, latest, provenance = dash.pair_list(user=request.user)
     return render(
-        request, "indicators/matched_pair_list.html", {"pairs": selectors.matched_pair_list(user=request.user)}
+        request,
+        "indicators/matched_pair_list.html",
+        {
+            "pairs": pairs,
+            "table": t.pair_list_table(pairs, latest, provenance),
+            **_downloads("indicators:matched-pair-list-export"),
+        },
     )
+
+
+@login_required
+@require_GET
+def matched_pair_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    table = t.pair_list_table(*dash.pair_list(user=request.user))
+    return download(fmt, [table], title="Matched pairs", filename="matched-pairs", user=request.user)
 
 
 def _pair(request: HttpRequest, pk: int):

@@ -638,6 +638,51 @@ def pair_interval_chart(page: PairPage) -> list[dict]:
     return charts
 
 
+def pair_list_table(pairs, latest, provenance) -> Table:
+    rows = []
+    for pair in pairs:
+        row = latest.get(pair.pk)
+        if row is None:
+            figures = [text("no figure")] * 4
+        else:
+            did = row.difference_in_differences
+            leader = pair.first.name if did < 0 else pair.second.name
+            figures = [
+                text(row.period.label),
+                number(row.gap, digits=2, signed=True),
+                number(did, digits=2, signed=True),
+                text(f"{leader} improved more" if abs(did) >= 0.005 else "no difference"),
+            ]
+        rows.append(
+            [
+                text(
+                    f"{pair.first.name} and {pair.second.name}",
+                    url=reverse("indicators:matched-pair-detail", args=[pair.pk]),
+                ),
+                text(", ".join(dict.fromkeys([pair.first.local_authority.name, pair.second.local_authority.name]))),
+                *figures,
+                text(pair.reason),
+            ]
+        )
+    return Table(
+        key="pairs",
+        caption="Pairs of neighbourhoods alike at baseline, with the latest worklessness gap",
+        columns=[
+            Column("Pair"),
+            Column("Local authorities"),
+            Column("Latest period"),
+            Column("Gap, first minus second (points)", numeric=True),
+            Column("Difference in differences since baseline (points)", numeric=True),
+            Column("Which improved more"),
+            Column("Why matched"),
+        ],
+        rows=rows,
+        source=provenance.describe() + " Lower worklessness is better: a negative difference in differences means "
+        "the first's rate fell by more than the second's since their baseline.",
+        empty="No matched pairs among the neighbourhoods you look after.",
+    )
+
+
 # --- League ------------------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ def page_urls(w) -> list[str]:
     return [
         reverse("indicators:my-neighbourhoods"),
         reverse("indicators:neighbourhood-detail", args=[w["harehills"].pk]),
+        reverse("indicators:matched-pair-list"),
         reverse("indicators:matched-pair-detail", args=[w["leeds_pair"].pk]),
         reverse("indicators:league") + "?area=la:E08000035",
     ]
@@ -30,6 +31,7 @@ def export_urls(w, fmt="csv") -> list[str]:
     return [
         reverse("indicators:my-neighbourhoods-export", args=[fmt]),
         reverse("indicators:neighbourhood-export", args=[w["harehills"].pk, fmt]),
+        reverse("indicators:matched-pair-list-export", args=[fmt]),
         reverse("indicators:matched-pair-export", args=[w["leeds_pair"].pk, fmt]),
         reverse("indicators:league-export", args=[fmt]) + "?area=la:E08000035",
     ]
@@ -74,6 +76,12 @@ def test_an_officer_sees_their_authority_and_nothing_else(client, world):
     assert "Everton" not in body
     for url in page_urls(world):
         assert client.get(url).status_code == 200, url
+    pairs = text_of(client.get(reverse("indicators:matched-pair-list")))
+    assert "Harehills and Seacroft" in pairs
+    assert "Anfield" not in pairs
+    pairs_csv = client.get(reverse("indicators:matched-pair-list-export", args=["csv"])).content.decode("utf-8-sig")
+    assert "Harehills and Seacroft" in pairs_csv
+    assert "Anfield" not in pairs_csv
     hidden = [
         reverse("indicators:neighbourhood-detail", args=[world["anfield"].pk]),
         reverse("indicators:neighbourhood-export", args=[world["anfield"].pk, "csv"]),
