@@ -81,6 +81,11 @@ def test_from_the_qr_code_to_the_confirmation_on_a_phone(live_server, phone, set
     _check(phone, "withdraw")
     phone.get_by_role("button", name="Continue").click()
     _check(phone, "withdraw with an error")
+    phone.get_by_label("Yes, withdraw and delete my answers").check()
+    phone.get_by_role("button", name="Continue").click()
+    assert "withdrawn" in phone.get_by_role("heading", level=1).inner_text()
+    _check(phone, "withdrawn")
+    assert Response.objects.get().status == ResponseStatus.WITHDRAWN
 
 
 def test_bad_code_pages_welsh_and_open_link_pass_axe(live_server, phone, settings):
@@ -119,6 +124,23 @@ def test_bad_code_pages_welsh_and_open_link_pass_axe(live_server, phone, setting
     _check(phone, "question page in Welsh")
     phone.get_by_role("button", name=re.compile("Cadw a dod")).click()
     _check(phone, "saved")
+
+    phone.context.clear_cookies()  # back to English, no session
+    later = wave_factory(version=wave.survey_version, name="Later wave", opens_in_days=5, closes_in_days=20)
+    enter(codes_for(later)[0])
+    assert "has not opened yet" in phone.content()
+    _check(phone, "not open yet")
+
+    phone.context.clear_cookies()
+    phone.goto(live_server.url + reverse("surveys:page", args=[1]))
+    _check(phone, "session ended")
+
+    settings.SURVEY_CODE_RATE = "1/900"
+    enter("ABCD-EFGH-JKMN")
+    enter("ABCD-EFGH-JKMN")
+    assert "Please wait" in phone.content()
+    _check(phone, "too many attempts")
+    settings.SURVEY_CODE_RATE = "10/900"
 
     phone.goto(live_server.url + reverse("surveys:open", args=[wave.slug]))
     _check(phone, "open link")
