@@ -30,6 +30,7 @@ from surveys.services.answering import (
     is_shown,
     shown_questions,
 )
+from surveys.services.codes import code_hash, code_normalise
 from surveys.services.hooks import dispatch_response_completed
 from surveys.services.waves import invitation_find
 
@@ -249,13 +250,17 @@ def response_submit(
     """
     invitation = None
     if code is not None:
-        invitation = code_check(code=code, wave=wave)
-        # Lock the code: a second submission of it waits here, then finds it used.
-        invitation = (
-            Invitation.objects.select_for_update().select_related("wave", "neighbourhood").get(pk=invitation.pk)
-        )
-        if invitation.used:
-            raise CodeProblem(CodeProblem.USED, invitation)
+        normalised = code_normalise(code)
+        found = None
+        if normalised is not None:
+            # Lock the code's row: a second submission of the same code waits here, then finds it used.
+            found = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("wave__survey_version", "neighbourhood")
+                .filter(code_hash=code_hash(normalised))
+                .first()
+            )
+        invitation = _check_invitation(found, wave=wave)
         wave, neighbourhood = invitation.wave, invitation.neighbourhood
     if wave is None or neighbourhood is None:
         raise ValidationError("A response needs a code, or a wave and a neighbourhood.")
