@@ -488,12 +488,20 @@ def _write_copy(parsed: ParsedFile, period_ids: list[int], indicator_id: int, im
         # One import per indicator at a time: the counts below and the upsert then see the same table.
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, indicator_id])
         inserted = updated = 0
-        for column in ("small_area_id", "local_authority_id"):
+        staged = {
+            "small_area_id": sum(1 for row in parsed.rows if row[0]),
+            "local_authority_id": sum(1 for row in parsed.rows if row[1]),
+        }
+        for column, count in staged.items():
+            if not count:
+                continue
             names = {"obs": obs, "rev": rev, "stage": STAGE, "column": column}
             cursor.execute(COUNT_NEW_SQL.format(**names), params)
-            inserted += cursor.fetchone()[0]
-            cursor.execute(RECORD_REPLACED_SQL.format(**names), params)
-            updated += cursor.rowcount  # each replaced value is one changed row
+            new = cursor.fetchone()[0]
+            inserted += new
+            if new < count:  # some rows exist already: keep the values about to be replaced
+                cursor.execute(RECORD_REPLACED_SQL.format(**names), params)
+                updated += cursor.rowcount  # each replaced value is one changed row
             logger.debug("%s: recorded replaced values at %.2f s", column, time.perf_counter() - clock)
             cursor.execute(UPSERT_SQL.format(**names), params)
             logger.debug("%s: upserted at %.2f s", column, time.perf_counter() - clock)
