@@ -212,6 +212,8 @@ def interval_chart(spec: dict) -> str:
     return mark_safe(  # noqa: S308 - every text in it went through escape()
         f'<figure class="chart chart-intervals" id="{escape(spec["id"])}"><figcaption class="chart-title">'
         f'{escape(spec["title"])}</figcaption><ul class="intervals">{"".join(rows)}</ul>'
+        '<p class="interval-row interval-scale" aria-hidden="true"><span></span>'
+        '<span class="interval-axis"><span>0</span><span>50</span><span>100</span></span><span></span></p>'
         '<p class="chart-key">Dot: score out of 100. Bar: 95% confidence interval. '
         "Tick: everyone surveyed in the wave.</p>"
         f"</figure>"
