@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from indicators.models import Import, Indicator
@@ -59,21 +58,40 @@ def _enqueue(task, import_id: int) -> None:
         logger.exception("could not queue import %s; it stays queued", import_id)
 
 
+RUN_LOCK_CLASS = 4202  # pg_try_advisory_lock(class, import id): who is running an import right now
+
+
+@contextmanager
+def _claimed(import_id: int):
+    """True while this process holds the import. On PostgreSQL a session advisory lock: if the worker dies, its
+    connection closes and the lock goes with it, so a re-delivered task can take the import over. SQLite runs
+    tasks in-process, one at a time: nothing to claim."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, import_id])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_CLASS, import_id])
+
+
 def import_run(*, import_id: int, progress=None) -> Import:
-    """Run a queued import. Safe to run twice: a finished import is left alone, and a file already stored is
-    recognised by its hash."""
-    # Claim it, so two workers (a re-delivered task, the catch-up job) never run one import at once. A run that
-    # started longer ago than the task time limit died with its worker and may be taken over.
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = (
-        Import.objects.filter(pk=import_id)
-        .filter(Q(status=Import.Status.QUEUED) | Q(status=Import.Status.RUNNING, started_at__lt=stale))
-        .update(status=Import.Status.RUNNING, started_at=now)
-    )
-    imp = Import.objects.select_related("indicator").get(pk=import_id)
-    if not claimed:
-        return imp
+    """Run a queued import (or one whose worker died part-way). Safe to run twice, even at once: only the holder of
+    the import's lock runs it, a finished import is left alone, and a file already stored is recognised by its
+    hash. The write is one transaction, so a run that dies part-way has stored nothing."""
+    with _claimed(import_id) as held:
+        imp = Import.objects.select_related("indicator").get(pk=import_id)
+        if not held or imp.finished:
+            return imp
+        return _run(imp, progress)
+
+
+def _run(imp: Import, progress) -> Import:
     options = imp.options or {}
     with imp.file.open("rb") as handle:
         content = handle.read()
@@ -101,8 +119,11 @@ def import_run(*, import_id: int, progress=None) -> Import:
 
 
 def import_run_queued(*, older_than: dt.timedelta = dt.timedelta(0)) -> list[int]:
-    """Run every import still queued (e.g. after the broker was down). Returns their ids."""
-    queued = Import.objects.filter(status=Import.Status.QUEUED, created_at__lte=timezone.now() - older_than)
+    """Run every import still queued (the broker was down) or left running by a worker that died. Returns the ids
+    it tried; those another worker holds are left to it."""
+    queued = Import.objects.filter(
+        status__in=[Import.Status.QUEUED, Import.Status.RUNNING], created_at__lte=timezone.now() - older_than
+    )
     ids = list(queued.exclude(file="").values_list("pk", flat=True))
     for import_id in ids:
         import_run(import_id=import_id)

@@ -15,6 +15,13 @@ from tests.indicators.official_helpers import CENSUS_BULK, CLAIMANTS_EXCEL, city
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path, monkeypatch):
+    """Uploaded files go to a temporary folder (a worker started by the test reads the same one)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("DJANGO_MEDIA_ROOT", str(tmp_path / "media"))
+
+
 def _call(*args):
     out, err = io.StringIO(), io.StringIO()
     call_command(*args, stdout=out, stderr=err)
@@ -132,16 +139,29 @@ def test_a_queued_tidy_file_that_is_broken_is_recorded_as_failed():
     ]
 
 
+@pytest.mark.postgres
 def test_an_import_is_never_run_twice_at_once():
-    from django.utils import timezone
+    import psycopg
+    from django.db import connection
+
+    from indicators.services.imports import RUN_LOCK_CLASS
 
     claimants = Indicator.objects.get(slug="claimant-count")
     imp = import_queue(
         content=CLAIMANTS_EXCEL.read_bytes(), file_name="c.csv", indicator=claimants, format=Import.Format.NOMIS
     )
-    Import.objects.filter(pk=imp.pk).update(status=Import.Status.RUNNING, started_at=timezone.now())
-    assert import_run(import_id=imp.pk).status == Import.Status.RUNNING  # another worker has it
-    assert Observation.objects.count() == 0
+    db = connection.settings_dict
+    other_worker = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    )
+    try:
+        other_worker.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_CLASS, imp.pk])
+        assert import_run(import_id=imp.pk).status == Import.Status.QUEUED  # the other worker has it
+        assert Observation.objects.count() == 0
+    finally:
+        other_worker.close()
+    city_of_london_lsoas()
+    assert import_run(import_id=imp.pk).status == Import.Status.SUCCEEDED  # its worker is gone: taken over
 
 
 def test_the_catch_up_task_runs_old_queued_imports_only():

@@ -12,6 +12,13 @@ from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_ls
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path, monkeypatch):
+    """Uploaded files go to a temporary folder (a worker started by the test reads the same one)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("DJANGO_MEDIA_ROOT", str(tmp_path / "media"))
+
+
 @pytest.fixture
 def admin_client(client):
     client.force_login(UserFactory(role="admin"))
