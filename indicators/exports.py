@@ -58,11 +58,6 @@ class Table:
     source: str = ""
     empty: str = "No figures yet."
 
-    @property
-    def labelled_rows(self) -> list[list[tuple[Column, Cell]]]:
-        """Each row's cells with their column, so a narrow screen can label every cell."""
-        return [list(zip(self.columns, row, strict=False)) for row in self.rows]
-
 
 # --- cells -------------------------------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ between two periods) and the grouping a page needs.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -279,24 +279,33 @@ SORTS = {
 }
 
 
-def _latest_factor_statuses(user, neighbourhood_ids) -> dict[int, dict[str, FactorCellStatus]]:
-    """Each neighbourhood's latest figure per factor with its trend and against the wave: two queries."""
+FIGURE_FIELDS = (
+    "neighbourhood_id", "factor", "wave_id", "wave__name", "wave__opens_on", "withheld", "withheld_reason", "mean",
+    "standard_error", "trend", "change", "responses",
+)  # fmt: skip
+
+
+def _latest_factor_statuses(user, neighbourhood_ids) -> tuple[dict, dict]:
+    """Each neighbourhood's latest figure per factor, with its trend and against the wave; and, per neighbourhood,
+    its latest wave with the residents who answered it (the most for any factor). Two queries, plain values."""
     rows = (
         FactorScore.objects.visible_to(user)
         .filter(level=FactorScore.Level.NEIGHBOURHOOD, neighbourhood_id__in=neighbourhood_ids)
-        .select_related("wave")
         .order_by("neighbourhood_id", "factor", "-wave__opens_on", "-wave_id")
+        .values(*FIGURE_FIELDS)
     )
-    latest: dict[tuple[int, str], FactorScore] = {}
+    latest: dict[tuple[int, str], SimpleNamespace] = {}
     for row in rows:
-        latest.setdefault((row.neighbourhood_id, row.factor), row)
+        if (row["neighbourhood_id"], row["factor"]) not in latest:
+            latest[(row["neighbourhood_id"], row["factor"])] = SimpleNamespace(**row)
     benchmarks = {
         (b.wave_id, b.factor): b
-        for b in FactorScore.objects.visible_to(user).filter(
-            level=FactorScore.Level.WAVE, wave_id__in={r.wave_id for r in latest.values()}
-        )
+        for b in FactorScore.objects.visible_to(user)
+        .filter(level=FactorScore.Level.WAVE, wave_id__in={r.wave_id for r in latest.values()})
+        .only("wave_id", "factor", "withheld", "mean", "standard_error")
     }
     statuses: dict[int, dict[str, FactorCellStatus]] = defaultdict(dict)
+    waves: dict[int, tuple] = {}
     for (n_id, factor), figure in latest.items():
         difference, _, status = against(figure, benchmarks.get((figure.wave_id, factor)))
         statuses[n_id][factor] = FactorCellStatus(
@@ -308,10 +317,14 @@ def _latest_factor_statuses(user, neighbourhood_ids) -> dict[int, dict[str, Fact
             change=figure.change,
             against_benchmark=status,
             benchmark_difference=difference,
-            wave_name=figure.wave.name,
+            wave_name=figure.wave__name,
             responses=figure.responses,
         )
-    return statuses
+        key = (figure.wave__opens_on, figure.wave_id)
+        known = waves.get(n_id)
+        if known is None or key > known[0] or (key == known[0] and figure.responses > known[2]):
+            waves[n_id] = (key, figure.wave__name, figure.responses)
+    return statuses, {n: (name, responses) for n, (_, name, responses) in waves.items()}
 
 
 def my_neighbourhoods(
@@ -340,17 +353,7 @@ def my_neighbourhoods(
         ).only("neighbourhood_id", "period_id", "rate", "areas", "areas_expected"):
             rates[point.neighbourhood_id][point.period_id] = point
 
-    responses: dict[int, tuple[dt.date, str, int]] = {}
-    for row in (
-        Response.objects.filter(status=ResponseStatus.COMPLETED, neighbourhood_id__in=visible)
-        .values("neighbourhood_id", "wave_id", "wave__name", "wave__opens_on")
-        .annotate(n=Count("pk"))
-    ):
-        key = (row["wave__opens_on"], row["wave__name"], row["n"])
-        if row["neighbourhood_id"] not in responses or key[0] > responses[row["neighbourhood_id"]][0]:
-            responses[row["neighbourhood_id"]] = key
-
-    factors = _latest_factor_statuses(user, visible)
+    factors, responses = _latest_factor_statuses(user, visible)
 
     rows = []
     for n in neighbourhoods:
@@ -367,7 +370,7 @@ def my_neighbourhoods(
                 row.against_benchmark = row.change - span.benchmark_change
             row.status = improving_status(row.change, span.benchmark_change)
         if n.pk in responses:
-            _, row.wave_name, row.responses = responses[n.pk]
+            row.wave_name, row.responses = responses[n.pk]
         rows.append(row)
 
     authorities = sorted({n.local_authority for n in neighbourhoods}, key=lambda la: la.name)

@@ -90,7 +90,7 @@ def my_neighbourhoods_table(data: MyNeighbourhoods) -> Table:
         Column(f"Change since {span.start or 'start'} (points)", numeric=True, sort="change"),
         Column("Change against benchmark (points)", numeric=True, sort="against"),
         Column("Improving or lagging", sort="status"),
-        Column("Responses, latest wave", numeric=True, sort="responses"),
+        Column("Residents answering, latest wave", numeric=True, sort="responses"),
     ] + [Column(SHORT_LABELS[key], numeric=True) for key, _ in FACTORS]
     rows = []
     for r in data.rows:
