@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from indicators.models import Import, Indicator, Observation
+from indicators.services.catalogue import ensure_indicators
 from tests.indicators.engine.test_worker import Worker, _database_url, _redis_url, _wait
 from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_lsoas, values_by_area
 
@@ -27,6 +28,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_loaded_and_the_task_fini
     import redis
     from celery import Celery
 
+    ensure_indicators(Indicator)  # a transactional test may run after another has emptied the tables
     city_of_london_lsoas()
     claimants = Indicator.objects.get(slug="claimant-count")
     imp = Import(indicator=claimants, format=Import.Format.NOMIS, source="upload", file_name="claimants.csv")
