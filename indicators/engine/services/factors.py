@@ -173,20 +173,37 @@ def _with_change(figure: dict, previous: FactorScore | None) -> dict:
 
 
 def _hidden(wave_id: int, threshold: int) -> tuple[dict[tuple, int], dict[tuple, int]]:
-    """Responses in withheld neighbourhood figures, summed per authority and factor, and per factor."""
-    small = (
+    """What subtraction would leave of each authority's and the wave's figure.
+
+    An authority's figure minus its shown neighbourhoods leaves its withheld ones. The
+    wave's figure minus the largest set of shown figures inside it (shown authorities,
+    and shown neighbourhoods of the authorities that are withheld) leaves the rest; any
+    other set of shown figures leaves that plus groups of at least the threshold. A
+    figure is withheld when what it leaves is between 1 and the threshold.
+    """
+    rows = (
         FactorCell.objects.filter(wave_id=wave_id)
         .values("neighbourhood_id", "neighbourhood__local_authority_id", "factor")
         .annotate(responses=Sum("n"))
-        .filter(responses__lt=threshold)
         .order_by()
     )
-    by_la: dict[tuple, int] = defaultdict(int)
-    by_wave: dict[tuple, int] = defaultdict(int)
-    for row in small:
-        by_la[(row["neighbourhood__local_authority_id"], row["factor"])] += row["responses"]
-        by_wave[(row["factor"],)] += row["responses"]
-    return by_la, by_wave
+    la_total: dict[tuple, int] = defaultdict(int)
+    la_hidden: dict[tuple, int] = defaultdict(int)
+    la_shown_parts: dict[tuple, int] = defaultdict(int)
+    wave_total: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        key = (row["neighbourhood__local_authority_id"], row["factor"])
+        la_total[key] += row["responses"]
+        wave_total[(row["factor"],)] += row["responses"]
+        if row["responses"] < threshold:
+            la_hidden[key] += row["responses"]
+        else:
+            la_shown_parts[key] += row["responses"]
+    wave_left: dict[tuple, int] = dict(wave_total)
+    for key, total in la_total.items():
+        la_shown = total >= threshold and not 0 < la_hidden[key] < threshold
+        wave_left[(key[1],)] -= total if la_shown else la_shown_parts[key]
+    return la_hidden, wave_left
 
 
 @transaction.atomic
@@ -206,6 +223,7 @@ def scores_refresh(*, wave_id: int, neighbourhood_ids: list[int] | None = None) 
             Neighbourhood.objects.filter(pk__in=neighbourhood_ids).values_list("local_authority_id", flat=True)
         )
     hidden_la, hidden_wave = _hidden(wave_id, threshold)
+    weighting = PopulationGroup.objects.exists()
     rows: list[FactorScore] = []
 
     levels = [
@@ -216,7 +234,8 @@ def scores_refresh(*, wave_id: int, neighbourhood_ids: list[int] | None = None) 
     for level, cell_field, row_field, places, hidden in levels:
         scoped = cells if places is None else cells.filter(**{f"{cell_field}__in": list(places)})
         groups = _groups(scoped, [cell_field, "factor"] if cell_field else ["factor"])
-        _populations(groups, wave_id, cell_field)
+        if weighting:
+            _populations(groups, wave_id, cell_field)
         previous = _previous_rows(wave, level, row_field, {k[0] for k in groups} if row_field else ())
         for key, group in groups.items():
             figure = _with_change(_figure(group, threshold=threshold, hidden=hidden.get(key, 0)), previous.get(key))
@@ -232,6 +251,40 @@ def scores_refresh(*, wave_id: int, neighbourhood_ids: list[int] | None = None) 
         )
     stale.delete()
     FactorScore.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@transaction.atomic
+def changes_refresh(*, wave_id: int, neighbourhood_id: int) -> int:
+    """Re-measure a wave's changes from the wave before, for one neighbourhood, its authority and the wave:
+    what a new response in the earlier wave alters in this one. Returns the rows updated."""
+    from surveys.models import Wave
+
+    wave = Wave.objects.select_related("survey_version").get(pk=wave_id)
+    la_id = Neighbourhood.objects.filter(pk=neighbourhood_id).values_list("local_authority_id", flat=True).first()
+    rows = list(
+        FactorScore.objects.filter(wave_id=wave_id).filter(
+            Q(level=Level.NEIGHBOURHOOD, neighbourhood_id=neighbourhood_id)
+            | Q(level=Level.LOCAL_AUTHORITY, local_authority_id=la_id)
+            | Q(level=Level.WAVE)
+        )
+    )
+    previous = {
+        Level.NEIGHBOURHOOD: _previous_rows(wave, Level.NEIGHBOURHOOD, "neighbourhood_id", [neighbourhood_id]),
+        Level.LOCAL_AUTHORITY: _previous_rows(wave, Level.LOCAL_AUTHORITY, "local_authority_id", [la_id]),
+        Level.WAVE: _previous_rows(wave, Level.WAVE, None, ()),
+    }
+    fields = ["previous_wave_id", "change", "change_p_value", "trend"]
+    for row in rows:
+        place = {Level.NEIGHBOURHOOD: (row.neighbourhood_id,), Level.LOCAL_AUTHORITY: (row.local_authority_id,)}
+        key = (*place.get(row.level, ()), row.factor)
+        figure = {"withheld": row.withheld, "mean": row.mean, "standard_error": row.standard_error}
+        figure.update(dict.fromkeys(fields))
+        figure["trend"] = ""
+        figure = _with_change(figure, previous[row.level].get(key))
+        for name in fields:
+            setattr(row, name, figure[name])
+    FactorScore.objects.bulk_update(rows, fields)
     return len(rows)
 
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from indicators.engine.models import FactorCell, FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
-from indicators.engine.services.factors import cells_refresh, next_wave, scores_refresh
+from indicators.engine.models import FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
+from indicators.engine.services.factors import cells_refresh, changes_refresh, next_wave, scores_refresh
 from indicators.engine.services.pairs import pairs_refresh
 from indicators.engine.services.worklessness import ratio_indicators_using, worklessness_refresh
 
@@ -27,8 +27,8 @@ def neighbourhood_wave_refresh(*, wave_id: int, neighbourhood_id: int) -> None:
         cells_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
         scores_refresh(wave_id=wave_id, neighbourhood_ids=[neighbourhood_id])
         following = next_wave(wave_id=wave_id)
-        if following and FactorCell.objects.filter(wave_id=following, neighbourhood_id=neighbourhood_id).exists():
-            scores_refresh(wave_id=following, neighbourhood_ids=[neighbourhood_id])
+        if following:
+            changes_refresh(wave_id=following, neighbourhood_id=neighbourhood_id)
         pairs_refresh(neighbourhood_id=neighbourhood_id)
 
 

@@ -95,7 +95,8 @@ def _insert_rates(indicator: Indicator, mapping: dict[int, int], now) -> None:
             f"{t['ns']} ns",
             "ns.smallarea_id",
             "ns.neighbourhood_id",
-            f"(SELECT COUNT(*) FROM {t['ns']} x WHERE x.neighbourhood_id = ns.neighbourhood_id)",
+            f"(SELECT neighbourhood_id AS place, COUNT(*) AS k FROM {t['ns']} GROUP BY neighbourhood_id) sizes"
+            " ON sizes.place = ns.neighbourhood_id",
         ),
         Level.LOCAL_AUTHORITY: (
             "NULL, sa.local_authority_id",
@@ -103,12 +104,13 @@ def _insert_rates(indicator: Indicator, mapping: dict[int, int], now) -> None:
             f"{t['sa']} sa",
             "sa.id",
             "sa.local_authority_id",
-            f"(SELECT COUNT(*) FROM {t['sa']} x WHERE x.local_authority_id = sa.local_authority_id)",
+            f"(SELECT local_authority_id AS place, COUNT(*) AS k FROM {t['sa']} GROUP BY local_authority_id) sizes"
+            " ON sizes.place = sa.local_authority_id",
         ),
     }
     with connection.cursor() as cursor:
         for denominator_period, numerator_periods in by_denominator.items():
-            for level, (place_cols, source, area, group, expected) in statements.items():
+            for level, (place_cols, source, area, group, sizes) in statements.items():
                 where = ""
                 if level == Level.LOCAL_AUTHORITY:
                     monitored = f"SELECT local_authority_id FROM {Neighbourhood._meta.db_table}"
@@ -118,8 +120,9 @@ def _insert_rates(indicator: Indicator, mapping: dict[int, int], now) -> None:
                     INSERT INTO {t["point"]} (indicator_id, period_id, level, neighbourhood_id, local_authority_id,
                                              numerator, denominator, rate, areas, areas_expected, computed_at)
                     SELECT %s, num.period_id, %s, {place_cols}, SUM(num.value), SUM(den.value),
-                           %s * SUM(num.value) / SUM(den.value), COUNT(*), MAX({expected}), %s
+                           %s * SUM(num.value) / SUM(den.value), COUNT(*), MAX(sizes.k), %s
                     FROM {source}
+                    JOIN {sizes}
                     JOIN {t["obs"]} num ON num.small_area_id = {area} AND num.indicator_id = %s
                          AND num.value IS NOT NULL AND num.period_id IN ({_placeholders(numerator_periods)})
                     JOIN {t["obs"]} den ON den.small_area_id = {area} AND den.indicator_id = %s
