@@ -342,4 +342,6 @@ def response_withdraw(*, response: Response) -> Response:
     response.withdrawn_at = timezone.now()
     response.age_band = response.sex = ""
     response.save(update_fields=["status", "withdrawn_at", "age_band", "sex"])
+    # The engine recounts the neighbourhood without it (the same hand-over as a completion).
+    dispatch_response_completed(response_id=response.pk)
     return response

@@ -78,3 +78,15 @@ def test_an_import_updates_the_rates_for_the_periods_it_touched(db):
     point = WorklessnessPoint.objects.get(level="neighbourhood")
     assert point.rate == pytest.approx(5.5)
     assert str(point.period) == "December 2021"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawn_response_leaves_the_figures(wave, settings):
+    from surveys.services.responses import response_withdraw
+
+    settings.REBALANCE_DISCLOSURE_MIN_RESPONSES = 5
+    responses = [response_submit(raw=GOOD_ANSWERS, channel="api", code=code) for code in codes_for(wave, 6)]
+    assert FactorScore.objects.get(level="neighbourhood", factor="housing_environment").responses == 6
+
+    response_withdraw(response=responses[0])
+    assert FactorScore.objects.get(level="neighbourhood", factor="housing_environment").responses == 5
