@@ -13,8 +13,10 @@ import datetime as dt
 import hashlib
 import io
 
-from indicators.models import Import, Indicator, Neighbourhood
+from indicators.models import Import, Indicator, LsoaLookup, Neighbourhood
+from indicators.services.boundaries import lookup_import
 from indicators.services.catalogue import ensure_indicators
+from indicators.services.demo import DATA_DIR
 from indicators.services.tidy import tidy_import
 
 SOURCE = "synthetic demo data (not official figures)"
@@ -66,8 +68,11 @@ def demo_series(codes: list[str]) -> tuple[bytes, bytes]:
 
 
 def seed_official(*, neighbourhoods=None) -> list[Import]:
-    """Make sure the standard indicators exist and load the synthetic series for the neighbourhoods' LSOAs."""
+    """Make sure the standard indicators exist, load the case-study LSOA 2011→2021 lookup (real), and load the
+    synthetic series for the neighbourhoods' LSOAs."""
     ensure_indicators(Indicator)
+    if not LsoaLookup.objects.exists():
+        lookup_import(source=DATA_DIR / "lookup_lsoa11_lsoa21_case_study_LAs.csv")
     neighbourhoods = Neighbourhood.objects.all() if neighbourhoods is None else neighbourhoods
     codes = sorted(set(neighbourhoods.values_list("small_areas__code", flat=True)) - {None})
     if not codes:

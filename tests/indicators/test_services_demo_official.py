@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators.models import Import, Indicator, Observation, Period
+from indicators.models import Import, Indicator, LsoaLookup, Observation, Period
 from indicators.selectors_official import neighbourhood_ratio_series
 from indicators.services.demo_official import seed_official
 from tests.factories import NeighbourhoodFactory
@@ -31,6 +31,8 @@ def test_demo_figures_are_synthetic_plausible_and_idempotent():
                                                           neighbourhood_ids=[estate.pk])]  # fmt: skip
     assert len(rates) == months.count()
     assert all(2 < r < 30 for r in rates)
+
+    assert LsoaLookup.objects.count() == 1221  # the real case-study lookup
 
     before = snapshot()
     again = seed_official()
