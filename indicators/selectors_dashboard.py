@@ -9,11 +9,14 @@ between two periods) and the grouping a page needs.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
@@ -619,14 +622,55 @@ def league_choices(*, user, indicator_slug: str = WORKLESSNESS) -> LeagueChoices
     return LeagueChoices(indicators, areas, periods, authorities)
 
 
+def rollup_state() -> str:
+    """Where the engine's figures stand: changes whenever a rollup is rewritten, a response starts or codes are made.
+
+    Read in one query, and kept for ``REBALANCE_PAGE_STATE_SECONDS`` (default 5) so that a busy site reads it a
+    few times a minute rather than on every request.
+    """
+    seconds = getattr(settings, "REBALANCE_PAGE_STATE_SECONDS", 5)
+    if seconds:
+        state = cache.get("pages:rollup-state")
+        if state is None:
+            state = _read_rollup_state()
+            cache.set("pages:rollup-state", state, seconds)
+        return state
+    return _read_rollup_state()
+
+
+def _read_rollup_state() -> str:
+    tables = [m._meta.db_table for m in (FactorScore, WorklessnessPoint, PairComparison)]
+    # Table names from the models' metadata, never from a request.
+    parts = [f"(SELECT MAX(computed_at) FROM {t}), (SELECT COUNT(*) FROM {t})" for t in tables]  # noqa: S608
+    parts += [f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in (Response, Invitation)]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return "|".join(str(v) for v in cursor.fetchone())
+
+
+def _improvement_report(*, indicator_slug: str, start: str, end: str, reference: str):
+    """The engine's report for everyone, shared by all users until the figures change; callers scope it."""
+    from indicators.engine.services.worklessness import improvement_report
+
+    seconds = getattr(settings, "REBALANCE_PAGE_CACHE_SECONDS", 300)
+    if not seconds:
+        return improvement_report(indicator_slug=indicator_slug, start=start, end=end, reference=reference)
+    raw = "|".join([indicator_slug, start, end, reference, rollup_state()])
+    key = "pages:improvement-report:" + hashlib.sha256(raw.encode()).hexdigest()
+    report = cache.get(key)
+    if report is None:
+        report = improvement_report(indicator_slug=indicator_slug, start=start, end=end, reference=reference)
+        cache.set(key, report, seconds)
+    return report
+
+
 def league(*, user, indicator_slug: str, area: str, start: str, end: str, reference: str):
-    """The engine's improvement report, cut to the area: its share and the rows behind it.
+    """The engine's improvement report, cut to the area and to the user's neighbourhoods: its share and the rows
+    behind it.
 
     Raises EngineError (from the engine) for periods or indicators it cannot answer for.
     """
-    from indicators.engine.services.worklessness import improvement_report
-
-    report = improvement_report(indicator_slug=indicator_slug, start=start, end=end, reference=reference, user=user)
+    report = _improvement_report(indicator_slug=indicator_slug, start=start, end=end, reference=reference)
     kind, _, value = area.partition(":")
     authorities = {la.code: la for la in LocalAuthority.objects.visible_to(user).select_related("region")}
     if kind == "region":
@@ -637,8 +681,10 @@ def league(*, user, indicator_slug: str, area: str, start: str, end: str, refere
         area_row = next((r for r in report.local_authorities if r.code == value), None)
     la_rows = [r for r in report.local_authorities if r.code in codes]
     names = {authorities[c].name for c in codes if c in authorities}
-    neighbourhoods = [n for n in report.neighbourhoods if n["local_authority"] in names]
-    return report, area_row, la_rows, neighbourhoods
+    visible = set(Neighbourhood.objects.visible_to(user).values_list("pk", flat=True))
+    mine = [n for n in report.neighbourhoods if n["neighbourhood_id"] in visible]
+    neighbourhoods = [n for n in mine if n["local_authority"] in names]
+    return replace(report, neighbourhoods=mine), area_row, la_rows, neighbourhoods
 
 
 __all__ = [

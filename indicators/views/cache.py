@@ -8,9 +8,8 @@ is rendered once per session, scope, address and state of the rollups:
   scope is seen at once;
 - the latest ``computed_at`` and row count of each rollup table, and the highest
   response and invitation ids, read in one query: a recompute, a new response or
-  new codes make a new key. That state is itself kept for
-  ``REBALANCE_PAGE_STATE_SECONDS`` (default 5) so that a busy site reads it a few
-  times a minute rather than on every request.
+  new codes make a new key (``selectors_dashboard.rollup_state``, itself kept
+  for ``REBALANCE_PAGE_STATE_SECONDS``, default 5).
 
 ``REBALANCE_PAGE_CACHE_SECONDS`` (default 300; 0 switches it off) bounds how long
 anything else (a renamed neighbourhood, say) can stay stale.
@@ -24,36 +23,12 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from indicators.access import role_of
-
-
-def rollup_state() -> str:
-    seconds = getattr(settings, "REBALANCE_PAGE_STATE_SECONDS", 5)
-    if seconds:
-        state = cache.get("pages:rollup-state")
-        if state is None:
-            state = _read_rollup_state()
-            cache.set("pages:rollup-state", state, seconds)
-        return state
-    return _read_rollup_state()
-
-
-def _read_rollup_state() -> str:
-    from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
-    from surveys.models import Invitation, Response
-
-    tables = [m._meta.db_table for m in (FactorScore, WorklessnessPoint, PairComparison)]
-    # Table names from the models' metadata, never from a request.
-    parts = [f"(SELECT MAX(computed_at) FROM {t}), (SELECT COUNT(*) FROM {t})" for t in tables]  # noqa: S608
-    parts += [f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in (Response, Invitation)]  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return "|".join(str(v) for v in cursor.fetchone())
+from indicators.selectors_dashboard import rollup_state
 
 
 def scope_key(user) -> str:

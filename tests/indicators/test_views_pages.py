@@ -367,3 +367,17 @@ def test_the_page_cache_can_be_switched_off(client, world, settings, django_asse
     with django_assert_max_num_queries(25) as queries:
         client.get(url)
     assert len(queries) > 6  # rendered again, not served from the cache
+
+
+def test_the_league_lists_only_the_users_neighbourhoods(client, world):
+    # The engine's report is shared between users; each page keeps to its user's neighbourhoods.
+    client.force_login(world["admin"])
+    everyone = text_of(client.get(reverse("indicators:league") + "?area=la:E08000012"))
+    assert "Everton" in everyone
+    client.force_login(world["manager"])
+    url = reverse("indicators:league") + "?area=la:E08000012"
+    body = text_of(client.get(url))
+    assert "Anfield" in body
+    assert "Everton" not in body
+    export = client.get(reverse("indicators:league-export", args=["csv"]) + "?area=la:E08000012")
+    assert "Everton" not in export.content.decode("utf-8-sig")
