@@ -159,6 +159,15 @@ def line_chart(spec: dict) -> str:
     )
 
 
+def _track(marks: str) -> str:
+    """A 0-100 scale drawn in SVG (no inline styles, so a strict Content Security Policy allows it)."""
+    return (
+        '<svg class="track" viewBox="0 0 100 12" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+        '<rect x="0" y="0" width="100" height="12" fill="#f3f2f1" stroke="#6f777b" stroke-width="1"'
+        f' vector-effect="non-scaling-stroke"/>{marks}</svg>'
+    )
+
+
 @register.simple_tag
 def bar_chart(spec: dict) -> str:
     """Horizontal bars of shares (0-100) in HTML: spec: id, title, items [{label, value, note?}], refs?"""
@@ -166,11 +175,11 @@ def bar_chart(spec: dict) -> str:
     for item in spec["items"]:
         value = item.get("value")
         if value is None:
-            bar = '<span class="bar-track"></span>'
+            bar = _track("")
             shown = escape(item.get("note") or "no figure")
         else:
             width = max(0.0, min(100.0, float(value)))
-            bar = f'<span class="bar-track"><span class="bar-fill" style="width: {width:.1f}%"></span></span>'
+            bar = _track(f'<rect x="0" y="0" width="{width:.2f}" height="12" fill="#0b3b5c"/>')
             shown = f"{value:.0f}%"
         rows.append(
             f'<li class="bar-row"><span class="bar-label">{escape(item["label"])}</span>{bar}'
@@ -194,16 +203,12 @@ def interval_chart(spec: dict) -> str:
         else:
             low, high, mean = (max(0.0, min(100.0, float(item[k]))) for k in ("low", "high", "mean"))
             bench = item.get("benchmark")
-            tick = (
-                f'<span class="interval-bench" style="left: {max(0.0, min(100.0, bench)):.1f}%"></span>'
-                if bench is not None
-                else ""
-            )
-            plot = (
-                '<span class="interval-track">'
-                f'<span class="interval-ci" style="left: {low:.1f}%; width: {high - low:.1f}%">'
-                f'</span>{tick}<span class="interval-dot" style="left: {mean:.1f}%"></span></span>'
-            )
+            marks = f'<rect x="{low:.2f}" y="4.5" width="{max(high - low, 0.3):.2f}" height="3" fill="#4d7ea8"/>'
+            if bench is not None:
+                b = max(0.0, min(100.0, float(bench)))
+                marks += f'<rect x="{b - 0.4:.2f}" y="0" width="0.8" height="12" fill="#8a4500"/>'
+            marks += f'<rect x="{mean - 0.9:.2f}" y="1.5" width="1.8" height="9" fill="#0b3b5c"/>'
+            plot = _track(marks)
             value = f"{item['mean']:.0f}"
         rows.append(
             f'<li class="interval-row"><span class="interval-label">{escape(item["label"])}</span>{plot}'
@@ -214,8 +219,8 @@ def interval_chart(spec: dict) -> str:
         f'{escape(spec["title"])}</figcaption><ul class="intervals">{"".join(rows)}</ul>'
         '<p class="interval-row interval-scale" aria-hidden="true"><span></span>'
         '<span class="interval-axis"><span>0</span><span>50</span><span>100</span></span><span></span></p>'
-        '<p class="chart-key">Dot: score out of 100. Bar: 95% confidence interval. '
-        "Tick: everyone surveyed in the wave.</p>"
+        '<p class="chart-key">Dark mark: the score out of 100. Thin blue bar: its 95% confidence interval. '
+        "Tall brown tick: everyone surveyed in the wave.</p>"
         f"</figure>"
     )
 

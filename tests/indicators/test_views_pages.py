@@ -118,6 +118,15 @@ def test_an_estate_manager_sees_only_their_neighbourhood(client, world):
     assert client.get(reverse("indicators:matched-pair-detail", args=[world["liverpool_pair"].pk])).status_code == 404
 
 
+def test_pages_have_no_inline_script_or_style(client, world):
+    """A Content Security Policy without 'unsafe-inline' leaves the pages whole."""
+    client.force_login(world["officer"])
+    for url in page_urls(world):
+        html = client.get(url).content.decode()
+        assert ' style="' not in html, url
+        assert "<script" not in html, url
+
+
 def test_an_admin_sees_everything(client, world):
     client.force_login(world["admin"])
     body = text_of(client.get(reverse("indicators:my-neighbourhoods")))
