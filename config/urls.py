@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as account_views
 from indicators import views as indicator_views
 
 api_v1 = [
@@ -13,8 +13,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", indicator_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
+    # The admin signs in through the same lockout and second factor as every page.
+    path("admin/login/", account_views.LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path("places/", include("indicators.urls")),
     path("survey/", include("surveys.urls")),

@@ -36,16 +36,24 @@ INSTALLED_APPS = [
     "indicators",
     "indicators.engine",
     "surveys",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
+    "indicators.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -148,6 +156,39 @@ LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Lockout: this many failed sign-ins for one username within the window lock it until the
+# window ends (a cool-off, never a permanent lock). Counted in the cache (Redis in production).
+ACCOUNTS_LOGIN_FAILURES = env("ACCOUNTS_LOGIN_FAILURES", default="5/900")
+# Sign-in attempts from one client address, whatever the username.
+ACCOUNTS_LOGIN_RATE = env("ACCOUNTS_LOGIN_RATE", default="30/900")
+# Wrong one-time codes per user before the verification step locks for the window.
+ACCOUNTS_OTP_FAILURES = env("ACCOUNTS_OTP_FAILURES", default="5/900")
+# Officers, estate managers and admins must pass a second factor (TOTP) before any staff
+# page, the admin or the API in their session. On in production, off for local and demo.
+REBALANCE_REQUIRE_2FA = env.bool("REBALANCE_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Rebalance"
+
+# --- Browser security -----------------------------------------------------------
+# A Content Security Policy with no inline script or style: everything comes from our
+# own origin; QR codes are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-gb"

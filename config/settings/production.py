@@ -32,6 +32,8 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Two-factor authentication for every staff role; switching it off needs saying so.
+REBALANCE_REQUIRE_2FA = env.bool("REBALANCE_REQUIRE_2FA", default=True)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 STORAGES = {

@@ -51,3 +51,8 @@ def rate_take(*, scope: str, who: str, rate: str) -> bool:
     """Count a hit and say whether it was within the limit."""
     limit, _seconds = parse_rate(rate)
     return rate_hit(scope=scope, who=who, rate=rate) <= limit
+
+
+def rate_reset(*, scope: str, who: str) -> None:
+    """Forget ``who``'s count in ``scope`` (a successful sign-in clears its failures)."""
+    cache.delete(_key(scope, who))

@@ -1,0 +1,11 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.two_factor_verify, name="two-factor"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two-factor-enrol"),
+]
