@@ -17,7 +17,15 @@ PROBE = (
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, 'debug': s.DEBUG, "
     "'deprived': s.REBALANCE_DEPRIVED_MAX_DECILE, 'disclosure': s.REBALANCE_DISCLOSURE_MIN_RESPONSES}))"
 )
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG")
+# What the surrounding test run may have set; the probes start from a clean slate.
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def _run(settings: str, code: str = PROBE, **env: str) -> subprocess.CompletedProcess:
