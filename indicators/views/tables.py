@@ -266,8 +266,8 @@ def factor_waves_table(page: NeighbourhoodPage) -> Table:
                     if not figure.withheld
                     else withheld(figure.withheld_reason),
                     number(figure.responses, digits=0),
-                    _score(la) if la else text("not computed"),
-                    _score(wave) if wave else text("not computed"),
+                    _score(la) if la else text("not available"),
+                    _score(wave) if wave else text("not available"),
                 ]
             )
     return Table(
@@ -353,7 +353,7 @@ def waves_table(page: NeighbourhoodPage) -> Table:
         state = "open" if w.is_open(today) else ("closed" if w.has_closed(today) else "not open yet")
         rows.append(
             [
-                text(w.name),
+                text(w.name, url=reverse("surveys:wave-detail", args=[w.pk])),
                 text(f"{w.opens_on:%d %b %Y} to {w.closes_on:%d %b %Y}"),
                 text(state),
                 number(p.invitations, digits=0),
