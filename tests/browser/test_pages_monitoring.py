@@ -156,6 +156,8 @@ def test_admin_sees_every_place(live_server, page, world):
 
 
 def test_pages_work_at_320_pixels_and_by_keyboard(live_server, phone, world):
+    refused = []
+    phone.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     log_in(phone, live_server, "officer.pages")
     urls = [
         reverse("indicators:my-neighbourhoods"),
@@ -167,6 +169,7 @@ def test_pages_work_at_320_pixels_and_by_keyboard(live_server, phone, world):
         phone.goto(live_server.url + url)
         no_sideways_scroll(phone)
         axe_check(phone, label=f"{url} at 320 px")
+    assert refused == []  # nothing on the pages is blocked by the Content Security Policy
     # The first Tab reaches the skip link, which moves focus to the main content.
     phone.goto(live_server.url + urls[0])
     phone.keyboard.press("Tab")
