@@ -20,7 +20,6 @@ from surveys.selectors import version_questions
 from surveys.services.answering import is_shown
 from surveys.services.codes import ALPHABET, LENGTH, code_format
 from surveys.services.default_questionnaire import default_questionnaire_load
-from surveys.services.hooks import dispatch_response_completed
 from surveys.services.responses import response_submit
 from surveys.services.waves import invitation_find, invitations_create, wave_create
 
@@ -69,53 +68,99 @@ class DemoSurvey:
     codes: list[tuple[str, str]]  # (neighbourhood, code) still unused, to try the pages with
 
 
+# Two closed waves before the open one, so that the demo shows change over time. A neighbourhood
+# "improves" or "lags" by how its residents' answers lean from wave to wave.
+EARLIER_WAVES = [("Spring 2024 (synthetic responses)", 730), ("Spring 2025 (synthetic responses)", 365)]
+
+
+def _demo_neighbourhoods() -> list[Neighbourhood]:
+    """Both sides of the demo's matched pairs, and the estate manager's neighbourhoods."""
+    from django.db.models import Q
+
+    from indicators.models import MatchedPair
+
+    sides = MatchedPair.objects.values_list("first_id", "second_id")
+    ids = {n for pair in sides for n in pair}
+    managed = Neighbourhood.objects.filter(assignments__user__username="manager.liverpool").values_list("pk", flat=True)
+    chosen = Neighbourhood.objects.filter(Q(pk__in=ids) | Q(pk__in=list(managed))).order_by(
+        "local_authority__name", "name"
+    )
+    return list(chosen) or list(Neighbourhood.objects.order_by("local_authority__name", "name")[:6])
+
+
+def _leans(neighbourhoods: list[Neighbourhood]) -> dict[int, tuple[float, float]]:
+    """(starting lean, change per wave): first sides of pairs improve, second sides drift down."""
+    from indicators.models import MatchedPair
+
+    firsts = set(MatchedPair.objects.values_list("first_id", flat=True))
+    seconds = set(MatchedPair.objects.values_list("second_id", flat=True))
+    leans = {}
+    for i, n in enumerate(neighbourhoods):
+        start = 0.35 + 0.1 * (i % 3)
+        step = 0.08 if n.pk in firsts else -0.03 if n.pk in seconds else 0.02
+        leans[n.pk] = (start, step)
+    return leans
+
+
 def seed_surveys(
     *,
     neighbourhoods: list[Neighbourhood] | None = None,
-    responses_each: int = 24,
+    responses_each: int = 18,
     codes_each: int = 20,
     seed: int = 2010,
 ) -> DemoSurvey:
+    """Three synthetic waves (two closed, one open) without handing each response to the engine:
+    the caller recomputes the figures once at the end."""
     existing = Wave.objects.filter(name=DEMO_WAVE_NAME, synthetic=True).first()
     if existing is not None:
         return DemoSurvey(wave=existing, codes=_unused(existing, codes_each))
     version = default_questionnaire_load()
-    neighbourhoods = neighbourhoods or list(Neighbourhood.objects.order_by("local_authority__name", "name")[:6])
+    neighbourhoods = neighbourhoods or _demo_neighbourhoods()
     if not neighbourhoods:
         raise ValueError("Seed the places first: there are no neighbourhoods.")
     today = timezone.localdate()
     rng = random.Random(seed)  # noqa: S311 (made-up demo data, not security)
     questions = version_questions(version.pk)
+    leans = _leans(neighbourhoods)
+    schedule = [(name, today - datetime.timedelta(days=days), 42) for name, days in EARLIER_WAVES]
+    schedule.append((DEMO_WAVE_NAME, today - datetime.timedelta(days=14), 42))
     with transaction.atomic():
-        wave = wave_create(
-            survey_version=version,
-            name=DEMO_WAVE_NAME,
-            neighbourhoods=neighbourhoods,
-            opens_on=today - datetime.timedelta(days=14),
-            closes_on=today + datetime.timedelta(days=28),
-            open_link=True,
-            synthetic=True,
-        )
-        for i, neighbourhood in enumerate(neighbourhoods):
-            invitations_create(
-                wave=wave, neighbourhood=neighbourhood, count=codes_each, codes=demo_codes(neighbourhood, codes_each)
+        for number, (name, opens_on, length) in enumerate(schedule):
+            current = name == DEMO_WAVE_NAME
+            wave = wave_create(
+                survey_version=version,
+                name=name,
+                neighbourhoods=neighbourhoods,
+                opens_on=opens_on,
+                closes_on=opens_on + datetime.timedelta(days=length),
+                open_link=current,
+                synthetic=True,
             )
-            lean = 0.35 + 0.3 * (i % 3) / 2
-            # Synthetic responses go in without codes (channel "paper" marked synthetic), so every demo code
-            # is still free for someone trying the survey pages.
-            last = None
-            for _ in range(responses_each):
-                last = response_submit(
-                    raw=_synthetic_answers(questions, rng, lean),
-                    channel=Channel.PAPER,
-                    wave=wave,
-                    neighbourhood=neighbourhood,
-                    synthetic=True,
-                    completed_at=timezone.now() - datetime.timedelta(minutes=rng.randint(10, 20000)),
-                    notify=False,
-                )
-            if last is not None:  # one hand-over per neighbourhood refreshes its figures once
-                dispatch_response_completed(response_id=last.pk)
+            for i, neighbourhood in enumerate(neighbourhoods):
+                if current:
+                    invitations_create(
+                        wave=wave,
+                        neighbourhood=neighbourhood,
+                        count=codes_each,
+                        codes=demo_codes(neighbourhood, codes_each),
+                    )
+                start, step = leans[neighbourhood.pk]
+                lean = min(max(start + step * number, 0.05), 0.95)
+                # Some neighbourhoods get too few answers to show, so the demo shows withheld figures too.
+                count = 6 if (i + number) % 7 == 0 else max(responses_each + rng.randint(-4, 6), 1)
+                # Synthetic responses go in without codes (channel "paper" marked synthetic), so every demo
+                # code is still free for someone trying the survey pages.
+                for _ in range(count):
+                    response_submit(
+                        raw=_synthetic_answers(questions, rng, lean),
+                        channel=Channel.PAPER,
+                        wave=wave,
+                        neighbourhood=neighbourhood,
+                        synthetic=True,
+                        completed_at=timezone.make_aware(datetime.datetime.combine(opens_on, datetime.time(12)))
+                        + datetime.timedelta(minutes=rng.randint(10, 20000)),
+                        notify=False,
+                    )
     return DemoSurvey(wave=wave, codes=_unused(wave, codes_each))
 
 

@@ -1,16 +1,21 @@
-"""The demo seed builds the report's case-study areas from the real IoD2019 file."""
+"""The demo seed builds the report's case-study areas from the real IoD2019 file, then synthetic
+survey waves and official figures, and the engine's figures from them. One seed serves every check:
+it is the slowest fixture in the suite."""
 
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, Role
+from surveys.models import Response
 
 
 @pytest.mark.django_db
-def test_seed_builds_case_study_areas_and_can_run_twice():
+def test_seed_builds_the_demo_can_run_twice_and_its_logins_work():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
 
@@ -39,24 +44,23 @@ def test_seed_builds_case_study_areas_and_can_run_twice():
         assert pair.first.small_areas.count() == pair.second.small_areas.count()
     for username in ["admin", "officer.leeds", "officer.tees", "manager.liverpool"]:
         assert username in out.getvalue()
+    # Synthetic, labelled, and turned into figures.
+    assert not Response.objects.filter(synthetic=False).exists()
+    assert FactorScore.objects.filter(withheld=False, trend__gt="").exists()
+    assert FactorScore.objects.filter(withheld=True).exists()
+    assert WorklessnessPoint.objects.filter(level="benchmark").exists()
+    assert PairComparison.objects.filter(withheld=False, wave__isnull=False).exists()
 
-    counts = (Neighbourhood.objects.count(), MatchedPair.objects.count())
+    counts = (Neighbourhood.objects.count(), MatchedPair.objects.count(), Response.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
-    assert (Neighbourhood.objects.count(), MatchedPair.objects.count()) == counts
+    assert (Neighbourhood.objects.count(), MatchedPair.objects.count(), Response.objects.count()) == counts
 
-
-@pytest.mark.django_db
-def test_demo_logins_work_and_see_their_own_places():
-    call_command("seed_demo", stdout=io.StringIO())
     client = Client()
     assert client.login(username="officer.leeds", password="rebalance-demo")
     page = client.get("/places/").content.decode()
     assert "Leeds" in page
     assert "Liverpool 0" not in page
-
     manager = Client()
     assert manager.login(username="manager.liverpool", password="rebalance-demo")
     assert len(manager.get("/places/").context["neighbourhoods"]) == 3
-    from django.contrib.auth import get_user_model
-
     assert get_user_model().objects.get(username="manager.liverpool").staff_profile.role == Role.ESTATE_MANAGER
