@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from indicators.engine.models import WorklessnessPoint
@@ -48,13 +49,14 @@ def denominator_periods(indicator: Indicator, period_ids: list[int] | None = Non
     'same': the same period. 'year': that calendar year's figure, or the latest
     earlier year when the year's estimate is not yet published (populations lag).
     """
+    # EXISTS per period rides the (indicator, period, area) index: a handful of probes, not a scan.
     numerator_periods = Period.objects.filter(
-        pk__in=Observation.objects.filter(indicator=indicator.numerator).values("period_id").distinct()
+        Exists(Observation.objects.filter(indicator=indicator.numerator, period=OuterRef("pk")))
     )
     if period_ids is not None:
         numerator_periods = numerator_periods.filter(pk__in=period_ids)
     denominators = Period.objects.filter(
-        pk__in=Observation.objects.filter(indicator=indicator.denominator).values("period_id").distinct()
+        Exists(Observation.objects.filter(indicator=indicator.denominator, period=OuterRef("pk")))
     )
     if indicator.denominator_period == Indicator.DenominatorPeriod.SAME:
         same = set(denominators.values_list("pk", flat=True))
