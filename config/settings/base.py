@@ -308,3 +308,9 @@ CELERY_BEAT_SCHEDULE["indicators-run-queued-imports"] = {
     "task": "indicators.run_queued_imports",
     "schedule": crontab(minute="*/10"),
 }
+
+# --- Monitoring pages ------------------------------------------------------------
+# A page is cached per session until the engine's figures change, for at most this long (0: no cache).
+REBALANCE_PAGE_CACHE_SECONDS = env.int("REBALANCE_PAGE_CACHE_SECONDS", default=300)
+# How often the state of the figures is re-read to decide whether a cached page is still current.
+REBALANCE_PAGE_STATE_SECONDS = env.int("REBALANCE_PAGE_STATE_SECONDS", default=5)
