@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from indicators.access import is_admin
+from indicators.audit.models import Action
+from indicators.audit.services import audit_request
 from indicators.models import Import, Indicator
 from indicators.services.imports import import_queue
 from indicators.services.observations import import_progress
@@ -103,6 +105,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             format=data["format"],
             options=options,
             user=request.user,
+        )
+        audit_request(
+            request, action=Action.IMPORT, object_type="indicators.import", object_id=imp.pk, summary=upload.name
         )
         return redirect("indicators:import-detail", pk=imp.pk)
     return render(request, "indicators/imports/upload.html", {"form": form}, status=400 if form.errors else 200)
