@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from surveys.views import resident, staff
+from surveys.views import privacy, resident, staff
 
 app_name = "surveys"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("w/<slug:slug>/", resident.wave_start, name="wave-start"),
     path("open/<slug:slug>/", resident.open_start, name="open"),
     path("language/", resident.language, name="language"),
+    path("privacy/", privacy.PrivacyNotice.as_view(), name="privacy"),
     path("page/<int:number>/", resident.page, name="page"),
     path("check/", resident.check, name="check"),
     path("done/", resident.done, name="done"),

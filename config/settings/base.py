@@ -275,6 +275,18 @@ SURVEY_OPEN_LINK_MIN_SECONDS = env.int("SURVEY_OPEN_LINK_MIN_SECONDS", default=3
 SURVEY_CLIENT_IP_HEADER = env("SURVEY_CLIENT_IP_HEADER", default="")
 # Paper questionnaires can still be typed in this many days after a wave closes.
 SURVEY_PAPER_GRACE_DAYS = env.int("SURVEY_PAPER_GRACE_DAYS", default=28)
+# Retention, in days after a wave's last day (see surveys/services/retention_policy.py and SECURITY.md).
+SURVEY_RETAIN_FREE_TEXT_DAYS = env.int("SURVEY_RETAIN_FREE_TEXT_DAYS", default=180)
+SURVEY_RETAIN_INVITATIONS_DAYS = env.int("SURVEY_RETAIN_INVITATIONS_DAYS", default=90)
+SURVEY_RETAIN_UNFINISHED_DAYS = env.int("SURVEY_RETAIN_UNFINISHED_DAYS", default=30)
+# Completed responses: 0 keeps them (every figure is rebuilt from them); above 0 deletes them that long after.
+SURVEY_RETAIN_RESPONSES_DAYS = env.int("SURVEY_RETAIN_RESPONSES_DAYS", default=0)
+# The audit log, in days after each entry.
+AUDIT_RETAIN_DAYS = env.int("AUDIT_RETAIN_DAYS", default=730)
+CELERY_BEAT_SCHEDULE["surveys: apply retention periods (nightly)"] = {
+    "task": "surveys.tasks.apply_retention",
+    "schedule": crontab(hour=3, minute=15),
+}
 CELERY_BEAT_SCHEDULE["surveys-unlink-closed-waves"] = {
     "task": "surveys.tasks.unlink_closed_waves",
     "schedule": 60 * 60,

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from surveys.models import Wave
+from tests.browser.conftest import axe_check
 from tests.indicators.dashboard_data import PASSWORD, build_world
 from tests.surveys.factories import codes_for, wave_factory
 
@@ -60,8 +61,9 @@ def test_no_page_breaks_the_policy(live_server, watched):
             problems[path] = found
 
     # Residents
-    for path in (reverse("home"), reverse("surveys:start"), reverse("login")):
+    for path in (reverse("home"), reverse("login"), reverse("surveys:privacy"), reverse("surveys:start")):
         check(path)
+        axe_check(watched, label=path)
     watched.goto(live_server.url + reverse("surveys:start"))
     watched.fill("input[name=code]", code)
     watched.locator("main button[type=submit]").first.click()
