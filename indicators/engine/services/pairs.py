@@ -38,8 +38,14 @@ def _series(first: dict, second: dict, order: list) -> list[dict]:
 
 
 @transaction.atomic
-def pairs_refresh(*, pair_ids: list[int] | None = None, neighbourhood_id: int | None = None) -> int:
-    """Rewrite the comparisons of the given pairs (those touching a neighbourhood, or all)."""
+def pairs_refresh(
+    *, pair_ids: list[int] | None = None, neighbourhood_id: int | None = None, worklessness: bool = True
+) -> int:
+    """Rewrite the comparisons of the given pairs (those touching a neighbourhood, or all).
+
+    ``worklessness=False`` leaves the official-data comparisons alone: a new survey response
+    cannot change them.
+    """
     pairs = MatchedPair.objects.all()
     if pair_ids is not None:
         pairs = pairs.filter(pk__in=pair_ids)
@@ -60,9 +66,12 @@ def pairs_refresh(*, pair_ids: list[int] | None = None, neighbourhood_id: int | 
 
     rates: dict[tuple[int, str], dict] = defaultdict(dict)
     period_order: dict[int, object] = {}
-    for row in WorklessnessPoint.objects.filter(
+    points = WorklessnessPoint.objects.filter(
         level=WorklessnessPoint.Level.NEIGHBOURHOOD, neighbourhood_id__in=sides, rate__isnull=False
-    ).values("neighbourhood_id", "indicator__slug", "period_id", "period__start", "rate"):
+    )
+    if not worklessness:
+        points = points.none()
+    for row in points.values("neighbourhood_id", "indicator__slug", "period_id", "period__start", "rate"):
         rates[(row["neighbourhood_id"], f"worklessness:{row['indicator__slug']}")][row["period_id"]] = (row["rate"], "")
         period_order[row["period_id"]] = row["period__start"]
     periods = sorted(period_order, key=period_order.get)
@@ -79,6 +88,9 @@ def pairs_refresh(*, pair_ids: list[int] | None = None, neighbourhood_id: int | 
                     comparisons.append(
                         PairComparison(pair=pair, measure=measure, computed_at=now, **{field: point}, **row)
                     )
-    PairComparison.objects.filter(pair__in=pairs).delete()
+    stale = PairComparison.objects.filter(pair__in=pairs)
+    if not worklessness:
+        stale = stale.filter(wave__isnull=False)
+    stale.delete()
     PairComparison.objects.bulk_create(comparisons, batch_size=2000)
     return len(comparisons)

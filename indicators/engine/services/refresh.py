@@ -29,7 +29,7 @@ def neighbourhood_wave_refresh(*, wave_id: int, neighbourhood_id: int) -> None:
         following = next_wave(wave_id=wave_id)
         if following:
             changes_refresh(wave_id=following, neighbourhood_id=neighbourhood_id)
-        pairs_refresh(neighbourhood_id=neighbourhood_id)
+        pairs_refresh(neighbourhood_id=neighbourhood_id, worklessness=False)
 
 
 def response_refresh(*, response_id: int) -> None:
