@@ -7,9 +7,12 @@ window; it is never written to the database or next to any answer.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -41,10 +44,16 @@ def rate_hit(*, scope: str, who: str, rate: str) -> int:
     key = _key(scope, who)
     cache.add(key, 0, timeout=seconds)
     try:
-        return cache.incr(key)
+        count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=seconds)
         return 1
+    if count is None:
+        # The cache is down (django-redis with IGNORE_EXCEPTIONS answers None): count nothing rather than
+        # refuse a resident's answers. The limits come back with the cache.
+        logger.warning("rate limit %s not counted: the cache did not answer", scope)
+        return 0
+    return count
 
 
 def rate_take(*, scope: str, who: str, rate: str) -> bool:
