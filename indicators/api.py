@@ -135,8 +135,8 @@ class IsAdminRole(permissions.BasePermission):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    numerator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    denominator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    numerator = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    denominator = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator
@@ -166,7 +166,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ImportSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    created_by = serializers.CharField(source="created_by.get_username", default=None)
+    created_by = serializers.CharField(source="created_by.get_username", default=None, allow_null=True)
     rows_stored = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -41,7 +41,7 @@ class OptionSerializer(serializers.ModelSerializer):
 
 class QuestionSerializer(serializers.ModelSerializer):
     options = OptionSerializer(many=True, read_only=True)
-    show_if_question = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    show_if_question = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = Question
