@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
@@ -21,7 +23,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 
 @pytest.fixture
-def admin_token(db):
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI app, not through Django's test client, so switch off what the test
+    client switches off: closing the database connection (and with it the test's transaction) per request."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def admin_token(db, _keep_the_test_connection):
     world = build_world()
     codes_for(wave_factory(neighbourhoods=[world["harehills"]]), count=3)
     return Token.objects.create(user=world["admin"]).key

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 
+import celery
 import pytest
 from django.core.cache import caches
 
@@ -91,6 +92,9 @@ def own_redis(settings):
         }
     }
     saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager", "broker_connection_timeout")}
+    # Shared tasks publish through the current app; a test that made its own Celery() may have left that current.
+    previous = celery.current_app._get_current_object()
+    celery_app.set_current()
     celery_app.conf.update(broker_url=f"{url}/1", task_always_eager=False, broker_connection_timeout=1)
     _drop_connections()
     yield server
@@ -98,6 +102,7 @@ def own_redis(settings):
     caches["default"].close()
     celery_app.conf.update(saved)
     _drop_connections()
+    previous.set_current()
 
 
 def _submit(client, code: str) -> int:
