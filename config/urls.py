@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts import views as account_views
 from indicators import views as indicator_views
+from indicators.accounts import views as account_views
 
 api_v1 = [
     path("", include("indicators.api_urls")),
@@ -13,7 +13,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", indicator_views.home, name="home"),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("indicators.accounts.urls")),
     # The admin signs in through the same lockout and second factor as every page.
     path("admin/login/", account_views.LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),

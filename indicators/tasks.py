@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from indicators.services.imports import ImportBusyError
 
 logger = logging.getLogger(__name__)
 
@@ -12,13 +15,23 @@ logger = logging.getLogger(__name__)
 # === Official data: imports and the Nomis fetch ================================================================
 
 
-@shared_task(name="indicators.import_observations", acks_late=True)
+@shared_task(
+    name="indicators.import_observations",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(ImportBusyError, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=20,
+)
 def import_observations_task(import_id: int) -> str:
     """Check and store the file of a queued ``Import`` (Nomis or tidy CSV).
 
     Touches: Observation, Period, ObservationRevision for the import's indicator, and the Import row itself.
     Idempotent: a finished import is left alone; a file already stored is recognised by its hash; the write is one
-    transaction, so a worker lost mid-way leaves nothing half-loaded and the re-delivered task starts again.
+    transaction, so a worker lost mid-way leaves nothing half-loaded and the re-delivered task starts again;
+    while a dead worker's database session still holds the import, it retries with backoff.
     """
     from indicators.services.imports import import_run
 

@@ -58,6 +58,10 @@ def _enqueue(task, import_id: int) -> None:
         logger.exception("could not queue import %s; it stays queued", import_id)
 
 
+class ImportBusyError(Exception):
+    """Another process holds the import; the task retries until it can take it or finds it finished."""
+
+
 RUN_LOCK_CLASS = 4202  # pg_try_advisory_lock(class, import id): who is running an import right now
 
 
@@ -86,8 +90,11 @@ def import_run(*, import_id: int, progress=None) -> Import:
     hash. The write is one transaction, so a run that dies part-way has stored nothing."""
     with _claimed(import_id) as held:
         imp = Import.objects.select_related("indicator").get(pk=import_id)
-        if not held or imp.finished:
+        if imp.finished:
             return imp
+        if not held:
+            # Someone holds it: a live run, or a dead worker's session the database has not yet let go of.
+            raise ImportBusyError(f"Import {import_id} is being run elsewhere; try again shortly.")
         return _run(imp, progress)
 
 

@@ -54,7 +54,7 @@ def test_a_worker_killed_mid_recompute_leaves_the_task_to_run_again_to_the_same_
 
             second = Worker(queue)
             second.wait_until_ready(producer)
-            wait(lambda: RecomputeRun.objects.filter(task_id=task_id, status="done").exists(), "the re-run", 90)
+            wait(lambda: RecomputeRun.objects.filter(task_id=task_id, status="done").exists(), "the re-run", 180)
         finally:
             for worker in (first, second):
                 if worker:

@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    name = "accounts"
+    name = "indicators.accounts"
+    label = "accounts"
     verbose_name = "Sign-in and two-factor authentication"

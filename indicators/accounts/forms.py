@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from accounts import services
+from indicators.accounts import services
 from surveys.services.ratelimit import client_address
 
 

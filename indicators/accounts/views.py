@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
-from accounts.forms import LoginForm, TokenForm
+from indicators.accounts import services
+from indicators.accounts.forms import LoginForm, TokenForm
 
 
 def _next(request: HttpRequest) -> str:
