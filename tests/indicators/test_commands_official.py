@@ -40,6 +40,19 @@ def test_import_nomis_reports_what_it_did_with_a_progress_bar():
     assert "the same file as import" in out
 
 
+def test_command_line_imports_go_in_the_audit_log():
+    from indicators.audit.models import AuditEntry
+
+    city_of_london_lsoas()
+    _call("import_nomis", str(CLAIMANTS_EXCEL), "--indicator", "claimant-count", "--no-progress")
+    entry = AuditEntry.objects.get(action="import")
+    imp = Import.objects.get()
+    assert entry.object_id == str(imp.pk)
+    assert entry.summary.endswith("(command line)")
+    assert entry.detail["via"] == "manage.py"
+    assert entry.detail["status"] == "succeeded"
+
+
 def test_import_nomis_names_the_line_and_changes_nothing(tmp_path):
     city_of_london_lsoas()
     bad = tmp_path / "bad.csv"

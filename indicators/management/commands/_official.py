@@ -77,3 +77,19 @@ def summary(imp: Import) -> str:
         sample = ", ".join(imp.unknown_area_sample[:5])
         text += f" {imp.unknown_area_count:,} area code(s) we do not hold were skipped (e.g. {sample})."
     return text
+
+
+def audit_command_import(imp: Import) -> None:
+    """Imports from the command line go in the audit log too, under the machine account that ran them."""
+    import getpass
+
+    from indicators.audit.models import Action
+    from indicators.audit.services import audit_record
+
+    audit_record(
+        action=Action.IMPORT,
+        object_type="indicators.import",
+        object_id=imp.pk,
+        summary=f"{imp.file_name} (command line)",
+        detail={"via": "manage.py", "os_user": getpass.getuser(), "status": imp.status},
+    )

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators.management.commands._official import (
     ProgressBar,
     add_where_argument,
+    audit_command_import,
     get_indicator,
     parse_where,
     summary,
@@ -45,4 +46,5 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}. Nothing was changed.") from exc
         finally:
             bar.close()
+        audit_command_import(imp)
         self.stdout.write(self.style.SUCCESS(summary(imp)))
