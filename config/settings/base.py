@@ -269,6 +269,7 @@ SURVEY_PUBLIC_URL = env("SURVEY_PUBLIC_URL", default="http://127.0.0.1:8000")
 SURVEY_CODE_RATE = env("SURVEY_CODE_RATE", default="10/900")  # wrong codes typed
 SURVEY_OPEN_LINK_RATE = env("SURVEY_OPEN_LINK_RATE", default="5/3600")  # open-link responses started
 SURVEY_API_SUBMIT_RATE = env("SURVEY_API_SUBMIT_RATE", default="60/60")  # API submissions
+SURVEY_PAGE_RATE = env("SURVEY_PAGE_RATE", default="600/900")  # any resident page, per address
 # The open link's timing check: a form sent back sooner than this is treated as automated.
 SURVEY_OPEN_LINK_MIN_SECONDS = env.int("SURVEY_OPEN_LINK_MIN_SECONDS", default=3)
 # Which request header holds the client address behind a trusted proxy (empty: REMOTE_ADDR).

@@ -28,6 +28,22 @@ from surveys.services.answering import AnswerErrors, codes_from_answers, raw_fro
 from surveys.services.ratelimit import client_address, rate_hit, rate_limited, rate_take
 
 SESSION_KEY = "survey_response"
+
+
+def paced(view):
+    """Every resident page counts against one per-address allowance (SURVEY_PAGE_RATE), shared through
+    the cache: generous for a person, a wall for a script hammering the pages."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not rate_take(scope="pages", who=client_address(request), rate=settings.SURVEY_PAGE_RATE):
+            return render(request, "surveys/too_many.html", status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 REVIEW_KEY = "survey_review"
 OPEN_SALT = "surveys.open-link"
 
@@ -83,16 +99,19 @@ def _start_with_code(request: HttpRequest, *, wave: Wave | None) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@paced
 def start(request: HttpRequest) -> HttpResponse:
     return _start_with_code(request, wave=None)
 
 
 @require_http_methods(["GET", "POST"])
+@paced
 def wave_start(request: HttpRequest, slug: str) -> HttpResponse:
     return _start_with_code(request, wave=get_object_or_404(Wave, slug=slug))
 
 
 @require_http_methods(["GET", "POST"])
+@paced
 def open_start(request: HttpRequest, slug: str) -> HttpResponse:
     wave = get_object_or_404(Wave, slug=slug, open_link=True)
     if wave.has_closed():
@@ -134,6 +153,7 @@ def open_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@paced
 def language(request: HttpRequest) -> HttpResponse:
     chosen = request.POST.get("language", "en")
     nxt = request.POST.get("next") or reverse("surveys:start")
@@ -222,6 +242,7 @@ def _require_in_progress(request: HttpRequest) -> Response | HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@paced
 def page(request: HttpRequest, number: int) -> HttpResponse:
     response = _require_in_progress(request)
     if isinstance(response, HttpResponse):
@@ -298,6 +319,7 @@ def _summary(response: Response, lang: str):
 
 
 @require_http_methods(["GET", "POST"])
+@paced
 def check(request: HttpRequest) -> HttpResponse:
     response = _require_in_progress(request)
     if isinstance(response, HttpResponse):
@@ -325,6 +347,7 @@ def check(request: HttpRequest) -> HttpResponse:
     )
 
 
+@paced
 def done(request: HttpRequest) -> HttpResponse:
     response = _current(request)
     if response is None or response.status != ResponseStatus.COMPLETED:
@@ -332,6 +355,7 @@ def done(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/done.html", {"response": response})
 
 
+@paced
 def saved(request: HttpRequest) -> HttpResponse:
     response = _current(request)
     if response is None:
@@ -355,6 +379,7 @@ def _reviewable(request: HttpRequest) -> Response | None:
     return response
 
 
+@paced
 def your_answers(request: HttpRequest) -> HttpResponse:
     response = _reviewable(request)
     if response is None:
@@ -363,6 +388,7 @@ def your_answers(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@paced
 def withdraw(request: HttpRequest) -> HttpResponse:
     response = _reviewable(request)
     if response is None:

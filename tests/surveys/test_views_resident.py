@@ -241,3 +241,12 @@ def test_no_address_or_user_agent_is_stored(client):
     stored = str(list(Response.objects.values())) + str(list(Answer.objects.values()))
     assert "203.0.113.77" not in stored
     assert "SpecialPhone" not in stored
+
+
+def test_every_resident_page_counts_against_one_allowance_per_address(client, settings):
+    settings.SURVEY_PAGE_RATE = "3/60"
+    assert [client.get("/survey/").status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get("/survey/")
+    assert refused.status_code == 429
+    # Another address is not held back by the first one's count.
+    assert client.get("/survey/", REMOTE_ADDR="192.0.2.7").status_code == 200
