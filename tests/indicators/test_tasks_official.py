@@ -44,7 +44,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_loaded_and_the_task_fini
 
             second = Worker(queue)
             second.wait_until_ready(producer)
-            wait(lambda: Import.objects.get(pk=imp.pk).status == Import.Status.SUCCEEDED, "the re-delivered import", 180)
+            wait(
+                lambda: Import.objects.get(pk=imp.pk).status == Import.Status.SUCCEEDED, "the re-delivered import", 180
+            )
         finally:
             for worker in (first, second):
                 if worker:
