@@ -161,3 +161,26 @@ def test_recompute_reports_drift_from_stale_incremental_figures(setting):
     run = recompute_all()
     assert {d["table"] for d in run.differences} == {"factor"}
     assert row(level="neighbourhood", neighbourhood=setting["a"], factor="confidence").responses == 11
+
+
+@pytest.mark.postgres
+def test_the_parallel_path_gives_the_same_cells_as_the_portable_one(setting):
+    from indicators.engine.models import FactorCell
+    from indicators.engine.services.factors import cells_refresh
+
+    residents(setting["wave"], setting["a"], setting["q"]["confidence"], TEN, age_band="16-34", sex="female")
+    residents(setting["wave"], setting["b"], setting["q"]["aspiration"], [5, 95, 50], age_band="65+", sex="male")
+    residents(setting["wave"], setting["c"], setting["q"]["confidence"] + setting["q"]["aspiration"], TEN)
+
+    def cells():
+        return sorted(
+            (c.wave_id, c.neighbourhood_id, c.factor, c.age_band, c.sex, c.n, round(c.total, 9), round(c.squares, 9),
+             c.favourable)
+            for c in FactorCell.objects.all()
+        )  # fmt: skip
+
+    cells_refresh(method="portable")
+    portable = cells()
+    cells_refresh(method="parallel")
+    assert cells() == portable
+    assert len(portable) == 4
