@@ -7,6 +7,7 @@ for the scope it was given, inside one transaction.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -227,18 +228,54 @@ def _figure(group: _Group, *, threshold: int, hidden: int = 0) -> dict:
     return figure
 
 
-def _previous_rows(wave, level: str, place_field: str | None, places) -> dict[tuple, FactorScore]:
-    """For each place and factor, its row from the latest earlier wave of the same survey."""
+SCORE_FIELDS = [f for f in FactorScore._meta.concrete_fields if not f.primary_key]
+SCORE_DEFAULTS = {f.attname: f.get_default() for f in SCORE_FIELDS}
+
+
+def _insert(records: list[dict]) -> None:
+    """Write figures in bulk: COPY on PostgreSQL, one prepared statement run many times elsewhere.
+
+    The records are plain dicts of column values; the ORM would build, and compile SQL for, a
+    model per row, which costs more than the figures themselves.
+    """
+    names = [f.attname for f in SCORE_FIELDS]
+    rows = [tuple(record.get(name, SCORE_DEFAULTS[name]) for name in names) for record in records]
+    columns = ", ".join(f.column for f in SCORE_FIELDS)
+    table = FactorScore._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+class _Previous(NamedTuple):
+    wave_id: int
+    withheld: bool
+    mean: float | None
+    standard_error: float | None
+
+
+def _previous_rows(wave, level: str, place_field: str | None, places) -> dict[tuple, _Previous]:
+    """For each place and factor, its figure from the latest earlier wave of the same survey."""
     from surveys.models import Wave
 
     earlier = Wave.objects.filter(survey_version__survey_id=wave.survey_version.survey_id, opens_on__lt=wave.opens_on)
-    rows = FactorScore.objects.filter(level=level, wave__in=earlier).select_related("wave").order_by("wave__opens_on")
+    rows = FactorScore.objects.filter(level=level, wave__in=earlier).order_by("wave__opens_on")
     if place_field:
         rows = rows.filter(**{f"{place_field}__in": list(places)})
-    return {((getattr(r, place_field),) if place_field else ()) + (r.factor,): r for r in rows}
+    fields = [place_field] if place_field else []
+    # Plain tuples: thousands of rows per wave, and model instances would cost more than the sums.
+    return {
+        tuple(row[: len(fields) + 1]): _Previous(*row[len(fields) + 1 :])
+        for row in rows.values_list(*fields, "factor", "wave_id", "withheld", "mean", "standard_error")
+    }
 
 
-def _with_change(figure: dict, previous: FactorScore | None) -> dict:
+def _with_change(figure: dict, previous: _Previous | None) -> dict:
     if figure["withheld"] or previous is None or previous.withheld:
         return figure
     difference = figure["mean"] - previous.mean
@@ -301,7 +338,7 @@ def scores_refresh(*, wave_id: int, neighbourhood_ids: list[int] | None = None) 
         )
     hidden_la, hidden_wave = _hidden(wave_id, threshold)
     weighting = PopulationGroup.objects.exists()
-    rows: list[FactorScore] = []
+    rows: list[dict] = []
 
     levels = [
         (Level.NEIGHBOURHOOD, "neighbourhood_id", "neighbourhood_id", neighbourhood_ids, {}),
@@ -317,7 +354,7 @@ def scores_refresh(*, wave_id: int, neighbourhood_ids: list[int] | None = None) 
         for key, group in groups.items():
             figure = _with_change(_figure(group, threshold=threshold, hidden=hidden.get(key, 0)), previous.get(key))
             place = {row_field: key[0]} if row_field else {}
-            rows.append(FactorScore(level=level, wave_id=wave_id, factor=key[-1], computed_at=now, **place, **figure))
+            rows.append({"level": level, "wave_id": wave_id, "factor": key[-1], "computed_at": now, **place, **figure})
 
     stale = FactorScore.objects.filter(wave_id=wave_id)
     if neighbourhood_ids is not None:
@@ -327,7 +364,7 @@ def scores_refresh(*, wave_id: int, neighbourhood_ids: list[int] | None = None) 
             | Q(level=Level.WAVE)
         )
     stale.delete()
-    FactorScore.objects.bulk_create(rows, batch_size=2000)
+    _insert(rows)
     return len(rows)
 
 
