@@ -23,11 +23,8 @@ import argparse
 import contextlib
 import glob
 import http.client
-import json
 import os
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -37,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.survey_load import _free_port, _percentile, _wait_for
+from bench.survey_load import _free_port, _percentile, post_response, production_env, start_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REDIS = "redis://127.0.0.1:6379/6"
@@ -99,18 +96,12 @@ def main() -> None:
 
         with psycopg.connect(cluster.url("postgres"), autocommit=True) as admin:
             admin.execute('CREATE DATABASE "rb_fault"')
-        env = {
-            **os.environ,
-            "DATABASE_URL": cluster.url("rb_fault"),
-            "REDIS_URL": redis_url,
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_LOG_LEVEL": "CRITICAL",
-            "REDIS_KEY_PREFIX": "rb-bench-pgfault",
-            "SURVEY_API_SUBMIT_RATE": "100000000/60",
-        }
+        env = production_env(
+            database_url=cluster.url("rb_fault"),
+            redis_url=redis_url,
+            key_prefix="rb-bench-pgfault",
+            DJANGO_LOG_LEVEL="CRITICAL",
+        )
         os.environ.update(env)
         from bench.survey_load import _prepare
 
@@ -120,26 +111,7 @@ def main() -> None:
 
         connections.close_all()
 
-        port = _free_port()
-        gunicorn = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "4",
-                "--log-level",
-                "critical",
-                "--timeout",
-                "30",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_for(port)
+        gunicorn, port = start_gunicorn(env, workers=4, args=("--timeout", "30"), quiet=True)
 
         results: list[tuple[float, float, int, str]] = []  # (sent at, seconds, status, code)
         lock = threading.Lock()
@@ -149,21 +121,8 @@ def main() -> None:
         restart: dict[str, float] = {}
 
         def submit(conn, code):
-            body = json.dumps({"code": code, "answers": answers})
             sent = time.monotonic()
-            try:
-                conn.request(
-                    "POST",
-                    "/api/v1/responses/",
-                    body=body,
-                    headers={"Content-Type": "application/json", "Host": "127.0.0.1"},
-                )
-                reply = conn.getresponse()
-                reply.read()
-                status = reply.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                status = 0
+            status = post_response(conn, code, answers)
             return sent - began, time.monotonic() - sent, status
 
         def resident() -> None:
@@ -203,8 +162,7 @@ def main() -> None:
         raise
     finally:
         if gunicorn is not None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            gunicorn.wait(timeout=30)
+            stop_gunicorn(gunicorn)
 
     from django.db.models import Count
 

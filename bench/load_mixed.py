@@ -26,9 +26,7 @@ import json
 import os
 import re
 import secrets
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.survey_load import _free_port, _percentile, _recreate_database, _wait_for
+from bench.survey_load import _percentile, _recreate_database, production_env, start_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/rb_bench_mixed"
@@ -126,46 +124,21 @@ def main() -> None:
     if not db_url.startswith(("postgres://", "postgresql://")):
         sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://…")
     redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "REDIS_KEY_PREFIX": "rb-bench-mixed",
-        "REBALANCE_REQUIRE_2FA": "false",
-        "SURVEY_API_SUBMIT_RATE": "100000000/60",  # one client address sends everything
-        "ACCOUNTS_LOGIN_RATE": "1000/60",
-    }
+    env = production_env(
+        database_url=db_url,
+        redis_url=redis_url,
+        key_prefix="rb-bench-mixed",
+        REBALANCE_REQUIRE_2FA="false",
+        ACCOUNTS_LOGIN_RATE="1000/60",
+    )
     os.environ.update(env)
     _recreate_database(db_url)
     print(f"preparing {args.responses} codes in {db_url.rsplit('/', 1)[1]} …", flush=True)
     codes, answers, pages = _prepare(args.responses)
 
-    port = _free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    gunicorn, port = start_gunicorn(env, workers=args.workers, args=("--keep-alive", "30"))
     stats = Stats()
     try:
-        _wait_for(port)
         sessions = [_sign_in(port) for _ in range(args.officers)]
         queue = iter(codes)
         queue_lock = threading.Lock()
@@ -215,8 +188,7 @@ def main() -> None:
             t.join()
         wall = time.perf_counter() - began
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        stop_gunicorn(gunicorn)
 
     from surveys.models import Response
 

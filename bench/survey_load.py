@@ -125,6 +125,61 @@ def _wait_for(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not come up")
 
 
+def production_env(*, database_url: str, redis_url: str, key_prefix: str, **extra: str) -> dict[str, str]:
+    """The environment for gunicorn under production settings on loopback, DEBUG off."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "REDIS_KEY_PREFIX": key_prefix,
+        "SURVEY_API_SUBMIT_RATE": "100000000/60",  # one client address sends everything
+        **extra,
+    }
+
+
+def start_gunicorn(env: dict[str, str], *, workers: int, args: tuple[str, ...] = (), quiet: bool = False):
+    """gunicorn on a free loopback port, in its own session; returns once it answers, with its port."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "critical" if quiet else "warning", *args],
+        cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL if quiet else None,
+    )  # fmt: skip
+    try:
+        _wait_for(port)
+    except BaseException:
+        stop_gunicorn(process)
+        raise
+    return process, port
+
+
+def stop_gunicorn(process) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def post_response(conn, code: str, answers: dict) -> int:
+    """Submit one complete response over a kept-alive connection; 0 when the connection failed."""
+    try:
+        conn.request(
+            "POST",
+            "/api/v1/responses/",
+            body=json.dumps({"code": code, "answers": answers}),
+            headers={"Content-Type": "application/json", "Host": "127.0.0.1"},
+        )
+        reply = conn.getresponse()
+        reply.read()
+        return reply.status
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        return 0
+
+
 def _percentile(sorted_values: list[float], p: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -145,44 +200,15 @@ def main() -> None:
     if not db_url.startswith(("postgres://", "postgresql://")):
         sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://…")
     redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "REDIS_KEY_PREFIX": "rb-bench",
-        "SURVEY_API_SUBMIT_RATE": "100000000/60",  # one client address sends everything
-    }
+    env = production_env(database_url=db_url, redis_url=redis_url, key_prefix="rb-bench")
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     _recreate_database(db_url)
     print(f"preparing {args.requests} codes in {db_url.rsplit('/', 1)[1]} …", flush=True)
     codes, answers = _prepare(args.requests)
 
-    port = _free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    gunicorn, port = start_gunicorn(env, workers=args.workers, args=("--keep-alive", "30"))
     try:
-        _wait_for(port)
         latencies: list[float] = []
         statuses: dict[int, int] = {}
         lock = threading.Lock()
@@ -196,22 +222,10 @@ def main() -> None:
                     code = next(queue, None)
                 if code is None:
                     return
-                body = json.dumps({"code": code, "answers": answers})
                 started = time.perf_counter()
-                try:
-                    conn.request(
-                        "POST",
-                        "/api/v1/responses/",
-                        body=body,
-                        headers={"Content-Type": "application/json", "Host": "127.0.0.1"},
-                    )
-                    reply = conn.getresponse()
-                    reply.read()
-                    status = reply.status
-                except (OSError, http.client.HTTPException):
-                    conn.close()
+                status = post_response(conn, code, answers)
+                if status == 0:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    status = 0
                 elapsed = time.perf_counter() - started
                 with lock:
                     statuses[status] = statuses.get(status, 0) + 1
@@ -226,8 +240,7 @@ def main() -> None:
             t.join()
         wall = time.perf_counter() - began
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        stop_gunicorn(gunicorn)
 
     from surveys.models import Response
 
