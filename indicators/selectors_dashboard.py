@@ -24,24 +24,12 @@ from indicators import selectors
 from indicators.engine.models import FactorScore, PairComparison, Trend, WorklessnessPoint
 from indicators.engine.selectors import FactorStatus, against, factor_scores, neighbourhood_status
 from indicators.models import Import, Indicator, LocalAuthority, MatchedPair, Neighbourhood, Period, Region
-from surveys.models import Factor, Invitation, Response, ResponseStatus, Wave
+from surveys.models import REPORT_FACTORS, Factor, Invitation, Response, ResponseStatus, Wave
 
 WORKLESSNESS = "worklessness"
 
 # The report's eight factors, in the order DOMAIN.md gives them.
-FACTORS: list[tuple[str, str]] = [
-    (key, Factor(key).label)
-    for key in (
-        "housing_environment",
-        "retention",
-        "work_connection",
-        "outlook",
-        "confidence",
-        "aspiration",
-        "leadership",
-        "travel_to_work",
-    )
-]
+FACTORS: list[tuple[str, str]] = [(key, Factor(key).label) for key in REPORT_FACTORS]
 FACTOR_LABELS = dict(FACTORS)
 SHORT_LABELS = {
     "housing_environment": "Housing",

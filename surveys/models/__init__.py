@@ -6,10 +6,19 @@ completed responses.
 """
 
 from surveys.models.fielding import Invitation, Wave
-from surveys.models.questionnaire import Factor, Option, Question, QuestionKind, Survey, SurveyVersion
+from surveys.models.questionnaire import (
+    REPORT_FACTORS,
+    Factor,
+    Option,
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyVersion,
+)
 from surveys.models.responses import Answer, Channel, Response, ResponseStatus
 
 __all__ = [
+    "REPORT_FACTORS",
     "Answer",
     "Channel",
     "Factor",

@@ -25,6 +25,10 @@ class Factor(models.TextChoices):
     ABOUT_YOU = "about_you", "About you"
 
 
+# The report's eight factors, in the report's order: every factor but "about you".
+REPORT_FACTORS = [key for key in Factor.values if key != Factor.ABOUT_YOU]
+
+
 class QuestionKind(models.TextChoices):
     SINGLE = "single", "Single choice"
     MULTIPLE = "multiple", "Multiple choice"

@@ -14,7 +14,7 @@ import datetime as dt
 from indicators.engine.services.refresh import recompute_all
 from indicators.models import Indicator, Role
 from indicators.services.catalogue import ensure_indicators
-from surveys.models import Invitation
+from surveys.models import REPORT_FACTORS, Invitation
 from tests.factories import (
     DeprivationFactory,
     LocalAuthorityFactory,
@@ -26,16 +26,7 @@ from tests.factories import (
 )
 from tests.indicators.engine.builders import figures, month, residents, survey, wave, year
 
-FACTOR_KEYS = [
-    "housing_environment",
-    "retention",
-    "work_connection",
-    "outlook",
-    "confidence",
-    "aspiration",
-    "leadership",
-    "travel_to_work",
-]
+FACTOR_KEYS = REPORT_FACTORS
 PASSWORD = "correct-horse-battery"
 
 
