@@ -8,7 +8,10 @@ counts with yearly populations for 33,755 LSOAs; then prints
 
 - one bare SQL GROUP BY (neighbourhood, wave, factor) over the same answers, and one per resident and
   factor (the step a resident-level statistic cannot skip),
-- the engine's full recompute of the factor figures, and of everything,
+- rescoring every resident from their answers and comparing with their stored scores (what the nightly
+  run adds; each response is scored once as it completes),
+- the engine's full recompute of the factor figures (from the residents' stored scores), of everything,
+  and of everything after rescoring every resident,
 - the incremental update after one more response (median of repeated runs).
 """
 
@@ -157,7 +160,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from indicators.engine.services.factors import cells_refresh, scores_refresh
+    from indicators.engine.services.factors import cells_refresh, residents_score, scores_refresh
     from indicators.engine.services.refresh import neighbourhood_wave_refresh, recompute_all
     from surveys.models import Answer, Question, Response, Wave
 
@@ -198,6 +201,9 @@ def main() -> None:
     print(f"bare GROUP BY over the answers        {bare * 1000:9.0f} ms (median of 3)", flush=True)
     per_resident = statistics.median(timed(bare_group_by_resident, 3))
     print(f"bare GROUP BY per resident and factor {per_resident * 1000:9.0f} ms (median of 3; 1.6M groups)", flush=True)
+    rescore = statistics.median(timed(lambda: residents_score(rescore=True), 3))
+    print(f"rescoring every resident from answers {rescore * 1000:8.0f} ms (median of 3; 1.6M scores compared)",
+          flush=True)  # fmt: skip
     factor_full = statistics.median(timed(factors_only, 3))
     print(f"full recompute, factor figures        {factor_full * 1000:9.0f} ms (median of 3)  "
           f"= {factor_full / bare:.2f} × the first bare GROUP BY, {factor_full / per_resident:.2f} × the second",
@@ -206,6 +212,9 @@ def main() -> None:
     print(
         f"full recompute, everything            {everything * 1000:9.0f} ms (factors, worklessness, pairs)", flush=True
     )
+    nightly = timed(lambda: recompute_all(compare=True, rescore=True))[0]
+    print(f"the nightly run: rescore, everything   {nightly * 1000:9.0f} ms (and compared with the figures before)",
+          flush=True)  # fmt: skip
 
     response = Response.objects.order_by("-pk").first()
     questions = list(Question.objects.filter(version__waves=response.wave_id))

@@ -18,6 +18,38 @@ class Trend(models.TextChoices):
     WORSE = "worse", "Worse"
 
 
+class ResidentScore(models.Model):
+    """One resident's score on one factor: the mean of their scored answers to its questions.
+
+    Written once per completed response (answers of a completed response never change) and
+    removed when it is withdrawn, so that a full recompute sums 1.6M of these per 200,000
+    residents rather than re-reading 6M answers; the nightly run rescores from the answers and
+    mends any that differ. It carries the response's wave, neighbourhood, age band and sex so that
+    the cells are one pass over this table alone. Internal, never shown.
+    """
+
+    # Lookups by response use the unique constraint's index (response, factor).
+    response = models.ForeignKey("surveys.Response", on_delete=models.CASCADE, related_name="+", db_index=False)
+    wave = models.ForeignKey("surveys.Wave", on_delete=models.CASCADE, related_name="+", db_index=False)
+    neighbourhood = models.ForeignKey(
+        "indicators.Neighbourhood", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    age_band = models.CharField(max_length=20, blank=True)
+    sex = models.CharField(max_length=20, blank=True)
+    factor = models.CharField(max_length=30)
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "factor"], name="resident_score_once"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="resident_score_0_100"),
+        ]
+        indexes = [models.Index(fields=["wave", "neighbourhood"], name="resident_score_cell")]
+
+    def __str__(self) -> str:
+        return f"response {self.response_id} · {self.factor} · {self.score:.1f}"
+
+
 class FactorCell(models.Model):
     """Internal sums for one neighbourhood, wave, factor, age band and sex; never shown.
 

@@ -69,7 +69,7 @@ def recompute_everything(self) -> int | None:
             run, _ = RecomputeRun.objects.update_or_create(
                 task_id=task_id, defaults={"kind": "full", "status": RecomputeRun.Status.RUNNING}
             )
-        return refresh.recompute_all(run=run).pk
+        return refresh.recompute_all(run=run, rescore=True).pk
 
 
 @shared_task(**RELIABLE)

@@ -1,4 +1,4 @@
-"""Factor scores: answers → cells (one set-based SQL statement) → figures (a pass over cells).
+"""Factor scores: answers → residents' scores → cells (set-based SQL) → figures (a pass over cells).
 
 Everything here is safe to run twice: each step deletes and rewrites its rows
 for the scope it was given, inside one transaction.
@@ -6,6 +6,7 @@ for the scope it was given, inside one transaction.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -14,12 +15,17 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from indicators.engine.models import FactorCell, FactorScore, PopulationGroup
+from indicators.engine.models import FactorCell, FactorScore, PopulationGroup, ResidentScore
 from indicators.engine.services.stats import Summary, trend, two_sided_p, weighted
 from indicators.models import Neighbourhood
 
+logger = logging.getLogger(__name__)
+
 FAVOURABLE_ABOVE = 50  # a resident is at the favourable end when their factor score is above the midpoint
 Level = FactorScore.Level
+# A resident's mean on a factor, from integer sums: cheaper than AVG over numeric, and exact
+# until the one division (the cells are float sums in any case).
+RESIDENT_MEAN = "CAST(SUM(a.score) AS DOUBLE PRECISION) / COUNT(a.score)"
 
 
 def _tables() -> dict[str, str]:
@@ -29,121 +35,136 @@ def _tables() -> dict[str, str]:
         "answer": Answer._meta.db_table,
         "response": Response._meta.db_table,
         "question": Question._meta.db_table,
+        "resident": ResidentScore._meta.db_table,
         "cell": FactorCell._meta.db_table,
     }
 
 
-def _cells_sql(where: str) -> str:
-    t = _tables()
-    # Inner: one row per resident and factor (their mean score). Outer: sums per cell.
-    return f"""
-        INSERT INTO {t["cell"]} (wave_id, neighbourhood_id, factor, age_band, sex, n, total, squares, favourable)
-        SELECT wave_id, neighbourhood_id, factor, age_band, sex,
-               COUNT(*), SUM(s), SUM(s * s), SUM(CASE WHEN s > {FAVOURABLE_ABOVE} THEN 1 ELSE 0 END)
-        FROM (
-            SELECT r.wave_id, r.neighbourhood_id, q.factor, r.age_band, r.sex, AVG(a.score * 1.0) AS s
-            FROM {t["answer"]} a
-            JOIN {t["response"]} r ON r.id = a.response_id
-            JOIN {t["question"]} q ON q.id = a.question_id
-            WHERE r.status = 'completed' AND a.score IS NOT NULL AND q.factor <> 'about_you' {where}
-            GROUP BY r.id, r.wave_id, r.neighbourhood_id, q.factor, r.age_band, r.sex
-        ) per_resident
-        GROUP BY wave_id, neighbourhood_id, factor, age_band, sex
-    """
-
-
-def _parallel_cells_sql(bounds: list[tuple[int, int]]) -> str:
-    """The same sums, for PostgreSQL: one branch per range of responses under a UNION ALL.
-
-    Parallel Append hands each branch to its own worker, which does both steps (resident, then
-    cell) for its residents alone; the plain statement instead funnels 1.6M per-resident rows
-    per 200,000 responses through one process to merge the workers' halves.
-    """
-    t = _tables()
-    branch = f"""
-        SELECT r.wave_id, r.neighbourhood_id, pr.factor, r.age_band, r.sex, COUNT(*) AS n, SUM(pr.s) AS total,
-               SUM(pr.s * pr.s) AS squares, SUM(CASE WHEN pr.s > {FAVOURABLE_ABOVE} THEN 1 ELSE 0 END) AS favourable
-        FROM (
-            SELECT a.response_id, q.factor, AVG(a.score * 1.0) AS s
-            FROM {t["answer"]} a JOIN {t["question"]} q ON q.id = a.question_id
-            WHERE a.score IS NOT NULL AND q.factor <> 'about_you' AND a.response_id >= %s AND a.response_id < %s
-            GROUP BY a.response_id, q.factor
-        ) pr
-        JOIN {t["response"]} r ON r.id = pr.response_id
-        WHERE r.status = 'completed'
-        GROUP BY r.wave_id, r.neighbourhood_id, pr.factor, r.age_band, r.sex
-    """
-    return f"""
-        SELECT wave_id, neighbourhood_id, factor, age_band, sex, SUM(n), SUM(total), SUM(squares), SUM(favourable)
-        FROM ({" UNION ALL ".join([branch] * len(bounds))}) parts
-        GROUP BY wave_id, neighbourhood_id, factor, age_band, sex
-    """
-
-
-def _parallel_bounds() -> list[tuple[int, int]] | None:
-    """Response-id ranges, one per process PostgreSQL may use; None where it would not pay."""
-    from surveys.models import Response
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW max_parallel_workers_per_gather")
-        processes = int(cursor.fetchone()[0]) + 1
-        cursor.execute(f"SELECT MIN(id), MAX(id) + 1, COUNT(*) FROM {Response._meta.db_table}")
-        low, high, count = cursor.fetchone()
-    if processes < 2 or not count or count < 10_000:
-        return None
-    step = -(-(high - low) // processes)
-    return [(low + i * step, min(low + (i + 1) * step, high)) for i in range(processes)]
-
-
-def cells_refresh(*, wave_id: int | None = None, neighbourhood_id: int | None = None, method: str = "auto") -> None:
-    """Rewrite the cells of one neighbourhood in one wave, one wave, or everything.
-
-    ``method``: "portable" is one INSERT … SELECT on any database; "parallel" (PostgreSQL, for
-    everything at once) runs the ranges of responses side by side; "auto" picks. Both give the same cells.
-    """
+def _scope(wave_id: int | None, neighbourhood_id: int | None, alias: str = "r") -> tuple[str, list, dict]:
+    """SQL conditions on the table ``alias`` (responses or residents' scores), their parameters, and the
+    same scope as ORM filters."""
     where, params, scope = "", [], {}
     if wave_id is not None:
-        where += " AND r.wave_id = %s"
+        where += f" AND {alias}.wave_id = %s"
         params.append(wave_id)
         scope["wave_id"] = wave_id
     if neighbourhood_id is not None:
-        where += " AND r.neighbourhood_id = %s"
+        where += f" AND {alias}.neighbourhood_id = %s"
         params.append(neighbourhood_id)
         scope["neighbourhood_id"] = neighbourhood_id
-    bounds = _parallel_bounds() if method != "portable" and not scope else None
-    if method == "parallel" and bounds is None:
-        bounds = _parallel_bounds_forced()
+    return where, params, scope
+
+
+FRESH = "engine_fresh_resident_scores"
+SCORE_BATCH = 5_000  # responses scored per statement: well inside SQLite's limit on parameters
+BULK = 100_000
+RESIDENT_COLUMNS = "response_id, wave_id, neighbourhood_id, age_band, sex, factor, score"
+
+
+def _residents_select(where: str) -> str:
+    t = _tables()
+    return f"""
+        SELECT a.response_id, r.wave_id, r.neighbourhood_id, r.age_band, r.sex, q.factor, {RESIDENT_MEAN} AS score
+        FROM {t["answer"]} a
+        JOIN {t["response"]} r ON r.id = a.response_id
+        JOIN {t["question"]} q ON q.id = a.question_id
+        WHERE r.status = 'completed' AND a.score IS NOT NULL AND q.factor <> 'about_you' {where}
+        GROUP BY a.response_id, r.wave_id, r.neighbourhood_id, r.age_band, r.sex, q.factor
+    """
+
+
+def _analyse_after_bulk(cursor, rows: int) -> None:
+    """After a bulk write, refresh PostgreSQL's statistics now rather than when autovacuum comes
+    round: without them the cells are planned as a sort spilling to disk, at three times the cost."""
+    if rows >= BULK and connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {ResidentScore._meta.db_table}")
+
+
+def residents_score(*, wave_id: int | None = None, neighbourhood_id: int | None = None, rescore: bool = False) -> int:
+    """Bring the residents' scores in scope up to date with the responses: drop those of responses
+    no longer completed (withdrawn), score completed responses that have none yet; with ``rescore``,
+    score every response again from its answers and mend any stored row that differs.
+    Returns the number of rows written."""
+    t = _tables()
+    stored, responses = t["resident"], t["response"]
+    where, params, _ = _scope(wave_id, neighbourhood_id)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not rescore:
+            # Few responses are withdrawn: this looks up each in the (response, factor) index.
+            cursor.execute(
+                f"DELETE FROM {stored} WHERE response_id IN "
+                f"(SELECT r.id FROM {responses} r WHERE r.status <> 'completed' {where})",
+                params,
+            )
+            # Find the unscored first (usually none, or a handful) so that the answers are read only for them.
+            cursor.execute(
+                f"SELECT r.id FROM {responses} r WHERE r.status = 'completed' {where} "
+                f"AND NOT EXISTS (SELECT 1 FROM {stored} x WHERE x.response_id = r.id)",
+                params,
+            )
+            unscored = [row[0] for row in cursor.fetchall()]
+            written = 0
+            for start in range(0, len(unscored), SCORE_BATCH):
+                batch = unscored[start : start + SCORE_BATCH]
+                these = " AND r.id IN ({})".format(", ".join(["%s"] * len(batch)))
+                # Ends in GROUP BY, so SQLite reads ON CONFLICT as the upsert clause, not a join condition.
+                cursor.execute(
+                    f"INSERT INTO {stored} ({RESIDENT_COLUMNS}) {_residents_select(these)} ON CONFLICT DO NOTHING",
+                    batch,
+                )
+                written += cursor.rowcount
+            _analyse_after_bulk(cursor, written)
+            return written
+        # Compare rather than delete and rewrite: on a sound night nothing is written, and the table
+        # is spared 1.6M dead rows and as many foreign-key checks per 200,000 residents.
+        cursor.execute(f"CREATE TEMPORARY TABLE {FRESH} AS {_residents_select(where)}", params)
+        same = " AND ".join(f"f.{c} = {stored}.{c}" for c in RESIDENT_COLUMNS.split(", "))
+        stored_where, stored_params, _ = _scope(wave_id, neighbourhood_id, alias=stored)
+        cursor.execute(
+            f"DELETE FROM {stored} WHERE 1 = 1 {stored_where} AND NOT EXISTS (SELECT 1 FROM {FRESH} f WHERE {same})",
+            stored_params,
+        )
+        removed = cursor.rowcount
+        cursor.execute(
+            f"""INSERT INTO {stored} ({RESIDENT_COLUMNS}) SELECT {RESIDENT_COLUMNS} FROM {FRESH} f
+                WHERE NOT EXISTS (SELECT 1 FROM {stored} x
+                                  WHERE x.response_id = f.response_id AND x.factor = f.factor)"""
+        )
+        written = cursor.rowcount
+        cursor.execute(f"DROP TABLE {FRESH}")
+        _analyse_after_bulk(cursor, written + removed)
+        if removed:
+            logger.warning("Rescoring replaced or removed %s stored resident scores", removed)
+        return written
+
+
+CELL_COLUMNS = ["wave_id", "neighbourhood_id", "factor", "age_band", "sex", "n", "total", "squares", "favourable"]
+
+
+def _cells_sql(where: str) -> str:
+    return f"""
+        SELECT wave_id, neighbourhood_id, factor, age_band, sex, COUNT(*), SUM(score), SUM(score * score),
+               SUM(CASE WHEN score > {FAVOURABLE_ABOVE} THEN 1 ELSE 0 END)
+        FROM {_tables()["resident"]} rs WHERE 1 = 1 {where}
+        GROUP BY wave_id, neighbourhood_id, factor, age_band, sex
+    """
+
+
+def cells_refresh(*, wave_id: int | None = None, neighbourhood_id: int | None = None, rescore: bool = False) -> None:
+    """Rewrite the cells of one neighbourhood in one wave, one wave, or everything, from the
+    residents' scores, brought up to date first (``rescore``: scored again from the answers)."""
+    where, params, scope = _scope(wave_id, neighbourhood_id, alias="rs")
     with transaction.atomic():
+        residents_score(wave_id=wave_id, neighbourhood_id=neighbourhood_id, rescore=rescore)
         FactorCell.objects.filter(**scope).delete()
         with connection.cursor() as cursor:
-            if bounds is None:
-                cursor.execute(_cells_sql(where), params)
-                return
-            cursor.execute("SET LOCAL jit = off")  # compiling the plan costs more than it saves here
-            cursor.execute(_parallel_cells_sql(bounds), [v for pair in bounds for v in pair])
+            if connection.vendor == "postgresql":
+                # Compiling the plan costs more than it saves here. And the sums are read out and written
+                # back rather than INSERT … SELECT, which PostgreSQL would run in one process, not in parallel.
+                cursor.execute("SET LOCAL jit = off")
+            cursor.execute(_cells_sql(where), params)
             rows = cursor.fetchall()
-        FactorCell.objects.bulk_create(
-            (
-                FactorCell(
-                    wave_id=w, neighbourhood_id=n, factor=f, age_band=a, sex=x, n=c, total=t, squares=q, favourable=fv
-                )
-                for w, n, f, a, x, c, t, q, fv in rows
-            ),
-            batch_size=5000,
-        )
-
-
-def _parallel_bounds_forced() -> list[tuple[int, int]]:
-    """Two ranges whatever the size, so that a test can compare the paths on a little data."""
-    from surveys.models import Response
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) + 1 FROM {Response._meta.db_table}")
-        low, high = cursor.fetchone()
-    middle = (low + high) // 2
-    return [(low, middle), (middle, high)]
+        _write(FactorCell._meta.db_table, CELL_COLUMNS, rows)
 
 
 # --- From cells to figures -------------------------------------------------------
@@ -232,24 +253,28 @@ SCORE_FIELDS = [f for f in FactorScore._meta.concrete_fields if not f.primary_ke
 SCORE_DEFAULTS = {f.attname: f.get_default() for f in SCORE_FIELDS}
 
 
-def _insert(records: list[dict]) -> None:
-    """Write figures in bulk: COPY on PostgreSQL, one prepared statement run many times elsewhere.
+def _write(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Write rows in bulk: COPY on PostgreSQL, one prepared statement run many times elsewhere.
 
-    The records are plain dicts of column values; the ORM would build, and compile SQL for, a
-    model per row, which costs more than the figures themselves.
+    Plain tuples of column values; the ORM would build, and compile SQL for, a model per row,
+    which costs more than the figures themselves.
     """
-    names = [f.attname for f in SCORE_FIELDS]
-    rows = [tuple(record.get(name, SCORE_DEFAULTS[name]) for name in names) for record in records]
-    columns = ", ".join(f.column for f in SCORE_FIELDS)
-    table = FactorScore._meta.db_table
+    names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * len(names))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _insert(records: list[dict]) -> None:
+    """Write figures given as dicts of column values, with the model's defaults for the rest."""
+    names = [f.attname for f in SCORE_FIELDS]
+    rows = [tuple(record.get(name, SCORE_DEFAULTS[name]) for name in names) for record in records]
+    _write(FactorScore._meta.db_table, [f.column for f in SCORE_FIELDS], rows)
 
 
 class _Previous(NamedTuple):

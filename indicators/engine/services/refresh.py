@@ -1,4 +1,5 @@
-"""What runs when: after a response, after an import, and the nightly full recompute.
+"""What runs when: after a response, after an import, and the nightly full recompute (which rescores
+every resident from their answers).
 
 Each function is idempotent (deletes and rewrites its scope in a transaction),
 so a task that is delivered twice, or re-run after its worker died, ends with
@@ -72,8 +73,15 @@ def _snapshot() -> dict[str, set]:
     return {"factor": factor_rows, "worklessness": rate_rows, "pair": pair_rows}
 
 
-def recompute_all(*, run: RecomputeRun | None = None, compare: bool = True, progress=None) -> RecomputeRun:
-    """Rebuild every rollup from the raw facts, and record where the incremental figures differed."""
+def recompute_all(
+    *, run: RecomputeRun | None = None, compare: bool = True, rescore: bool = False, progress=None
+) -> RecomputeRun:
+    """Rebuild every rollup, and record where the incremental figures differed.
+
+    The factor figures start from the residents' stored scores (any completed response not yet
+    scored is scored on the way); ``rescore`` scores every resident again from their answers first,
+    so that the comparison covers the stored scores too.
+    """
     from indicators.models import Indicator
     from surveys.models import Wave
 
@@ -84,7 +92,7 @@ def recompute_all(*, run: RecomputeRun | None = None, compare: bool = True, prog
     steps = 1 + len(waves) + len(ratios) + 1
     written = 0
     with transaction.atomic():
-        cells_refresh()
+        cells_refresh(rescore=rescore)
         _tick(progress, 1, steps)
         FactorScore.objects.all().delete()
         for i, wave_id in enumerate(waves):  # in date order: each wave's change is measured from the one before

@@ -35,6 +35,19 @@ def test_aggregate_one_neighbourhood_in_one_wave(answered):
     assert FactorScore.objects.filter(neighbourhood=n, wave=w).count() == 1
 
 
+@pytest.mark.parametrize("scope", [[], ["--wave"], ["--neighbourhood"]])
+def test_aggregate_rescore_scores_residents_again_from_their_answers(answered, scope):
+    from indicators.engine.models import ResidentScore
+
+    n, w = answered
+    call_command("aggregate", stdout=io.StringIO())
+    ResidentScore.objects.update(score=0)
+    ids = {"--wave": str(w.pk), "--neighbourhood": str(n.pk)}
+    call_command("aggregate", "--rescore", *[v for flag in scope for v in (flag, ids[flag])], stdout=io.StringIO())
+    assert set(ResidentScore.objects.values_list("score", flat=True)) == {50}
+    assert FactorScore.objects.get(level="neighbourhood").mean == 50
+
+
 def test_aggregate_refuses_unknown_ids(answered):
     with pytest.raises(CommandError, match="There is no wave 999"):
         call_command("aggregate", "--wave", "999")

@@ -163,24 +163,54 @@ def test_recompute_reports_drift_from_stale_incremental_figures(setting):
     assert row(level="neighbourhood", neighbourhood=setting["a"], factor="confidence").responses == 11
 
 
-@pytest.mark.postgres
-def test_the_parallel_path_gives_the_same_cells_as_the_portable_one(setting):
-    from indicators.engine.models import FactorCell
-    from indicators.engine.services.factors import cells_refresh
+def test_each_resident_is_scored_once_per_factor_from_their_own_answers(setting):
+    from indicators.engine.models import ResidentScore
 
-    residents(setting["wave"], setting["a"], setting["q"]["confidence"], TEN, age_band="16-34", sex="female")
-    residents(setting["wave"], setting["b"], setting["q"]["aspiration"], [5, 95, 50], age_band="65+", sex="male")
-    residents(setting["wave"], setting["c"], setting["q"]["confidence"] + setting["q"]["aspiration"], TEN)
+    from .builders import respond
 
-    def cells():
-        return sorted(
-            (c.wave_id, c.neighbourhood_id, c.factor, c.age_band, c.sex, c.n, round(c.total, 9), round(c.squares, 9),
-             c.favourable)
-            for c in FactorCell.objects.all()
-        )  # fmt: skip
+    (c1, c2), (a1, _) = setting["q"]["confidence"], setting["q"]["aspiration"]
+    response = respond(setting["wave"], setting["a"], {c1: 100, c2: 25, a1: 50})
+    respond(setting["wave"], setting["b"], {c1: None, c2: None, a1: 0})  # no scored confidence answer
+    neighbourhood_wave_refresh(wave_id=setting["wave"].pk, neighbourhood_id=setting["a"].pk)
 
-    cells_refresh(method="portable")
-    portable = cells()
-    cells_refresh(method="parallel")
-    assert cells() == portable
-    assert len(portable) == 4
+    # Only the refreshed neighbourhood is scored; its resident has one score per factor they answered.
+    assert sorted(ResidentScore.objects.values_list("response_id", "factor", "score")) == [
+        (response.pk, "aspiration", 50.0),
+        (response.pk, "confidence", 62.5),
+    ]
+    recompute_all(compare=False)
+    assert ResidentScore.objects.count() == 3
+    assert ResidentScore.objects.filter(response__neighbourhood=setting["b"]).get().factor == "aspiration"
+
+
+def test_a_withdrawn_response_loses_its_stored_scores_at_the_next_update(setting):
+    from django.utils import timezone
+
+    from indicators.engine.models import ResidentScore
+
+    residents(setting["wave"], setting["a"], setting["q"]["confidence"], [*TEN, 90])
+    neighbourhood_wave_refresh(wave_id=setting["wave"].pk, neighbourhood_id=setting["a"].pk)
+    last = ResidentScore.objects.filter(score=90).get().response
+    last.status, last.withdrawn_at, last.age_band, last.sex = "withdrawn", timezone.now(), "", ""
+    last.save()
+
+    neighbourhood_wave_refresh(wave_id=setting["wave"].pk, neighbourhood_id=setting["a"].pk)
+    assert not ResidentScore.objects.filter(response=last).exists()
+    figure = row(level="neighbourhood", neighbourhood=setting["a"], factor="confidence")
+    assert (figure.responses, figure.mean) == (10, pytest.approx(60.0))
+
+
+def test_the_nightly_rescore_finds_and_mends_a_stored_score_that_no_longer_matches_the_answers(setting):
+    from indicators.engine.models import ResidentScore
+
+    residents(setting["wave"], setting["a"], setting["q"]["confidence"], TEN)
+    recompute_all(compare=False)
+    ResidentScore.objects.filter(score=0).update(score=100)  # e.g. a bad restore of one table
+
+    recompute_all(compare=False)  # built from the stored scores, it carries the fault
+    assert row(level="neighbourhood", neighbourhood=setting["a"], factor="confidence").mean == pytest.approx(70.0)
+
+    run = recompute_all(rescore=True)
+    assert {d["table"] for d in run.differences} == {"factor"}
+    assert row(level="neighbourhood", neighbourhood=setting["a"], factor="confidence").mean == pytest.approx(60.0)
+    assert ResidentScore.objects.filter(score=100).count() == 3

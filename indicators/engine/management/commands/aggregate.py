@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from indicators.engine.services import refresh
-from indicators.engine.services.factors import cells_refresh, scores_refresh
+from indicators.engine.services.factors import cells_refresh, residents_score, scores_refresh
 from indicators.engine.services.pairs import pairs_refresh
 
 
@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--neighbourhood", type=int, help="Neighbourhood id")
         parser.add_argument("--wave", type=int, help="Survey wave id")
+        parser.add_argument(
+            "--rescore",
+            action="store_true",
+            help="Score every resident in scope again from their answers first (the nightly run does this).",
+        )
 
-    def handle(self, *args, neighbourhood: int | None, wave: int | None, **options):
+    def handle(self, *args, neighbourhood: int | None, wave: int | None, rescore: bool = False, **options):
         from indicators.models import Neighbourhood
         from surveys.models import Response, Wave
 
@@ -32,7 +37,7 @@ class Command(BaseCommand):
                     bar.total = total
                     bar.update(done - bar.n)
 
-                run = refresh.recompute_all(progress=progress)
+                run = refresh.recompute_all(progress=progress, rescore=rescore)
             self.stdout.write(self.style.SUCCESS(f"Recomputed everything: {run.rows_written:,} rows written."))
             if run.differences:
                 self.stdout.write(
@@ -41,7 +46,7 @@ class Command(BaseCommand):
             return
 
         if wave is not None and neighbourhood is None:
-            cells_refresh(wave_id=wave)
+            cells_refresh(wave_id=wave, rescore=rescore)
             written = scores_refresh(wave_id=wave)
             pairs_refresh()
             self.stdout.write(self.style.SUCCESS(f"Wave {wave}: {written:,} figures written."))
@@ -55,5 +60,7 @@ class Command(BaseCommand):
             )
         )
         for wave_id in tqdm(sorted(waves), unit="wave", disable=None):
+            if rescore:
+                residents_score(wave_id=wave_id, neighbourhood_id=neighbourhood, rescore=True)
             refresh.neighbourhood_wave_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood)
         self.stdout.write(self.style.SUCCESS(f"Neighbourhood {neighbourhood}: {len(waves)} wave(s) refreshed."))
