@@ -126,6 +126,8 @@ class Deprivation(models.Model):
             models.CheckConstraint(condition=Q(decile__gte=1, decile__lte=10), name="deprivation_decile_1_10"),
             models.CheckConstraint(condition=Q(rank__gte=1), name="deprivation_rank_positive"),
         ]
+        # The latest edition loaded (read on most pages) and an edition's deprived areas, without a scan.
+        indexes = [models.Index(fields=["edition", "decile"], name="deprivation_edition_decile")]
 
     def __str__(self) -> str:
         return f"{self.small_area.code} {self.edition}: rank {self.rank}, decile {self.decile}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from indicators.engine.models import WorklessnessPoint
@@ -43,21 +43,32 @@ def _ratio(indicator: Indicator) -> Indicator:
     return indicator
 
 
+def _observed(indicator: Indicator) -> Q:
+    """Periods with at least one observation of the indicator.
+
+    One EXISTS per kind of area, each naming its area column as not null, so that each rides its
+    partial unique index (indicator, period, area) with a probe or two per period. Without that
+    condition PostgreSQL cannot use the partial indexes and scans the observations once per period.
+    """
+
+    def kind(column: str) -> Exists:
+        return Exists(
+            Observation.objects.filter(indicator=indicator, period=OuterRef("pk"), **{f"{column}__isnull": False})
+        )
+
+    return Q(kind("small_area")) | Q(kind("local_authority"))
+
+
 def denominator_periods(indicator: Indicator, period_ids: list[int] | None = None) -> dict[int, int]:
     """For each numerator period, the denominator period it is divided by.
 
     'same': the same period. 'year': that calendar year's figure, or the latest
     earlier year when the year's estimate is not yet published (populations lag).
     """
-    # EXISTS per period rides the (indicator, period, area) index: a handful of probes, not a scan.
-    numerator_periods = Period.objects.filter(
-        Exists(Observation.objects.filter(indicator=indicator.numerator, period=OuterRef("pk")))
-    )
+    numerator_periods = Period.objects.filter(_observed(indicator.numerator))
     if period_ids is not None:
         numerator_periods = numerator_periods.filter(pk__in=period_ids)
-    denominators = Period.objects.filter(
-        Exists(Observation.objects.filter(indicator=indicator.denominator, period=OuterRef("pk")))
-    )
+    denominators = Period.objects.filter(_observed(indicator.denominator))
     if indicator.denominator_period == Indicator.DenominatorPeriod.SAME:
         same = set(denominators.values_list("pk", flat=True))
         return {p: p for p in numerator_periods.values_list("pk", flat=True) if p in same}

@@ -130,3 +130,22 @@ def test_refresh_is_idempotent_and_only_touches_the_periods_given(official):
     )
     assert first == again
     assert len(first) == 2 * 3  # neighbourhood, authority (one that holds a neighbourhood) and benchmark, per period
+
+
+def test_periods_observed_only_for_whole_authorities_count_as_observed(official):
+    from decimal import Decimal
+
+    from indicators.engine.services.worklessness import denominator_periods
+    from indicators.models import Import, Observation
+
+    ratio = Indicator.objects.get(slug="worklessness")
+    claimants = Indicator.objects.get(slug="claimant-count")
+    later = month(2022, 6)
+    source = Import.objects.create(indicator=claimants, format="generated", source="test", file_name="la.csv")
+    Observation.objects.create(
+        indicator=claimants, period=later, local_authority=official["x"], value=Decimal(900), source_import=source
+    )
+    mapping = denominator_periods(ratio)
+    # Each month is divided by its year's population, or the latest earlier year's (2022 is not out).
+    assert mapping == {official["start"].pk: year(2019).pk, official["end"].pk: year(2021).pk, later.pk: year(2021).pk}
+    assert denominator_periods(ratio, [later.pk]) == {later.pk: year(2021).pk}
