@@ -12,6 +12,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
 from indicators.engine.locks import single_run
@@ -30,10 +31,42 @@ RELIABLE = {
 }
 
 
+# A refresh queued but not yet started covers every response completed before it starts, so a burst
+# of responses in one neighbourhood queues one run, not one each. The flag outlives a failed publish by
+# at most this long, and catch_up (every ten minutes) refreshes whatever that left behind.
+PENDING_SECONDS = 15 * 60
+
+
+def pending_key(wave_id: int, neighbourhood_id: int) -> str:
+    return f"engine:refresh-pending:{wave_id}:{neighbourhood_id}"
+
+
+def request_refresh(*, wave_id: int, neighbourhood_id: int) -> bool:
+    """Queue a refresh of one neighbourhood in one wave unless one is already waiting. True if queued."""
+    key = pending_key(wave_id, neighbourhood_id)
+    if cache.add(key, 1, PENDING_SECONDS) is False:  # None (the cache is away) queues one all the same
+        return False
+    try:
+        refresh_neighbourhood_wave.delay(wave_id, neighbourhood_id)
+    except BaseException:
+        cache.delete(key)  # nothing is waiting after all: the next response must queue one
+        raise
+    return True
+
+
+@shared_task(**RELIABLE)
+def refresh_neighbourhood_wave(wave_id: int, neighbourhood_id: int) -> None:
+    """The incremental update after responses: one neighbourhood in one wave, the authority and
+    wave rows above it, the next wave's change, and the neighbourhood's pairs."""
+    # Cleared before reading, so a response completed from here on queues a run of its own.
+    cache.delete(pending_key(wave_id, neighbourhood_id))
+    refresh.neighbourhood_wave_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
+
+
 @shared_task(**RELIABLE)
 def refresh_after_response(response_id: int) -> None:
-    """Touches the factor cells and scores of the response's neighbourhood and wave, the
-    authority and wave rows above them, the next wave's change, and the neighbourhood's pairs."""
+    """The same update, for the neighbourhood and wave of one response (kept for hand-overs queued
+    by response, e.g. before an upgrade)."""
     refresh.response_refresh(response_id=response_id)
 
 

@@ -198,7 +198,9 @@ def _finish(
     response.completed_at = now or timezone.now()
     response.save(update_fields=["status", "completed_at", "age_band", "sex"])
     if notify:
-        dispatch_response_completed(response_id=response.pk)
+        dispatch_response_completed(
+            response_id=response.pk, wave_id=response.wave_id, neighbourhood_id=response.neighbourhood_id
+        )
     return response
 
 
@@ -343,5 +345,7 @@ def response_withdraw(*, response: Response) -> Response:
     response.age_band = response.sex = ""
     response.save(update_fields=["status", "withdrawn_at", "age_band", "sex"])
     # The engine recounts the neighbourhood without it (the same hand-over as a completion).
-    dispatch_response_completed(response_id=response.pk)
+    dispatch_response_completed(
+        response_id=response.pk, wave_id=response.wave_id, neighbourhood_id=response.neighbourhood_id
+    )
     return response

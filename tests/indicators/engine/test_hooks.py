@@ -2,6 +2,7 @@
 and a broker that is down fails neither."""
 
 import pytest
+from django.core.cache import cache
 
 from indicators.engine import tasks
 from indicators.engine.models import FactorScore, WorklessnessPoint
@@ -57,6 +58,26 @@ def test_a_broker_that_is_down_loses_no_response_and_the_catch_up_finds_it(wave,
     assert not FactorScore.objects.exists()
     assert tasks.catch_up.delay().get() == 1
     assert FactorScore.objects.get(level="neighbourhood", factor="housing_environment").responses == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_responses_that_arrive_while_a_refresh_is_waiting_are_covered_by_it_not_queued_again(wave, settings):
+    settings.REBALANCE_DISCLOSURE_MIN_RESPONSES = 5
+    codes = codes_for(wave, 6)
+    response_submit(raw=GOOD_ANSWERS, channel="api", code=codes[0])
+    first = Response.objects.get()
+    key = tasks.pending_key(first.wave_id, first.neighbourhood_id)
+    FactorScore.objects.all().delete()
+    cache.set(key, 1)  # a refresh is queued and no worker has started it yet
+    for code in codes[1:]:
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    # Tasks run as they are queued here: had any been queued, the figures would be back.
+    assert not FactorScore.objects.exists()
+    assert cache.get(key) == 1
+
+    tasks.refresh_neighbourhood_wave.delay(first.wave_id, first.neighbourhood_id)  # the waiting run starts
+    assert cache.get(key) is None
+    assert FactorScore.objects.get(level="neighbourhood", factor="housing_environment").responses == 6
 
 
 @pytest.mark.django_db(transaction=True)
