@@ -2,9 +2,10 @@
 
 The submission queues ``response_completed`` with ``transaction.on_commit``
 through ``dispatch_response_completed``; the hook asks the monitoring engine
-to refresh the response's neighbourhood and wave (a run already waiting covers it). A broker outage must never fail a submission, so the dispatcher
-catches and logs anything the hook raises, and the engine's catch-up job finds
-the response later.
+to refresh the response's neighbourhood and wave (a run already waiting covers
+it). A broker outage must never fail a submission, so the dispatcher catches and
+logs anything the hook raises, and the engine's catch-up job finds the response
+later.
 """
 
 from __future__ import annotations
