@@ -76,3 +76,16 @@ def test_catch_up_refreshes_what_was_missed(data):
     assert tasks.catch_up.delay().get() == 2
     assert FactorScore.objects.filter(level="neighbourhood").count() == 4
     assert tasks.catch_up.delay().get() == 0
+
+
+def test_the_nightly_recompute_rescores_residents_from_their_answers(data):
+    from indicators.engine.models import ResidentScore
+
+    tasks.recompute_everything.delay().get()
+    once = tables()
+    ResidentScore.objects.filter(neighbourhood=data["pair"].first).update(score=0)
+
+    run = RecomputeRun.objects.get(pk=tasks.recompute_everything.delay().get())
+    assert tables() == once
+    assert {d["table"] for d in run.differences} == set()  # mended before the figures were rebuilt
+    assert not ResidentScore.objects.filter(score=0).exists()
