@@ -1,7 +1,8 @@
 """Factor scores: answers → residents' scores → cells (set-based SQL) → figures (a pass over cells).
 
-Everything here is safe to run twice: each step deletes and rewrites its rows
-for the scope it was given, inside one transaction.
+Everything here is safe to run twice: each step brings its rows for the scope it
+was given up to date (the cells and figures by deleting and rewriting them), inside
+one transaction.
 """
 
 from __future__ import annotations
