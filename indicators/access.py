@@ -40,17 +40,29 @@ def is_admin(user) -> bool:
 
 
 def scope_for(user) -> Scope:
-    from indicators.models import Assignment
-
+    """The places the user looks after, read once per request: the ids are kept on the user object,
+    which Django makes afresh for every request, so a change of role or assignment is seen at the
+    next one. Plain id lists keep every scoped query small to build and to plan; a page asks a dozen
+    times, and cloning subqueries into each query cost more than the queries themselves."""
     role = role_of(user)
     if role is None:
         return NOTHING
-    if is_admin(user):
+    kept = getattr(user, "_rebalance_scope", None)
+    if kept is not None and kept[0] == role:
+        return kept[1]
+    scope = _scope(user, role)
+    user._rebalance_scope = (role, scope)
+    return scope
+
+
+def _scope(user, role: str) -> Scope:
+    from indicators.models import Assignment, Role
+
+    if role == Role.ADMIN:
         return Scope(everything=True, local_authority_ids=[], neighbourhood_ids=[])
-    # Subqueries, not lists: the scope is resolved inside the caller's query.
-    mine = Assignment.objects.filter(user=user)
+    rows = list(Assignment.objects.filter(user=user).values_list("local_authority_id", "neighbourhood_id"))
     return Scope(
         everything=False,
-        local_authority_ids=mine.exclude(local_authority=None).values("local_authority_id"),
-        neighbourhood_ids=mine.exclude(neighbourhood=None).values("neighbourhood_id"),
+        local_authority_ids=sorted({la for la, _ in rows if la is not None}),
+        neighbourhood_ids=sorted({n for _, n in rows if n is not None}),
     )

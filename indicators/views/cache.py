@@ -27,16 +27,13 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
-from indicators.access import role_of
+from indicators.access import role_of, scope_for
 from indicators.selectors_dashboard import rollup_state
 
 
 def scope_key(user) -> str:
-    from indicators.models import Assignment
-
-    role = role_of(user)
-    places = sorted(Assignment.objects.filter(user=user).values_list("local_authority_id", "neighbourhood_id"))
-    return f"{user.pk}|{role}|{places}"
+    scope = scope_for(user)
+    return f"{user.pk}|{role_of(user)}|{scope.everything}|{scope.local_authority_ids}|{scope.neighbourhood_ids}"
 
 
 def cached_page(view):

@@ -48,6 +48,19 @@ def test_anyone_else_sees_nothing(places, who):
         assert not model.objects.visible_to(user).exists()
 
 
+def test_a_new_assignment_is_seen_from_the_next_request(places):
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.get(pk=places["leeds_officer"].pk)  # as a request would load them
+    before = set(Neighbourhood.objects.visible_to(officer))
+    liverpool_place = Neighbourhood.objects.exclude(pk__in=[n.pk for n in before]).first()
+    Assignment.objects.create(user=officer, neighbourhood=liverpool_place)
+
+    assert set(Neighbourhood.objects.visible_to(officer)) == before  # read once for this request
+    next_request = get_user_model().objects.get(pk=officer.pk)
+    assert set(Neighbourhood.objects.visible_to(next_request)) == before | {liverpool_place}
+
+
 def test_an_assignment_is_to_exactly_one_place(places):
     with pytest.raises(IntegrityError):
         Assignment.objects.create(
