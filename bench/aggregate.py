@@ -167,27 +167,24 @@ def main() -> None:
     if args.regenerate or Answer.objects.count() != RESPONSES * ANSWERS_PER_RESPONSE:
         generate()
 
-    def bare_group_by():
-        with connection.cursor() as c:
-            c.execute(
-                """SELECT r.neighbourhood_id, r.wave_id, q.factor, AVG(a.score), COUNT(*)
-                   FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id
-                   JOIN surveys_question q ON q.id = a.question_id
-                   WHERE r.status = 'completed' AND a.score IS NOT NULL
-                   GROUP BY r.neighbourhood_id, r.wave_id, q.factor"""
-            )
-            c.fetchall()
+    def bare(groups: str):
+        """One bare GROUP BY over the completed, scored answers, by the given columns."""
 
-    def bare_group_by_resident():
-        with connection.cursor() as c:
-            c.execute(
-                """SELECT a.response_id, q.factor, AVG(a.score)
-                   FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id
-                   JOIN surveys_question q ON q.id = a.question_id
-                   WHERE r.status = 'completed' AND a.score IS NOT NULL
-                   GROUP BY a.response_id, q.factor"""
-            )
-            c.fetchall()
+        def run():
+            with connection.cursor() as c:
+                c.execute(
+                    f"""SELECT {groups}, AVG(a.score), COUNT(*)
+                       FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id
+                       JOIN surveys_question q ON q.id = a.question_id
+                       WHERE r.status = 'completed' AND a.score IS NOT NULL
+                       GROUP BY {groups}"""
+                )
+                c.fetchall()
+
+        return run
+
+    bare_group_by = bare("r.neighbourhood_id, r.wave_id, q.factor")
+    bare_group_by_resident = bare("a.response_id, q.factor")
 
     def factors_only():
         cells_refresh()

@@ -35,7 +35,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.survey_load import _percentile, _recreate_database, production_env, start_gunicorn, stop_gunicorn
+from bench.survey_load import (
+    _percentile,
+    _recreate_database,
+    production_env,
+    run_threads,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/rb_bench_mixed"
@@ -181,12 +188,7 @@ def main() -> None:
 
         threads = [threading.Thread(target=resident) for _ in range(args.residents)]
         threads += [threading.Thread(target=officer, args=(s,)) for s in sessions]
-        began = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - began
+        wall = run_threads(threads)
     finally:
         stop_gunicorn(gunicorn)
 

@@ -163,6 +163,16 @@ def stop_gunicorn(process) -> None:
     process.wait(timeout=30)
 
 
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start every client thread, wait for them all, and return the wall-clock seconds they took."""
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - began
+
+
 def post_response(conn, code: str, answers: dict) -> int:
     """Submit one complete response over a kept-alive connection; 0 when the connection failed."""
     try:
@@ -233,12 +243,7 @@ def main() -> None:
                         latencies.append(elapsed)
 
         threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
-        began = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - began
+        wall = run_threads(threads)
     finally:
         stop_gunicorn(gunicorn)
 

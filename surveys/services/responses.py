@@ -65,7 +65,10 @@ def _check_invitation(
     if not invitation.wave.is_open(today):
         raise CodeProblem(CodeProblem.NOT_OPEN, invitation)
     if invitation.used:
-        withdrawn = Response.objects.filter(invitation=invitation, status=ResponseStatus.WITHDRAWN).exists()
+        try:  # the response often comes with the invitation (select_related): no second query then
+            withdrawn = invitation.response.status == ResponseStatus.WITHDRAWN
+        except Response.DoesNotExist:
+            withdrawn = False
         raise CodeProblem(CodeProblem.WITHDRAWN if withdrawn else CodeProblem.USED, invitation)
     return invitation
 

@@ -37,7 +37,6 @@ def _tables() -> dict[str, str]:
         "response": Response._meta.db_table,
         "question": Question._meta.db_table,
         "resident": ResidentScore._meta.db_table,
-        "cell": FactorCell._meta.db_table,
     }
 
 
