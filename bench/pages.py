@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pages.py                       # full size, 30 s of load
     .venv/bin/python bench/pages.py --lsoas 5000 --duration 15   # quicker
+    .venv/bin/python bench/pages.py --cache on --think 1 --fieldwork 5   # during fieldwork
 
 The data is the engine issue's benchmark size where pages can feel it: 33,755
 LSOAs with 10 years of monthly claimant counts and yearly populations (the
@@ -14,6 +15,11 @@ neighbourhood and wave, and 150 matched pairs compared by the engine.
 Factor scores are written straight into the rollup table instead of being
 aggregated from 6 million answers: pages read only rollups, so the page
 timings are the same, and building the answers belongs to bench/aggregate.py.
+
+``--fieldwork R`` runs the pages during fieldwork: an open wave of the default
+questionnaire in every neighbourhood, a resident submitting R complete responses
+a second through the API, and a real Celery worker refreshing the engine's
+figures after them, so the states behind the page cache change as they would.
 
 Prints p50 / p95 / p99 latency and throughput, overall and per page. The data
 is kept in the database (default ``rb_pages_bench``) and reused by the next run
@@ -299,6 +305,53 @@ def data_ready(args) -> bool:
     )
 
 
+# --- fieldwork ---------------------------------------------------------------------------------------------
+
+FIELDWORK_WAVE = "Fieldwork (benchmark)"
+
+
+def fieldwork_codes(count: int) -> list[str]:
+    """A new open wave of the default questionnaire in every neighbourhood, with ``count`` codes."""
+    from bench.survey_load import open_wave
+    from indicators.models import Neighbourhood
+    from surveys.models import Response, Wave
+    from surveys.services.default_questionnaire import default_questionnaire_load
+
+    last = Wave.objects.filter(name=FIELDWORK_WAVE)
+    Response.objects.filter(wave__in=last).delete()  # the last run's, with their answers and scores
+    last.delete()  # and its codes and figures
+    version = default_questionnaire_load()
+    _wave, codes = open_wave(version, list(Neighbourhood.objects.order_by("pk")), count, name=FIELDWORK_WAVE)
+    random.Random(7).shuffle(codes)  # residents of every neighbourhood, in no order
+    return codes
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/celery"), "--quiet", "-A", "config", "worker", "--concurrency", "1",
+         "--loglevel", os.environ.get("BENCH_WORKER_LOG", "warning"), "--without-gossip", "--without-mingle",
+         "--without-heartbeat"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+
+
+def resident(codes: list[str], rate: float, stop_at: float, sent: list[int]) -> None:
+    """Submit complete responses at ``rate`` a second over one kept-alive connection until ``stop_at``."""
+    from bench.survey_load import ANSWERS, post_response
+
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    began = time.perf_counter()
+    for n, code in enumerate(codes):
+        due = began + n / rate
+        if due >= stop_at:
+            break
+        time.sleep(max(0.0, due - time.perf_counter()))
+        status = post_response(conn, code, ANSWERS)
+        sent.append(status)
+        if status == 0:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+
+
 # --- load ----------------------------------------------------------------------------------------------------
 
 _application = None
@@ -359,7 +412,9 @@ def hit(url: str, cookie: str) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def load(targets, *, users: int, duration: float, warmup: float, think: float) -> dict[str, list[float]]:
+def load(
+    targets, *, users: int, duration: float, warmup: float, think: float, fieldwork: float = 0, codes=()
+) -> dict[str, list[float]]:
     pages = sorted({page for _, page, _ in targets})
     by_page = {page: [t for t in targets if t[1] == page] for page in pages}
     results: dict[str, list[float]] = {page: [] for page in pages}
@@ -389,12 +444,18 @@ def load(targets, *, users: int, duration: float, warmup: float, think: float) -
                 time.sleep(rng.uniform(0, 2 * think))  # a person reading the page
 
     threads = [threading.Thread(target=user_loop, args=(i,)) for i in range(users)]
+    sent: list[int] = []
+    if fieldwork:
+        threads.append(threading.Thread(target=resident, args=(list(codes), fieldwork, stop_at, sent)))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     if errors:
         print(f"{len(errors)} errors, e.g. {errors[:3]}")
+    if fieldwork:
+        stored = sum(1 for status in sent if status == 201)
+        print(f"fieldwork: {len(sent)} responses sent ({len(sent) / (stop_at - start):.1f}/s), {stored} stored")
     return results
 
 
@@ -433,6 +494,9 @@ def main() -> None:
         "--think", type=float, default=0, help="mean seconds a user reads a page before the next (0: none)"
     )
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument(
+        "--fieldwork", type=float, default=0, help="complete responses a second submitted meanwhile (0: none)"
+    )
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--cache", choices=["on", "off", "both"], default="both", help="the page cache")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="the page cache's Redis database")
@@ -455,6 +519,10 @@ def run(args, targets, mode: str) -> None:
     env = {**os.environ, "DJANGO_DEBUG": "false", "DATABASE_URL": args.database, "BENCH_PAGE_CACHE": mode}
     # The page cache is shared by the workers through Redis, as in production; sessions live in the database.
     env["REDIS_URL"] = args.redis
+    env["SURVEY_API_SUBMIT_RATE"] = "100000000/60"  # one client address sends every response
+    codes: list[str] = []
+    if args.fieldwork:
+        codes = fieldwork_codes(int(args.fieldwork * (args.warmup + args.duration)) + 10)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "bench.pages:application", "-b", f"127.0.0.1:{PORT}",
          "-w", str(args.workers), "--log-level", "warning"],
@@ -479,12 +547,34 @@ def run(args, targets, mode: str) -> None:
             say(f"page cache filled with {len(targets)} pages in {time.perf_counter() - started:.1f} s")
         say(f"page cache {mode}: gunicorn with {args.workers} workers on {os.cpu_count()} CPUs; {args.users} users, "
             f"{args.warmup:.0f} s warm-up then {args.duration:.0f} s measured")  # fmt: skip
-        results = load(targets, users=args.users, duration=args.duration, warmup=args.warmup, think=args.think)
+        worker = start_worker(env) if args.fieldwork else None
+        try:
+            results = load(
+                targets, users=args.users, duration=args.duration, warmup=args.warmup, think=args.think,
+                fieldwork=args.fieldwork, codes=codes,
+            )  # fmt: skip
+        finally:
+            if worker is not None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=60)
         print(f"\npage cache {mode}:", end="")
         report(results, args.duration, args.users, args.think)
+        if args.fieldwork:
+            fieldwork_report()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def fieldwork_report() -> None:
+    """What the engine made of the responses meanwhile: figures written for the fieldwork wave."""
+    from indicators.engine.models import FactorScore
+    from surveys.models import Response
+
+    responses = Response.objects.filter(wave__name=FIELDWORK_WAVE, status="completed").count()
+    figures = FactorScore.objects.filter(wave__name=FIELDWORK_WAVE)
+    places = figures.filter(level="neighbourhood").values("neighbourhood_id").distinct().count()
+    print(f"fieldwork: {responses} completed responses stored; factor figures refreshed for {places} neighbourhoods")
 
 
 if __name__ == "__main__":

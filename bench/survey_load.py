@@ -32,6 +32,40 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/rb_surveys_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
 
+# A complete response to the default questionnaire, as a kiosk would send it.
+ANSWERS = {
+    "area_satisfaction": "fairly_satisfied",
+    "litter_problem": "fairly_big",
+    "safe_after_dark": "fairly_safe",
+    "stay_or_move": "stay",
+    "expect_move": "yes",
+    "move_reasons": ["work", "home"],
+    "still_here_in_five_years": "agree",
+    "belonging": "fairly_strongly",
+    "trust": "some",
+    "open_to_newcomers": "agree",
+    "pull_together": "tend_to_agree",
+    "can_influence": "tend_to_disagree",
+    "community_group": "no",
+    **{f"gse_{n}": "moderately_true" for n in range(1, 11)},
+    "ons_life_satisfaction": "7",
+    "ons_worthwhile": "8",
+    "ons_happy_yesterday": "6",
+    "ons_anxious_yesterday": "3",
+    "know_where_help": "yes",
+    "used_employment_support": "yes",
+    "support_useful": "fairly_useful",
+    "longest_journey": "31_45",
+    "job_in_another_town": "yes",
+    "hope_in_two_years": "better_job",
+    "likely_to_achieve": "fairly_likely",
+    "age_band": "25_34",
+    "sex": "female",
+    "employment": "employed_part_time",
+    "tenure": "housing_association",
+    "years_at_address": 6,
+}
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -55,19 +89,26 @@ def _prepare(count: int) -> tuple[list[str], dict]:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    import datetime
-
     from indicators.models import LocalAuthority, Neighbourhood
     from surveys.services.default_questionnaire import default_questionnaire_load
-    from surveys.services.waves import invitations_create, wave_create
 
     version = default_questionnaire_load()
     la, _ = LocalAuthority.objects.get_or_create(code="E08000012", defaults={"name": "Liverpool"})
     places = [Neighbourhood.objects.create(name=f"Bench {i}", local_authority=la) for i in range(4)]
+    _wave, codes = open_wave(version, places, count, name="Load test")
+    return codes, ANSWERS
+
+
+def open_wave(version, places, count: int, *, name: str):
+    """A wave open from today for a week in ``places``, with ``count`` codes shared between them."""
+    import datetime
+
+    from surveys.services.waves import invitations_create, wave_create
+
     today = datetime.date.today()
     wave = wave_create(
         survey_version=version,
-        name="Load test",
+        name=name,
         neighbourhoods=places,
         opens_on=today,
         closes_on=today + datetime.timedelta(days=7),
@@ -75,40 +116,9 @@ def _prepare(count: int) -> tuple[list[str], dict]:
     codes: list[str] = []
     for i, place in enumerate(places):
         share = count // len(places) + (1 if i < count % len(places) else 0)
-        codes += [c for _, c in invitations_create(wave=wave, neighbourhood=place, count=share)]
-    answers = {
-        "area_satisfaction": "fairly_satisfied",
-        "litter_problem": "fairly_big",
-        "safe_after_dark": "fairly_safe",
-        "stay_or_move": "stay",
-        "expect_move": "yes",
-        "move_reasons": ["work", "home"],
-        "still_here_in_five_years": "agree",
-        "belonging": "fairly_strongly",
-        "trust": "some",
-        "open_to_newcomers": "agree",
-        "pull_together": "tend_to_agree",
-        "can_influence": "tend_to_disagree",
-        "community_group": "no",
-        **{f"gse_{n}": "moderately_true" for n in range(1, 11)},
-        "ons_life_satisfaction": "7",
-        "ons_worthwhile": "8",
-        "ons_happy_yesterday": "6",
-        "ons_anxious_yesterday": "3",
-        "know_where_help": "yes",
-        "used_employment_support": "yes",
-        "support_useful": "fairly_useful",
-        "longest_journey": "31_45",
-        "job_in_another_town": "yes",
-        "hope_in_two_years": "better_job",
-        "likely_to_achieve": "fairly_likely",
-        "age_band": "25_34",
-        "sex": "female",
-        "employment": "employed_part_time",
-        "tenure": "housing_association",
-        "years_at_address": 6,
-    }
-    return codes, answers
+        if share:
+            codes += [c for _, c in invitations_create(wave=wave, neighbourhood=place, count=share)]
+    return wave, codes
 
 
 def _wait_for(port: int, timeout: float = 30) -> None:

@@ -16,7 +16,6 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
@@ -24,7 +23,6 @@ from indicators import selectors
 from indicators.engine.models import FactorScore, PairComparison, Trend, WorklessnessPoint
 from indicators.engine.selectors import FactorStatus, against, factor_scores, neighbourhood_status
 from indicators.models import (
-    Deprivation,
     Import,
     Indicator,
     LocalAuthority,
@@ -33,6 +31,7 @@ from indicators.models import (
     Period,
     Region,
 )
+from indicators.selectors_state import official_state
 from surveys.models import REPORT_FACTORS, Factor, Invitation, Response, ResponseStatus, Wave
 
 WORKLESSNESS = "worklessness"
@@ -617,57 +616,6 @@ def league_choices(*, user, indicator_slug: str = WORKLESSNESS) -> LeagueChoices
     areas = [(f"region:{r.slug}", f"{r.name} (region)") for r in regions]
     areas += [(f"la:{la.code}", la.name) for la in authorities]
     return LeagueChoices(indicators, areas, periods, authorities)
-
-
-def _kept_state(key: str, read) -> str:
-    """A state read in one query, kept for ``REBALANCE_PAGE_STATE_SECONDS`` (default 5) so that a busy site
-    reads it a few times a minute rather than on every request."""
-    seconds = getattr(settings, "REBALANCE_PAGE_STATE_SECONDS", 5)
-    if seconds:
-        state = cache.get(key)
-        if state is None:
-            state = read()
-            cache.set(key, state, seconds)
-        return state
-    return read()
-
-
-def _read_state(parts: list[str]) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return "|".join(str(v) for v in cursor.fetchone())
-
-
-def rollup_state() -> str:
-    """Where the engine's figures stand: changes whenever a rollup is rewritten, a response starts or codes are made."""
-    return _kept_state("pages:rollup-state", _read_rollup_state)
-
-
-def _read_rollup_state() -> str:
-    tables = [m._meta.db_table for m in (FactorScore, WorklessnessPoint, PairComparison)]
-    # Table names from the models' metadata, never from a request.
-    parts = [f"(SELECT MAX(computed_at) FROM {t}), (SELECT COUNT(*) FROM {t})" for t in tables]  # noqa: S608
-    parts += [f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in (Response, Invitation)]  # noqa: S608
-    return _read_state(parts)
-
-
-def official_state() -> str:
-    """Where the official figures stand: changes with an import, a deprivation load or a worklessness rollup,
-    but not with survey responses, which come every few seconds during fieldwork."""
-    return _kept_state("pages:official-state", _read_official_state)
-
-
-def _read_official_state() -> str:
-    points, imports = WorklessnessPoint._meta.db_table, Import._meta.db_table
-    deprivation = Deprivation._meta.db_table
-    # Table names from the models' metadata, never from a request.
-    return _read_state(
-        [
-            f"(SELECT MAX(computed_at) FROM {points}), (SELECT COUNT(*) FROM {points})",  # noqa: S608
-            f"(SELECT MAX(id) FROM {imports}), (SELECT MAX(finished_at) FROM {imports})",  # noqa: S608
-            f"(SELECT MAX(id) FROM {deprivation}), (SELECT COUNT(*) FROM {deprivation})",  # noqa: S608
-        ]
-    )
 
 
 def _improvement_report(*, indicator_slug: str, start: str, end: str, reference: str):

@@ -103,17 +103,3 @@ def test_league_choices_are_the_users_places(world):
     manager = dash.league_choices(user=world["manager"])
     assert ("la:E08000012", "Liverpool") in manager.areas
     assert all("Leeds" not in label for _, label in manager.areas)
-
-
-def test_the_league_report_outlives_survey_responses_but_not_new_official_figures(world, settings):
-    from indicators.models import Import, Indicator
-    from surveys.models import Response
-
-    settings.REBALANCE_PAGE_STATE_SECONDS = 0  # read both states afresh each time
-    rollups, official = dash.rollup_state(), dash.official_state()
-    Response.objects.create(wave=world["waves"][1], neighbourhood=world["harehills"], channel="web")
-
-    assert dash.rollup_state() != rollups  # pages showing response counts are made again
-    assert dash.official_state() == official  # the report over 33,755 areas is not
-    Import.objects.create(indicator=Indicator.objects.get(slug="claimant-count"), format="nomis", file_name="x.csv")
-    assert dash.official_state() != official

@@ -368,6 +368,40 @@ def test_a_cached_page_follows_the_figures_and_the_scope(client, world, settings
     assert client.get(url).status_code == 404  # a narrower scope is seen at once
 
 
+def test_fieldwork_is_followed_within_its_window_and_never_remakes_the_league(client, world, settings):
+    from indicators.engine.services.refresh import neighbourhood_wave_refresh
+    from surveys.models import Invitation, Response
+
+    settings.REBALANCE_PAGE_CACHE_SECONDS = 300
+    settings.REBALANCE_PAGE_STATE_SECONDS = 0
+    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 60
+    client.force_login(world["officer"])
+    wave, harehills = world["waves"][1], world["harehills"]
+    page = reverse("indicators:neighbourhood-detail", args=[harehills.pk])
+    league = reverse("indicators:league") + "?area=la:E08000035"
+    page_before, league_before = client.get(page).content, client.get(league).content
+
+    def fieldwork():
+        """A resident answers and the engine refreshes the neighbourhood, as after every response."""
+        Response.objects.create(wave=wave, neighbourhood=harehills, channel="web")
+        neighbourhood_wave_refresh(wave_id=wave.pk, neighbourhood_id=harehills.pk)
+
+    fieldwork()
+    # The same bytes, CSRF token and all: served from the cache, not rendered again.
+    assert client.get(page).content == page_before
+
+    Invitation.objects.bulk_create(
+        Invitation(wave=wave, neighbourhood=harehills, code_hash=f"more-{i}") for i in range(5)
+    )
+    assert "12 of 25 invitation codes used" in text_of(client.get(page))  # codes just made show at once
+
+    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 0  # survey figures read on every request from here
+    page_before = client.get(page).content
+    fieldwork()
+    assert client.get(page).content != page_before
+    assert client.get(league).content == league_before  # the league shows no survey figures
+
+
 def test_the_page_cache_can_be_switched_off(client, world, settings, django_assert_max_num_queries):
     settings.REBALANCE_PAGE_CACHE_SECONDS = 0
     client.force_login(world["officer"])

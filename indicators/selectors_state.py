@@ -1,0 +1,97 @@
+"""Where the figures behind the monitoring pages stand, as short strings that go into cache keys.
+
+Three states, because they change at very different rates and users expect different things of them:
+
+- ``official_state``: imports, deprivation and the worklessness rollups. Changes a few times a month.
+- ``setup_state``: waves, invitation codes and matched pairs, which staff make and expect to see at once.
+- ``survey_state``: responses and the engine's factor and pair rollups. During fieldwork it changes
+  with every refresh after a response, every few seconds on a busy day, and every page showing survey
+  figures would then be rendered afresh for every user. It is re-read at most every
+  ``REBALANCE_PAGE_FIELDWORK_SECONDS`` (default 60), so pages follow the residents' answers within a
+  minute instead; the engine works after the response anyway, so the figures were never instant.
+
+The first two are re-read at most every ``REBALANCE_PAGE_STATE_SECONDS`` (default 5). Each is one query.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
+from indicators.models import Deprivation, Import, MatchedPair
+from surveys.models import Invitation, Response, Wave
+
+
+def _kept_state(key: str, read, seconds: int) -> str:
+    """A state read in one query and kept for ``seconds``, so that a busy site reads it a few times a minute
+    rather than on every request."""
+    if not seconds:
+        return read()
+    state = cache.get(key)
+    if state is None:
+        state = read()
+        cache.set(key, state, seconds)
+    return state
+
+
+def _read_state(parts: list[str]) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return "|".join(str(v) for v in cursor.fetchone())
+
+
+def _latest(*models) -> list[str]:
+    # Table names from the models' metadata, never from a request.
+    return [f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in models]  # noqa: S608
+
+
+def _rewritten(*models) -> list[str]:
+    """A rollup's last write and size: a recompute rewrites rows, a withdrawal can remove some."""
+    return [
+        f"(SELECT MAX(computed_at) FROM {m._meta.db_table}), (SELECT COUNT(*) FROM {m._meta.db_table})"  # noqa: S608
+        for m in models
+    ]
+
+
+def _state_seconds() -> int:
+    return getattr(settings, "REBALANCE_PAGE_STATE_SECONDS", 5)
+
+
+def official_state() -> str:
+    """Imports, deprivation and worklessness rollups; not survey responses."""
+    return _kept_state("pages:official-state", _read_official_state, _state_seconds())
+
+
+def _read_official_state() -> str:
+    return _read_state(
+        [
+            *_rewritten(WorklessnessPoint),
+            f"(SELECT MAX(finished_at) FROM {Import._meta.db_table})",  # noqa: S608
+            f"(SELECT COUNT(*) FROM {Deprivation._meta.db_table})",  # noqa: S608
+            *_latest(Import, Deprivation),
+        ]
+    )
+
+
+def setup_state() -> str:
+    """Waves, invitation codes and matched pairs: what an officer or admin has just made."""
+    return _kept_state(
+        "pages:setup-state", lambda: _read_state(_latest(Wave, Invitation, MatchedPair)), _state_seconds()
+    )
+
+
+def survey_state() -> str:
+    """Responses and the factor and pair rollups the engine makes of them, followed within
+    ``REBALANCE_PAGE_FIELDWORK_SECONDS``."""
+    return _kept_state(
+        "pages:survey-state",
+        lambda: _read_state([*_rewritten(FactorScore, PairComparison), *_latest(Response)]),
+        getattr(settings, "REBALANCE_PAGE_FIELDWORK_SECONDS", 60),
+    )
+
+
+def page_state() -> str:
+    """Everything a page of survey and official figures shows."""
+    return "|".join([official_state(), setup_state(), survey_state()])

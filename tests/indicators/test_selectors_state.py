@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from indicators import selectors_state as state
+from indicators.models import Import, Indicator
+from surveys.models import Invitation, Response
+from tests.indicators.dashboard_data import build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def new_response(world) -> Response:
+    return Response.objects.create(wave=world["waves"][1], neighbourhood=world["harehills"], channel="web")
+
+
+def test_each_state_follows_its_own_figures(world, settings):
+    settings.REBALANCE_PAGE_STATE_SECONDS = 0  # read every state afresh each time
+    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 0
+    official, setup, survey = state.official_state(), state.setup_state(), state.survey_state()
+
+    new_response(world)
+    assert state.survey_state() != survey  # pages showing response counts are made again
+    assert state.official_state() == official  # the league's report over every small area is not
+    assert state.setup_state() == setup
+
+    Invitation.objects.create(wave=world["waves"][1], neighbourhood=world["harehills"], code_hash="hash-new")
+    assert state.setup_state() != setup
+    assert state.official_state() == official
+
+    Import.objects.create(indicator=Indicator.objects.get(slug="claimant-count"), format="nomis", file_name="x.csv")
+    assert state.official_state() != official
+
+
+def test_survey_figures_are_followed_within_the_fieldwork_window_and_set_up_at_once(world, settings):
+    settings.REBALANCE_PAGE_STATE_SECONDS = 0
+    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 60
+    before = state.page_state()
+
+    new_response(world)
+    assert state.page_state() == before  # kept: a busy fieldwork day does not re-render every page each time
+
+    Invitation.objects.create(wave=world["waves"][1], neighbourhood=world["harehills"], code_hash="hash-new")
+    assert state.page_state() != before  # codes an officer has just made show at once
+
+
+def test_the_fieldwork_window_can_be_closed(world, settings):
+    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 0
+    before = state.survey_state()
+    new_response(world)
+    assert state.survey_state() != before
