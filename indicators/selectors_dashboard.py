@@ -16,12 +16,13 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from indicators import selectors
 from indicators.engine.models import FactorScore, PairComparison, Trend, WorklessnessPoint
-from indicators.engine.selectors import FactorStatus, against, factor_scores, neighbourhood_status
+from indicators.engine.selectors import FactorStatus, against, factor_scores, statuses_of
 from indicators.models import (
     Import,
     Indicator,
@@ -291,10 +292,11 @@ def _latest_factor_statuses(user, neighbourhood_ids) -> tuple[dict, dict]:
         FactorScore.objects.visible_to(user)
         .filter(level=FactorScore.Level.NEIGHBOURHOOD, neighbourhood_id__in=neighbourhood_ids)
         .order_by("neighbourhood_id", "factor", "-wave__opens_on", "-wave_id")
-        .values(*FIGURE_FIELDS)
     )
+    if connection.features.can_distinct_on_fields:
+        rows = rows.distinct("neighbourhood_id", "factor")  # only the latest wave's: a quarter of the rows or less
     latest: dict[tuple[int, str], SimpleNamespace] = {}
-    for row in rows:
+    for row in rows.values(*FIGURE_FIELDS):
         if (row["neighbourhood_id"], row["factor"]) not in latest:
             latest[(row["neighbourhood_id"], row["factor"])] = SimpleNamespace(**row)
     benchmarks = {
@@ -439,7 +441,8 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
 
     series: dict[int, dict] = {}
     if indicator is not None:
-        points = (
+        # Three series of ten years of months: plain values, and each period made once, not once per series.
+        points = list(
             WorklessnessPoint.objects.visible_to(user)
             .filter(indicator=indicator)
             .filter(
@@ -447,20 +450,27 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
                 | Q(level=WorklessnessPoint.Level.LOCAL_AUTHORITY, local_authority_id=neighbourhood.local_authority_id)
                 | Q(level=WorklessnessPoint.Level.BENCHMARK)
             )
-            .select_related("period")
             .order_by("period__start")
+            .values("period_id", "level", "rate", "numerator", "denominator", "areas", "areas_expected")
         )
+        periods = Period.objects.in_bulk({p["period_id"] for p in points})
         for point in points:
             entry = series.setdefault(
-                point.period_id,
-                {"period": point.period, "rate": None, "la_rate": None, "benchmark": None, "point": None},
+                point["period_id"],
+                {
+                    "period": periods[point["period_id"]],
+                    "rate": None,
+                    "la_rate": None,
+                    "benchmark": None,
+                    "point": None,
+                },
             )
-            if point.level == WorklessnessPoint.Level.NEIGHBOURHOOD:
-                entry["rate"], entry["point"] = point.rate, point
-            elif point.level == WorklessnessPoint.Level.LOCAL_AUTHORITY:
-                entry["la_rate"] = point.rate
+            if point["level"] == WorklessnessPoint.Level.NEIGHBOURHOOD:
+                entry["rate"], entry["point"] = point["rate"], SimpleNamespace(**point)
+            elif point["level"] == WorklessnessPoint.Level.LOCAL_AUTHORITY:
+                entry["la_rate"] = point["rate"]
             else:
-                entry["benchmark"] = point.rate
+                entry["benchmark"] = point["rate"]
     ordered = [v for v in series.values() if v["rate"] is not None or v["benchmark"] is not None]
     bench = [(e["period"], e["benchmark"], 0) for e in ordered if e["benchmark"] is not None]
     span = window(bench, years)
@@ -472,7 +482,8 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
             change = end - start
 
     scores = list(
-        factor_scores(user=user)
+        FactorScore.objects.visible_to(user)
+        .select_related("wave", "previous_wave")  # shown by name
         .filter(
             Q(level=FactorScore.Level.NEIGHBOURHOOD, neighbourhood_id=neighbourhood.pk)
             | Q(level=FactorScore.Level.LOCAL_AUTHORITY, local_authority_id=neighbourhood.local_authority_id)
@@ -492,7 +503,8 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
             wave_benchmarks[(score.wave_id, score.factor)] = score
         else:
             la_scores[(score.wave_id, score.factor)] = score
-    statuses = {s.factor: s for s in neighbourhood_status(user=user, neighbourhood_id=neighbourhood.pk)}
+    own = [score for score in scores if score.level == FactorScore.Level.NEIGHBOURHOOD]
+    statuses = {s.factor: s for s in statuses_of(own, wave_benchmarks)}
 
     waves = [WaveProgress(wave=w) for w in Wave.objects.filter(neighbourhoods=neighbourhood).order_by("-opens_on")]
     by_wave = {p.wave.pk: p for p in waves}

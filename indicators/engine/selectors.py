@@ -57,19 +57,21 @@ def neighbourhood_status(*, user, neighbourhood_id: int) -> list[FactorStatus]:
     rows = list(
         factor_scores(user=user)
         .filter(level=FactorScore.Level.NEIGHBOURHOOD, neighbourhood_id=neighbourhood_id)
-        .order_by("factor", "-wave__opens_on")
+        .order_by("factor", "wave__opens_on", "wave_id")
     )
+    wave_ids = {r.wave_id for r in rows}
+    benchmarks = factor_scores(user=user).filter(level=FactorScore.Level.WAVE, wave_id__in=wave_ids)
+    return statuses_of(rows, {(b.wave_id, b.factor): b for b in benchmarks})
+
+
+def statuses_of(rows, benchmarks: dict[tuple[int, str], FactorScore]) -> list[FactorStatus]:
+    """Each factor's status from one neighbourhood's figures, oldest wave first, and the wave-wide figures
+    by (wave, factor) visible to the user."""
     latest: dict[str, FactorScore] = {}
     for row in rows:
-        latest.setdefault(row.factor, row)
-    benchmarks = {
-        (b.wave_id, b.factor): b
-        for b in factor_scores(user=user).filter(
-            level=FactorScore.Level.WAVE, wave_id__in={r.wave_id for r in latest.values()}
-        )
-    }
+        latest[row.factor] = row  # the later wave wins
     statuses = []
-    for factor, figure in latest.items():
+    for factor, figure in sorted(latest.items()):
         benchmark = benchmarks.get((figure.wave_id, factor))
         difference, p_value, status = against(figure, benchmark)
         statuses.append(
@@ -86,4 +88,12 @@ def neighbourhood_status(*, user, neighbourhood_id: int) -> list[FactorStatus]:
     return statuses
 
 
-__all__ = ["FactorStatus", "Trend", "against", "factor_scores", "neighbourhood_status", "pair_comparisons"]
+__all__ = [
+    "FactorStatus",
+    "Trend",
+    "against",
+    "factor_scores",
+    "neighbourhood_status",
+    "pair_comparisons",
+    "statuses_of",
+]
