@@ -4,13 +4,11 @@ Three states, because they change at very different rates and users expect diffe
 
 - ``official_state``: imports, deprivation and the worklessness rollups. Changes a few times a month.
 - ``setup_state``: waves, invitation codes and matched pairs, which staff make and expect to see at once.
-- ``survey_state``: responses and the engine's factor and pair rollups. During fieldwork it changes
-  with every refresh after a response, every few seconds on a busy day, and every page showing survey
-  figures would then be rendered afresh for every user. It is re-read at most every
-  ``REBALANCE_PAGE_FIELDWORK_SECONDS`` (default 60), so pages follow the residents' answers within a
-  minute instead; the engine works after the response anyway, so the figures were never instant.
+- ``survey_state``: responses and the engine's factor and pair rollups. During fieldwork it changes with
+  every refresh after a response, every few seconds on a busy day (the page cache lets a page lag it
+  by up to ``REBALANCE_PAGE_FIELDWORK_SECONDS``).
 
-The first two are re-read at most every ``REBALANCE_PAGE_STATE_SECONDS`` (default 5). Each is one query.
+Each is one query, re-read at most every ``REBALANCE_PAGE_STATE_SECONDS`` (default 5).
 """
 
 from __future__ import annotations
@@ -83,15 +81,14 @@ def setup_state() -> str:
 
 
 def survey_state() -> str:
-    """Responses and the factor and pair rollups the engine makes of them, followed within
-    ``REBALANCE_PAGE_FIELDWORK_SECONDS``."""
+    """Responses and the factor and pair rollups the engine makes of them."""
     return _kept_state(
         "pages:survey-state",
         lambda: _read_state([*_rewritten(FactorScore, PairComparison), *_latest(Response)]),
-        getattr(settings, "REBALANCE_PAGE_FIELDWORK_SECONDS", 60),
+        _state_seconds(),
     )
 
 
-def page_state() -> str:
-    """Everything a page of survey and official figures shows."""
-    return "|".join([official_state(), setup_state(), survey_state()])
+def settled_state() -> str:
+    """What a page shows apart from the survey figures: the official figures and what staff set up."""
+    return official_state() + "|" + setup_state()

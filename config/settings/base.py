@@ -326,9 +326,8 @@ CELERY_BEAT_SCHEDULE["indicators-run-queued-imports"] = {
 # --- Monitoring pages ------------------------------------------------------------
 # A page is cached per session until the engine's figures change, for at most this long (0: no cache).
 REBALANCE_PAGE_CACHE_SECONDS = env.int("REBALANCE_PAGE_CACHE_SECONDS", default=300)
-# How often the state of the official figures and of what staff set up (waves, codes, pairs) is re-read
-# to decide whether a cached page is still current.
+# How often the state of the figures is re-read to decide whether a cached page is still current.
 REBALANCE_PAGE_STATE_SECONDS = env.int("REBALANCE_PAGE_STATE_SECONDS", default=5)
-# The same for survey responses and the factor figures made of them, which change every few seconds
-# during fieldwork: pages follow them within this long rather than being rendered afresh each time.
+# Survey figures change after every few responses during fieldwork: a page may lag them by this long
+# rather than being rendered afresh for every user at every response.
 REBALANCE_PAGE_FIELDWORK_SECONDS = env.int("REBALANCE_PAGE_FIELDWORK_SECONDS", default=60)

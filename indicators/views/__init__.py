@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET
 from indicators import selectors_dashboard as dash
 from indicators.access import is_admin, role_of
 from indicators.exports import Table, download
-from indicators.selectors_state import official_state
 from indicators.views import tables as t
 from indicators.views.cache import cached_page
 
@@ -325,7 +324,7 @@ def _league(request: HttpRequest):
 
 @login_required
 @require_GET
-@cached_page(state=official_state)  # worklessness only: fieldwork leaves it be
+@cached_page(survey_figures=False)  # worklessness only: fieldwork leaves it be
 def league(request: HttpRequest) -> HttpResponse:
     form, choices, result = _league(request)
     chart = None

@@ -6,11 +6,14 @@ is rendered once per session, scope, address and state of the figures it shows:
 - the session key, because the page holds the session's CSRF token (sign-out form);
 - the user's role and assignments, read once per request, so a change of scope is
   seen at once;
-- the states of the figures (``indicators.selectors_state``): official figures and
-  what staff set up are followed within seconds, survey responses and the factor
-  rollups made of them within ``REBALANCE_PAGE_FIELDWORK_SECONDS``. A page that shows
-  no survey figures (the league) leaves the survey state out, so fieldwork never
-  makes it again.
+- the official figures and what staff set up (``indicators.selectors_state``),
+  followed within seconds;
+- the survey figures, which during fieldwork change with every refresh after a
+  response. A page rendered before they changed is still served until it is
+  ``REBALANCE_PAGE_FIELDWORK_SECONDS`` old (default 60), so a busy day makes each
+  page again at most once a minute, each at its own time, rather than every page
+  for every user at every response. A page that shows no survey figures (the
+  league) ignores them altogether.
 
 ``REBALANCE_PAGE_CACHE_SECONDS`` (default 300; 0 switches it off) bounds how long
 anything else (a renamed neighbourhood, say) can stay stale.
@@ -19,6 +22,7 @@ anything else (a renamed neighbourhood, say) can stay stale.
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -29,7 +33,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from indicators.access import role_of, scope_for
-from indicators.selectors_state import page_state
+from indicators.selectors_state import settled_state, survey_state
 
 
 def scope_key(user) -> str:
@@ -37,10 +41,17 @@ def scope_key(user) -> str:
     return f"{user.pk}|{role_of(user)}|{scope.everything}|{scope.local_authority_ids}|{scope.neighbourhood_ids}"
 
 
-def cached_page(view=None, *, state=page_state):
-    """Decorate a page view; ``state`` gives the state of everything the page shows."""
+def _current(kept, survey: str | None) -> bool:
+    """Whether a kept page may still be served: rendered at these survey figures, or not long before."""
+    if survey is None or kept["survey"] == survey:
+        return True
+    return time.time() - kept["at"] < getattr(settings, "REBALANCE_PAGE_FIELDWORK_SECONDS", 60)
+
+
+def cached_page(view=None, *, survey_figures: bool = True):
+    """Decorate a page view; ``survey_figures=False`` for a page that shows none."""
     if view is None:
-        return lambda view: cached_page(view, state=state)
+        return lambda view: cached_page(view, survey_figures=survey_figures)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -48,16 +59,25 @@ def cached_page(view=None, *, state=page_state):
         session_key = request.session.session_key
         if not seconds or not session_key or not request.user.is_authenticated or len(messages.get_messages(request)):
             return view(request, *args, **kwargs)
-        raw = "|".join([session_key, scope_key(request.user), state(), request.get_full_path(), get_language() or ""])
+        raw = "|".join(
+            [session_key, scope_key(request.user), settled_state(), request.get_full_path(), get_language() or ""]
+        )
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-        hit = cache.get(key)
-        if hit is not None:
-            status, content, content_type = hit
-            response = HttpResponse(content, status=status, content_type=content_type)
+        survey = survey_state() if survey_figures else None
+        kept = cache.get(key)
+        if kept is not None and _current(kept, survey):
+            response = HttpResponse(kept["content"], status=kept["status"], content_type=kept["type"])
         else:
             response = view(request, *args, **kwargs)
             if response.status_code in (200, 400) and not response.streaming:
-                cache.set(key, (response.status_code, response.content, response["Content-Type"]), seconds)
+                kept = {
+                    "status": response.status_code,
+                    "content": response.content,
+                    "type": response["Content-Type"],
+                    "survey": survey,
+                    "at": time.time(),
+                }
+                cache.set(key, kept, seconds)
         patch_cache_control(response, private=True)
         return response
 
