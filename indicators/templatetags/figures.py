@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import html
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+
+def escape(value) -> str:
+    """What django.utils.html.escape does, without its lazy-string wrapper: it runs for every cell."""
+    return html.escape(str(value))
 
 
 def cell_html(cell) -> str:
@@ -17,7 +23,7 @@ def cell_html(cell) -> str:
     elif cell.tag:
         body = f'<span class="tag tag-{escape(cell.tag)}">{escape(cell.text)}</span>'
     else:
-        body = str(escape(cell.text))
+        body = escape(cell.text)
     if cell.note:
         kind = "visually-hidden" if cell.quiet else "cell-note"
         body += f' <span class="{kind}">{escape(cell.note)}</span>'
