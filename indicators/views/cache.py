@@ -12,8 +12,10 @@ is rendered once per session, scope, address and state of the figures it shows:
   response. A page rendered before they changed is still served until it is
   ``REBALANCE_PAGE_FIELDWORK_SECONDS`` old (default 60), so a busy day makes each
   page again at most once a minute, each at its own time, rather than every page
-  for every user at every response. A page that shows no survey figures (the
-  league) ignores them altogether.
+  for every user at every response. Once such a page is half that age, the request
+  that gets it also makes it again, after its answer has gone: a page in use is
+  kept fresh without anyone waiting for it. A page that shows no survey figures
+  (the league) ignores them altogether.
 
 ``REBALANCE_PAGE_CACHE_SECONDS`` (default 300; 0 switches it off) bounds how long
 anything else (a renamed neighbourhood, say) can stay stale.
@@ -22,18 +24,21 @@ anything else (a renamed neighbourhood, say) can stay stale.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from indicators.access import role_of, scope_for
 from indicators.selectors_state import settled_state, survey_state
+
+logger = logging.getLogger(__name__)
 
 
 def scope_key(user) -> str:
@@ -41,11 +46,47 @@ def scope_key(user) -> str:
     return f"{user.pk}|{role_of(user)}|{scope.everything}|{scope.local_authority_ids}|{scope.neighbourhood_ids}"
 
 
+def _fieldwork_seconds() -> float:
+    return getattr(settings, "REBALANCE_PAGE_FIELDWORK_SECONDS", 60)
+
+
 def _current(kept, survey: str | None) -> bool:
     """Whether a kept page may still be served: rendered at these survey figures, or not long before."""
     if survey is None or kept["survey"] == survey:
         return True
-    return time.time() - kept["at"] < getattr(settings, "REBALANCE_PAGE_FIELDWORK_SECONDS", 60)
+    return time.time() - kept["at"] < _fieldwork_seconds()
+
+
+def _due(kept, survey: str | None) -> bool:
+    """Whether a kept page behind the survey figures should be made again after this answer."""
+    return survey is not None and kept["survey"] != survey and time.time() - kept["at"] >= _fieldwork_seconds() / 2
+
+
+def _keep(key: str, response, survey: str | None, seconds: int) -> None:
+    if response.status_code in (200, 400) and not response.streaming:
+        kept = {
+            "status": response.status_code,
+            "content": response.content,
+            "type": response["Content-Type"],
+            "survey": survey,
+            "at": time.time(),
+        }
+        cache.set(key, kept, seconds)
+
+
+class _KeptPage(HttpResponse):
+    """A kept page; ``then`` runs when the server closes it, after the whole answer has been sent."""
+
+    then = None
+
+    def close(self):
+        try:
+            if self.then is not None:
+                self.then()
+        except Exception:  # a page not made again now is made at the next request; never fail the answer
+            logger.exception("could not make a kept page again")
+        finally:
+            super().close()
 
 
 def cached_page(view=None, *, survey_figures: bool = True):
@@ -66,18 +107,21 @@ def cached_page(view=None, *, survey_figures: bool = True):
         survey = survey_state() if survey_figures else None
         kept = cache.get(key)
         if kept is not None and _current(kept, survey):
-            response = HttpResponse(kept["content"], status=kept["status"], content_type=kept["type"])
+            response = _KeptPage(kept["content"], status=kept["status"], content_type=kept["type"])
+            if _due(kept, survey) and cache.add(key + ":making", 1, 60):  # one request at a time makes it
+
+                def make_again():
+                    try:
+                        _keep(key, view(request, *args, **kwargs), survey, seconds)
+                    except Http404:
+                        cache.delete(key)  # gone meanwhile: the next request says so
+                    finally:
+                        cache.delete(key + ":making")
+
+                response.then = make_again
         else:
             response = view(request, *args, **kwargs)
-            if response.status_code in (200, 400) and not response.streaming:
-                kept = {
-                    "status": response.status_code,
-                    "content": response.content,
-                    "type": response["Content-Type"],
-                    "survey": survey,
-                    "at": time.time(),
-                }
-                cache.set(key, kept, seconds)
+            _keep(key, response, survey, seconds)
         patch_cache_control(response, private=True)
         return response
 

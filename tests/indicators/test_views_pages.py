@@ -402,6 +402,31 @@ def test_fieldwork_is_followed_within_its_window_and_never_remakes_the_league(cl
     assert client.get(league).content == league_before  # the league shows no survey figures
 
 
+def test_a_page_in_use_is_made_again_after_its_answer_once_half_its_lag_has_passed(client, world, settings):
+    import time
+
+    from indicators.engine.services.refresh import neighbourhood_wave_refresh
+    from surveys.models import Response
+
+    settings.REBALANCE_PAGE_CACHE_SECONDS = 300
+    settings.REBALANCE_PAGE_STATE_SECONDS = 0
+    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 2
+    client.force_login(world["officer"])
+    wave, harehills = world["waves"][1], world["harehills"]
+    page = reverse("indicators:neighbourhood-detail", args=[harehills.pk])
+    first = client.get(page).content
+    Response.objects.create(wave=wave, neighbourhood=harehills, channel="web")
+    neighbourhood_wave_refresh(wave_id=wave.pk, neighbourhood_id=harehills.pk)
+
+    assert client.get(page).content == first  # under half its lag: served as it was, nothing made
+    assert client.get(page).content == first
+    time.sleep(1.05)
+    assert client.get(page).content == first  # still served at once, and made again once it has gone
+    second = client.get(page).content
+    assert second != first
+    assert client.get(page).content == second  # the page made after the last answer, from the cache
+
+
 def test_the_page_cache_can_be_switched_off(client, world, settings, django_assert_max_num_queries):
     settings.REBALANCE_PAGE_CACHE_SECONDS = 0
     client.force_login(world["officer"])
