@@ -199,3 +199,34 @@ def test_a_submission_succeeds_when_the_broker_cannot_be_reached(django_capture_
         app.amqp._producer_pool = None
     assert Response.objects.get(pk=response.pk).status == ResponseStatus.COMPLETED
     assert "could not hand completed response" in caplog.text
+
+
+@pytest.mark.parametrize("started", [False, True])
+def test_the_locked_code_lookup_reads_what_the_orm_would_in_one_query(django_assert_num_queries, started):
+    from django.db import transaction
+
+    from surveys.services.codes import code_hash, code_normalise
+    from surveys.services.responses import _invitation_locked
+
+    wave = wave_factory()
+    code = codes_for(wave)[0]
+    if started:
+        response_start(invitation=code_check(code=code), language="cy")
+    expected = Invitation.objects.select_related("wave__survey_version").get()
+    with transaction.atomic(), django_assert_num_queries(1):
+        found = _invitation_locked(code_hash(code_normalise(code)))
+        assert (found.pk, found.wave_id, found.neighbourhood_id, found.used, found.code_hash) == (
+            expected.pk,
+            expected.wave_id,
+            expected.neighbourhood_id,
+            expected.used,
+            expected.code_hash,
+        )
+        assert (found.wave.closes_on, found.wave.slug) == (expected.wave.closes_on, expected.wave.slug)
+        assert found.wave.survey_version.created_at == expected.wave.survey_version.created_at
+        if started:
+            assert (found.response.language, found.response.status) == ("cy", ResponseStatus.IN_PROGRESS)
+        else:
+            assert not hasattr(found, "response")  # known to have none: no query to find out
+    with transaction.atomic():
+        assert _invitation_locked("0" * 64) is None
