@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from surveys.models import Answer, Question, QuestionKind
+from surveys.models import Answer, Option, Question, QuestionKind
 
 
 @dataclass
@@ -50,6 +50,24 @@ def as_list(value) -> list[str]:
     return [value] if value else []
 
 
+def options_by_code(question: Question) -> dict[str, Option]:
+    """A question's options by code, in order.
+
+    Kept on the question while its prefetched options are: the questions of a frozen version stay in
+    memory (selectors.version_questions_for), and rebuilding this for every answer of every submission
+    was most of the cost of checking them.
+    """
+    prefetched = getattr(question, "_prefetched_objects_cache", {}).get("options")
+    if prefetched is None:
+        return {o.code: o for o in question.options.all()}
+    kept = question.__dict__.get("_options_by_code")
+    if kept is not None and kept[0] is prefetched:
+        return kept[1]
+    by_code = {o.code: o for o in prefetched}
+    question._options_by_code = (prefetched, by_code)
+    return by_code
+
+
 def answer_clean(*, question: Question, raw: list[str]) -> Cleaned | None:
     """One question's answer, or None when left blank. Raises ValueError with a message for residents."""
     if not raw:
@@ -77,7 +95,7 @@ def answer_clean(*, question: Question, raw: list[str]) -> Cleaned | None:
         if len(text) > question.max_length:
             raise ValueError(_("Use %(max)s characters or fewer") % {"max": question.max_length})
         return Cleaned(question=question, text=text)
-    options = {o.code: o for o in question.options.all()}
+    options = options_by_code(question)
     unknown = [code for code in raw if code not in options]
     if unknown:
         raise ValueError(_("Choose one of the answers shown"))
@@ -115,8 +133,9 @@ def shown_questions(questions: Iterable[Question], codes_by_question_id: Mapping
     return shown
 
 
-def answers_clean_all(*, questions: list[Question], raw: Mapping[str, list[str]]) -> list[Cleaned]:
-    """A whole questionnaire at once (API, paper): every shown question checked, hidden ones dropped."""
+def answers_clean_all(*, questions: list[Question], raw: Mapping[str, object]) -> list[Cleaned]:
+    """A whole questionnaire at once (API, paper): every shown question checked, hidden ones dropped.
+    Raw values are lists of strings or single values (as_list)."""
     errors: dict[str, str] = {}
     cleaned: list[Cleaned] = []
     codes: dict[int, set[str]] = {}

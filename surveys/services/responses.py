@@ -152,7 +152,8 @@ def _answers_insert(response: Response, cleaned: list[Cleaned]) -> None:
         cursor.cursor.copy(f"COPY {Answer._meta.db_table} ({', '.join(ANSWER_COLUMNS)}) FROM STDIN") as copy,
     ):
         for c in cleaned:
-            copy.write_row((response.pk, c.question.pk, c.option_id, json.dumps(c.choices), c.number, c.text, c.score))
+            choices = json.dumps(c.choices) if c.choices else "[]"
+            copy.write_row((response.pk, c.question.pk, c.option_id, choices, c.number, c.text, c.score))
 
 
 def stored_answers(response: Response) -> dict[int, Answer]:
@@ -398,9 +399,7 @@ def _submit(
         raise ValidationError("A response needs a code, or a wave and a neighbourhood.")
     else:
         neighbourhood_id = neighbourhood.pk
-    cleaned = answers_clean_all(
-        questions=version_questions_for(wave.survey_version), raw={k: as_list(v) for k, v in raw.items()}
-    )
+    cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
     if started is not None:  # started on the web, finished here: the answers sent now win
         started.answers.all().delete()
         started.channel, started.language = channel, language

@@ -4,7 +4,13 @@ from django.utils import translation
 
 from surveys.models import Factor, Question, QuestionKind
 from surveys.selectors import version_questions
-from surveys.services.answering import AnswerErrors, answer_clean, answers_clean_all, shown_questions
+from surveys.services.answering import (
+    AnswerErrors,
+    answer_clean,
+    answers_clean_all,
+    options_by_code,
+    shown_questions,
+)
 from surveys.services.default_questionnaire import QUESTIONS, default_questionnaire_load
 from surveys.services.questionnaire import question_create, question_update, version_copy
 from surveys.services.responses import response_submit
@@ -63,6 +69,22 @@ def test_every_question_kind_takes_a_good_answer(key, raw, expected):
 def test_every_question_kind_refuses_a_bad_answer(key, raw, message):
     with pytest.raises(ValueError, match=message):
         answer_clean(question=_q(version_factory(), key), raw=raw)
+
+
+def test_a_questions_options_are_kept_by_code_while_prefetched_and_reread_after_a_change(
+    django_assert_num_queries,
+):
+    question = _q(version_factory(), "satisfied")
+    with django_assert_num_queries(0):
+        kept = options_by_code(question)
+        assert options_by_code(question) is kept
+        assert list(kept) == ["very", "fairly", "not"]
+    question.options.create(code="new", label="New", position=9, score=10)  # drops the prefetched options
+    assert list(options_by_code(question)) == ["very", "fairly", "not", "new"]
+    assert answer_clean(question=question, raw=["new"]).score == 10
+    plain = Question.objects.get(pk=question.pk)  # nothing prefetched: read every time, never kept
+    assert list(options_by_code(plain)) == ["very", "fairly", "not", "new"]
+    assert "_options_by_code" not in plain.__dict__
 
 
 def test_optional_questions_may_be_left_blank():
