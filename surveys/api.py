@@ -13,7 +13,7 @@ from surveys import selectors
 from surveys.models import Channel, Option, Question, Survey, SurveyVersion, Wave
 from surveys.services import responses as svc
 from surveys.services.answering import AnswerErrors
-from surveys.services.ratelimit import client_address, rate_hit, rate_limited, rate_take
+from surveys.services.ratelimit import client_address, rate_allowed, rate_hit
 
 PROBLEM_STATUS = {
     svc.CodeProblem.WRONG: status.HTTP_400_BAD_REQUEST,
@@ -208,8 +208,8 @@ class ResponseSubmit(APIView):
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, auth=[])
     def post(self, request, *args, **kwargs):
         who = client_address(request)
-        if rate_limited(scope="code", who=who, rate=settings.SURVEY_CODE_RATE) or not rate_take(
-            scope="api", who=who, rate=settings.SURVEY_API_SUBMIT_RATE
+        if not rate_allowed(
+            who=who, peek=("code", settings.SURVEY_CODE_RATE), take=("api", settings.SURVEY_API_SUBMIT_RATE)
         ):
             return ApiResponse(
                 {"code": "rate_limited", "detail": "Too many attempts; try again later."},

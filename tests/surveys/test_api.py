@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from indicators.models import Role
 from surveys.models import Response
+from surveys.services.ratelimit import rate_limited
 from surveys.services.responses import response_submit
 from tests.factories import NeighbourhoodFactory, staff
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory
@@ -62,6 +63,17 @@ def test_submit_is_rate_limited(api, settings):
     for code in codes[:2]:
         assert api.post(SUBMIT, {"code": code, "answers": GOOD_ANSWERS}, format="json").status_code == 201
     assert api.post(SUBMIT, {"code": codes[2], "answers": GOOD_ANSWERS}, format="json").status_code == 429
+
+
+def test_wrong_codes_hold_back_an_address_without_counting_its_submissions(api, settings):
+    settings.SURVEY_CODE_RATE = "2/60"
+    wave = wave_factory()
+    for _ in range(2):
+        assert api.post(SUBMIT, {"code": "ABCD-EFGH-JKMN", "answers": {}}, format="json").status_code == 400
+    good = {"code": codes_for(wave)[0], "answers": GOOD_ANSWERS}
+    assert api.post(SUBMIT, good, format="json").status_code == 429
+    # Two hits counted for the two wrong codes; none for the refused request.
+    assert not rate_limited(scope="api", who="127.0.0.1", rate="3/60")
 
 
 @pytest.mark.parametrize("url", ["/api/v1/surveys/", "/api/v1/waves/", "/api/v1/response-counts/"])

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from surveys.services.ratelimit import rate_hit, rate_limited, rate_take
+from surveys.services.ratelimit import _key, rate_allowed, rate_hit, rate_limited, rate_take
 from tests.surveys.factories import codes_for, wave_factory
 
 
@@ -53,3 +53,34 @@ def test_wrong_codes_are_held_back_through_redis(client, settings, redis_cache):
     for _ in range(2):
         client.post(reverse("surveys:start"), {"code": "ABCD-EFGH-JKMN"})
     assert client.post(reverse("surveys:start"), {"code": good}).status_code == 429
+
+
+@pytest.mark.redis
+def test_one_script_peeks_at_one_limit_and_counts_another_with_its_window(redis_cache):
+    peek, take = ("p", "2/60"), ("t", "3/60")
+    who = "198.51.100.3"
+    assert [rate_allowed(who=who, peek=peek, take=take) for _ in range(4)] == [True, True, True, False]
+    raw, key = redis_cache.client.get_client(), redis_cache.client.make_key(_key("t", who))
+    assert 0 < raw.ttl(key) <= 60  # every count has its window
+    assert redis_cache.get(_key("t", who)) == 4
+    other = "198.51.100.4"
+    assert [rate_hit(scope="p", who=other, rate="2/60") for _ in range(2)] == [1, 2]
+    assert 0 < raw.ttl(redis_cache.client.make_key(_key("p", other))) <= 60
+    assert rate_limited(scope="p", who=other, rate="2/60")
+    assert not rate_allowed(who=other, peek=peek, take=take)
+    assert redis_cache.get(_key("t", other)) is None  # refused at the peek: nothing counted
+
+
+def test_when_redis_does_not_answer_nothing_is_counted_and_no_one_is_refused(settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    who = "198.51.100.5"
+    assert all(rate_allowed(who=who, peek=("p", "1/60"), take=("t", "1/60")) for _ in range(3))
+    assert rate_hit(scope="p", who=who, rate="1/60") == 0
+    assert not rate_limited(scope="p", who=who, rate="1/60")
+    assert "not counted" in caplog.text
