@@ -116,3 +116,60 @@ def test_people_without_a_role_see_no_survey(api):
     api.force_authenticate(staff(None))
     assert api.get("/api/v1/waves/").json()["results"] == []
     assert api.get("/api/v1/surveys/").json()["results"] == []
+
+
+GOOD_BODY = {"code": "k7qm-4rtx-9hpc", "answers": {"satisfied": "very", "why_move": ["work"], "years": 3}}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        GOOD_BODY,
+        {**GOOD_BODY, "code": "  K7QM 4RTX 9HPC  ", "language": "cy", "wave": "spring-2026", "extra": 1},
+        {**GOOD_BODY, "answers": {}},
+        {**GOOD_BODY, "answers": {"satisfied": None}},
+        {**GOOD_BODY, "answers": {"x": {"nested": [1, 2.5, True]}}},
+        {**GOOD_BODY, "answers": ["satisfied"]},
+        {**GOOD_BODY, "code": ""},
+        {**GOOD_BODY, "code": "   "},
+        {**GOOD_BODY, "code": "x" * 41},
+        {**GOOD_BODY, "code": " " + "x" * 40 + " "},
+        {**GOOD_BODY, "code": "AB\x00CD"},
+        {**GOOD_BODY, "code": "ABC\tD"},
+        {**GOOD_BODY, "code": "ÄBCD"},
+        {**GOOD_BODY, "code": 123456789012},
+        {**GOOD_BODY, "code": True},
+        {**GOOD_BODY, "code": None},
+        {"answers": GOOD_BODY["answers"]},
+        {"code": GOOD_BODY["code"]},
+        {**GOOD_BODY, "language": "fr"},
+        {**GOOD_BODY, "language": ""},
+        {**GOOD_BODY, "language": None},
+        {**GOOD_BODY, "wave": ""},
+        {**GOOD_BODY, "wave": None},
+        {**GOOD_BODY, "wave": "no spaces"},
+        {**GOOD_BODY, "wave": " padded "},
+        {**GOOD_BODY, "wave": "ünicode"},
+        {**GOOD_BODY, "wave": 7},
+        [GOOD_BODY],
+        "code",
+    ],
+)
+def test_the_plain_submission_check_accepts_only_what_the_serializer_does(body):
+    from surveys.api import ResponseSubmit
+
+    serializer = ResponseSubmit.InputSerializer(data=body)
+    plain = ResponseSubmit.plain_submission(body)
+    if not serializer.is_valid():
+        assert plain is None
+    elif plain is not None:  # None only hands a valid body to the serializer: never wrong, just slower
+        assert plain == dict(serializer.validated_data)
+    if body is GOOD_BODY:
+        assert plain is not None
+
+
+def test_a_malformed_body_gets_the_serializers_errors(api):
+    out = api.post(SUBMIT, {"code": "", "answers": {"satisfied": None}, "language": "fr"}, format="json")
+    assert out.status_code == 400
+    assert set(out.json()) == {"code", "answers", "language"}
+    assert out.json()["answers"] == {"satisfied": ["This field may not be null."]}
