@@ -65,15 +65,21 @@ class Wave(models.Model):
 class Invitation(models.Model):
     """One letter's code. Only a keyed hash of the code is kept; the code itself is shown once."""
 
-    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations")
+    # Indexed with its neighbourhood (invitation_wave_neighbourhood), which serves lookups by wave alone.
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations", db_index=False)
     neighbourhood = models.ForeignKey("indicators.Neighbourhood", on_delete=models.PROTECT, related_name="+")
-    code_hash = models.CharField(max_length=64, unique=True, help_text="HMAC-SHA256 of the normalised code.")
+    code_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 of the normalised code.")
     batch = models.PositiveIntegerField(default=1, help_text="Which generation run made it.")
     used = models.BooleanField(default=False, help_text="A response with this code was completed.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            # A constraint rather than unique=True: the same unique index, without the second
+            # (LIKE) index PostgreSQL gets for a unique text field, which no query uses.
+            models.UniqueConstraint(fields=["code_hash"], name="invitation_code_hash_unique"),
+        ]
         indexes = [models.Index(fields=["wave", "neighbourhood"], name="invitation_wave_neighbourhood")]
 
     def __str__(self) -> str:

@@ -89,8 +89,10 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey("surveys.Question", on_delete=models.PROTECT, related_name="answers")
+    # No single-column indexes on these two: answer_once_per_question leads with the response and
+    # answer_question_score with the question, and every index costs each of a response's ~40 rows.
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
+    question = models.ForeignKey("surveys.Question", on_delete=models.PROTECT, related_name="answers", db_index=False)
     option = models.ForeignKey(
         "surveys.Option", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Single answer."
     )
