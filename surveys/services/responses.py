@@ -2,8 +2,9 @@
 
 Every channel (web pages, open link, API, paper) goes through these functions,
 so the same checks apply everywhere. One response per invitation code is
-enforced twice: the invitation row is locked while a response completes, and
-``Response.invitation`` is unique in the database.
+enforced twice: the invitation row is locked while a response completes (or,
+on the API's path, marked used by the same statement that writes the response,
+only if it was not used yet), and ``Response.invitation`` is unique in the database.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -197,20 +199,16 @@ def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[s
     Answer.objects.bulk_create(_answer_from(response, c) for c in keep)
 
 
-def _invitation_locked(hashed: str) -> Invitation | None:
-    """The invitation with this code hash, its row locked until the transaction ends (a second submission
-    of the same code waits here, then finds it used), with its wave, survey version and any response
-    started with it, or None."""
+def _invitation_read(hashed: str, *, lock: bool) -> Invitation | None:
+    """The invitation with this code hash, with its wave, survey version and any response started
+    with it, or None. With ``lock``, its row stays locked until the transaction ends: a second
+    submission of the same code waits, then finds it used."""
     if connection.vendor != "postgresql":
-        return (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("wave__survey_version", "response")
-            .filter(code_hash=hashed)
-            .first()
-        )
+        found = Invitation.objects.select_related("wave__survey_version", "response").filter(code_hash=hashed)
+        return (found.select_for_update(of=("self",)) if lock else found).first()
     # One plain statement: compiling the ORM's version of it cost a quarter of a whole API submission.
     with connection.cursor() as cursor:
-        cursor.execute(_invitation_sql(), [hashed])
+        cursor.execute(_invitation_sql(lock), [hashed])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -227,7 +225,7 @@ _JOINED = ((Invitation, "i"), (Wave, "w"), (SurveyVersion, "v"), (Response, "r")
 
 
 @functools.cache
-def _invitation_sql() -> str:
+def _invitation_sql(lock: bool) -> str:
     columns = ", ".join(f"{alias}.{f.column}" for model, alias in _JOINED for f in model._meta.concrete_fields)
     # Only table and column names from the models go into the text; the code hash is a parameter.
     return (
@@ -235,7 +233,7 @@ def _invitation_sql() -> str:
         f" JOIN {Wave._meta.db_table} w ON w.id = i.wave_id"
         f" JOIN {SurveyVersion._meta.db_table} v ON v.id = w.survey_version_id"
         f" LEFT JOIN {Response._meta.db_table} r ON r.invitation_id = i.id"
-        " WHERE i.code_hash = %s FOR UPDATE OF i"
+        " WHERE i.code_hash = %s" + (" FOR UPDATE OF i" if lock else "")
     )
 
 
@@ -350,24 +348,141 @@ def response_submit(
 
     ``notify=False`` is for bulk loads that tell the engine once at the end.
     """
+    given = {
+        "raw": raw,
+        "channel": channel,
+        "code": code,
+        "wave": wave,
+        "neighbourhood": neighbourhood,
+        "language": language,
+        "entered_by": entered_by,
+        "synthetic": synthetic,
+        "completed_at": completed_at,
+        "notify": notify,
+    }
     try:
+        if code is not None and connection.vendor == "postgresql":
+            return _submit_code_in_one_statement(**given)
+        return _submit(**given)
+    except IntegrityError as exc:
+        # The code's row lock makes this all but impossible; the unique invitation is the last word.
+        if code is not None and "invitation" in str(exc):
+            raise CodeProblem(CodeProblem.USED, invitation_find(code=code)) from None
+        raise
+
+
+def _submit_code_in_one_statement(
+    *,
+    raw: Mapping[str, object],
+    channel: str,
+    code: str,
+    wave: Wave | None,
+    language: str,
+    entered_by,
+    synthetic: bool,
+    completed_at: datetime.datetime | None,
+    notify: bool,
+    **_others,
+) -> Response:
+    """A new response with a code, on PostgreSQL: the busiest path (kiosks, partner apps).
+
+    The code is read without a lock, then one statement marks it used and, only if it was not
+    used yet, writes the response and its answers. Two submissions of one code at once: the second
+    statement waits on the first's row lock, then finds the code used and writes nothing. No
+    transaction round trips either (each cost about as much as the statement). A code with a
+    response already started on the web goes the locked way of _submit.
+    """
+    normalised = code_normalise(code)
+    found = None if normalised is None else _invitation_read(code_hash(normalised), lock=False)
+    invitation = _check_invitation(found, wave=wave)
+    if hasattr(invitation, "response"):  # an unfinished response started with the code
         return _submit(
             raw=raw,
             channel=channel,
             code=code,
             wave=wave,
-            neighbourhood=neighbourhood,
+            neighbourhood=None,
             language=language,
             entered_by=entered_by,
             synthetic=synthetic,
             completed_at=completed_at,
             notify=notify,
         )
-    except IntegrityError as exc:
-        # The code's row lock makes this all but impossible; the unique invitation is the last word.
-        if code is not None and "invitation" in str(exc):
-            raise CodeProblem(CodeProblem.USED, invitation_find(code=code)) from None
-        raise
+    wave = invitation.wave
+    cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
+    response = Response(
+        wave=wave,
+        neighbourhood_id=invitation.neighbourhood_id,
+        invitation=invitation,
+        channel=channel,
+        language=language,
+        entered_by=entered_by,
+        synthetic=synthetic,
+        status=ResponseStatus.COMPLETED,
+        completed_at=completed_at or timezone.now(),
+    )
+    _copy_demographics(response, cleaned)
+    if connection.in_atomic_block:  # in a savepoint, so that a refused write leaves the caller's transaction
+        with transaction.atomic():
+            written = _write_completed(response, cleaned)
+    else:
+        written = _write_completed(response, cleaned)
+    if not written:
+        raise CodeProblem(CodeProblem.USED, invitation)
+    invitation.used = True
+    if notify:
+        _notify(response)
+    return response
+
+
+def _write_completed(response: Response, cleaned: list[Cleaned]) -> bool:
+    """Mark the response's code used and write the response and its answers, in one statement.
+    False (and nothing written) when the code was used already."""
+    values = [response.invitation_id]
+    values += [f.get_db_prep_save(f.pre_save(response, True), connection) for f in _response_fields()]
+    values += [
+        [c.question.pk for c in cleaned],
+        [c.option_id for c in cleaned],
+        [json.dumps(c.choices) if c.choices else "[]" for c in cleaned],
+        [c.number for c in cleaned],
+        [c.text for c in cleaned],
+        [c.score for c in cleaned],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_completed_sql(), values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    response.pk = row[0]
+    response._state.adding, response._state.db = False, connection.alias
+    return True
+
+
+def _response_fields() -> list:
+    return [f for f in Response._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _completed_sql() -> str:
+    def cast(field) -> str:  # without a length: a cast to varchar(n) would cut a value short, not refuse it
+        return re.sub(r"\(.*\)$", "", field.cast_db_type(connection))
+
+    answer = {f.column: f for f in Answer._meta.concrete_fields}
+    arrays = ", ".join(
+        f"CAST(%s AS {'text' if column == 'choices' else cast(answer[column])}[])" for column in ANSWER_COLUMNS[1:]
+    )
+    picked = ", ".join(f"a.{c}::jsonb" if c == "choices" else f"a.{c}" for c in ANSWER_COLUMNS[1:])
+    fields = _response_fields()
+    # Only table and column names and types from the models go into the text; every value is a parameter.
+    return (
+        f"WITH used AS (UPDATE {Invitation._meta.db_table} SET used = true"  # noqa: S608
+        " WHERE id = %s AND NOT used RETURNING id),"
+        f" response AS (INSERT INTO {Response._meta.db_table} ({', '.join(f.column for f in fields)})"
+        f" SELECT {', '.join(f'CAST(%s AS {cast(f)})' for f in fields)} FROM used RETURNING id),"
+        f" answers AS (INSERT INTO {Answer._meta.db_table} ({', '.join(ANSWER_COLUMNS)})"
+        f" SELECT response.id, {picked} FROM response, unnest({arrays}) AS a({', '.join(ANSWER_COLUMNS[1:])}))"
+        " SELECT id FROM response"
+    )
 
 
 @transaction.atomic
@@ -388,7 +503,7 @@ def _submit(
     started = None
     if code is not None:
         normalised = code_normalise(code)
-        found = None if normalised is None else _invitation_locked(code_hash(normalised))
+        found = None if normalised is None else _invitation_read(code_hash(normalised), lock=True)
         invitation = _check_invitation(found, wave=wave)
         wave, neighbourhood, neighbourhood_id = invitation.wave, None, invitation.neighbourhood_id
         try:

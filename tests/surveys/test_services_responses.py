@@ -37,14 +37,36 @@ def test_a_submission_with_a_code_stores_scores_and_demographics_and_uses_the_co
     assert Invitation.objects.get(response=response).used
 
 
-def test_every_kind_of_answer_is_stored_as_given(django_capture_on_commit_callbacks):
-    # On PostgreSQL a new response's answers are written by COPY rather than the ORM: same rows either way.
+@pytest.mark.parametrize("with_code", [True, False])
+def test_every_kind_of_answer_is_stored_as_given(with_code):
+    # On PostgreSQL a new response with a code is written by one plain statement, without a code by
+    # COPY, elsewhere by the ORM: the same rows every way.
     from surveys.services.responses import ANSWER_COLUMNS
 
     assert {f.column for f in Answer._meta.concrete_fields} - {"id"} == set(ANSWER_COLUMNS)
     wave = wave_factory()
     raw = {**GOOD_ANSWERS, "move": "yes", "why_move": ["work", "home"], "hopes": "A job, café nearby"}
-    response = response_submit(raw=raw, channel="api", code=codes_for(wave)[0])
+    if with_code:
+        response = response_submit(raw=raw, channel="api", code=codes_for(wave)[0], language="cy")
+    else:
+        response = response_submit(
+            raw=raw, channel="api", wave=wave, neighbourhood=wave.neighbourhoods.get(), language="cy"
+        )
+    fresh = Response.objects.get()
+    assert fresh.pk == response.pk
+    assert (fresh.status, fresh.channel, fresh.language, fresh.age_band, fresh.sex) == (
+        ResponseStatus.COMPLETED,
+        "api",
+        "cy",
+        "35_plus",
+        "",
+    )
+    assert (fresh.completed_at, fresh.neighbourhood_id) == (response.completed_at, wave.neighbourhoods.get().pk)
+    assert fresh.started_at is not None
+    assert fresh.invitation_id == response.invitation_id
+    assert not fresh.synthetic
+    assert fresh.entered_by_id is None
+    assert fresh.withdrawn_at is None
     stored = {
         a.question.key: (a.option.code if a.option else None, a.choices, a.number, a.text, a.score)
         for a in Answer.objects.filter(response=response).select_related("question", "option")
@@ -206,7 +228,7 @@ def test_the_locked_code_lookup_reads_what_the_orm_would_in_one_query(django_ass
     from django.db import transaction
 
     from surveys.services.codes import code_hash, code_normalise
-    from surveys.services.responses import _invitation_locked
+    from surveys.services.responses import _invitation_read
 
     wave = wave_factory()
     code = codes_for(wave)[0]
@@ -214,7 +236,7 @@ def test_the_locked_code_lookup_reads_what_the_orm_would_in_one_query(django_ass
         response_start(invitation=code_check(code=code), language="cy")
     expected = Invitation.objects.select_related("wave__survey_version").get()
     with transaction.atomic(), django_assert_num_queries(1):
-        found = _invitation_locked(code_hash(code_normalise(code)))
+        found = _invitation_read(code_hash(code_normalise(code)), lock=True)
         assert (found.pk, found.wave_id, found.neighbourhood_id, found.used, found.code_hash) == (
             expected.pk,
             expected.wave_id,
@@ -229,4 +251,62 @@ def test_the_locked_code_lookup_reads_what_the_orm_would_in_one_query(django_ass
         else:
             assert not hasattr(found, "response")  # known to have none: no query to find out
     with transaction.atomic():
-        assert _invitation_locked("0" * 64) is None
+        assert _invitation_read("0" * 64, lock=True) is None
+
+
+def _used_by_someone_else_after_reading(monkeypatch, then):
+    """Between reading the code and writing the response, another submission gets there first."""
+    from surveys.services import responses
+
+    read = responses._invitation_read
+
+    def racing(hashed, *, lock):
+        found = read(hashed, lock=lock)
+        if found is not None and not lock:
+            then(found)
+        return found
+
+    monkeypatch.setattr(responses, "_invitation_read", racing)
+
+
+@pytest.mark.postgres
+def test_a_code_used_between_reading_and_writing_is_refused_and_nothing_is_written(monkeypatch):
+    wave = wave_factory()
+    code = codes_for(wave)[0]
+    _used_by_someone_else_after_reading(
+        monkeypatch, lambda found: Invitation.objects.filter(pk=found.pk).update(used=True)
+    )
+    with pytest.raises(CodeProblem) as caught:
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    assert caught.value.kind == CodeProblem.USED
+    assert not Response.objects.exists()
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_response_started_between_reading_and_writing_leaves_the_callers_transaction_usable(monkeypatch):
+    wave = wave_factory()
+    code = codes_for(wave)[0]
+    _used_by_someone_else_after_reading(
+        monkeypatch,
+        lambda found: Response.objects.create(
+            wave=wave, neighbourhood_id=found.neighbourhood_id, invitation_id=found.pk, channel="web"
+        ),
+    )
+    with pytest.raises(CodeProblem) as caught:  # the unique invitation refuses the statement
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    assert caught.value.kind == CodeProblem.USED
+    # The test's own transaction goes on: the refused statement ran in a savepoint.
+    assert list(Response.objects.values_list("status", flat=True)) == [ResponseStatus.IN_PROGRESS]
+    assert not Answer.objects.exists()
+    assert not Invitation.objects.get().used
+
+
+@pytest.mark.postgres
+def test_a_value_too_long_for_its_column_is_refused_not_cut_short():
+    from django.db import DataError
+
+    wave = wave_factory()
+    with pytest.raises(DataError):
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(wave)[0], language="x" * 9)
+    assert not Response.objects.exists()
