@@ -57,7 +57,7 @@ def options_by_code(question: Question) -> dict[str, Option]:
     memory (selectors.version_questions_for), and rebuilding this for every answer of every submission
     was most of the cost of checking them.
     """
-    prefetched = getattr(question, "_prefetched_objects_cache", {}).get("options")
+    prefetched = question.__dict__.get("_prefetched_objects_cache", {}).get("options")
     if prefetched is None:
         return {o.code: o for o in question.options.all()}
     kept = question.__dict__.get("_options_by_code")
@@ -110,7 +110,7 @@ def answer_clean(*, question: Question, raw: list[str]) -> Cleaned | None:
         raise ValueError(_("Choose one answer"))
     option = options[raw[0]]
     return Cleaned(
-        question=question, option_id=option.pk, option_code=option.code, score=option.score if question.scored else None
+        question=question, option_id=option.id, option_code=option.code, score=option.score if question.scored else None
     )
 
 
@@ -144,17 +144,21 @@ def answers_clean_all(*, questions: list[Question], raw: Mapping[str, object]) -
     for key in raw:
         if key not in known:
             errors[key] = _("This survey has no question “%(key)s”") % {"key": key}
+    # Only the codes of questions that others depend on are needed (and ``id`` is cheaper than ``pk``:
+    # this runs for every question of every submission).
+    parents = {q.show_if_question_id for q in questions}
     for question in questions:
-        if not is_shown(question, codes, shown_ids):
+        if question.show_if_question_id is not None and not is_shown(question, codes, shown_ids):
             continue
-        shown_ids.add(question.pk)
+        shown_ids.add(question.id)
         try:
             answer = answer_clean(question=question, raw=as_list(raw.get(question.key)))
         except ValueError as exc:
             errors[question.key] = str(exc)
             continue
         if answer is not None:
-            codes[question.pk] = answer.codes
+            if question.id in parents:
+                codes[question.id] = answer.codes
             cleaned.append(answer)
     if errors:
         raise AnswerErrors(errors)

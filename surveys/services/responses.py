@@ -443,7 +443,7 @@ def _write_completed(response: Response, cleaned: list[Cleaned]) -> bool:
     # The answers as one JSON document: quoting six arrays of parameters cost more than the statement.
     rows = [
         {
-            "question_id": c.question.pk,
+            "question_id": c.question.id,
             "option_id": c.option_id,
             "choices": c.choices,
             "number": c.number,
