@@ -5,9 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from indicators import views as indicator_views
 from indicators.accounts import views as account_views
 
+# The survey API first: its submit endpoint is the busiest URL of the site, and no pattern of the
+# others overlaps its paths (the order of the other two matters: neighbourhoods/<pk>/status/).
 api_v1 = [
-    path("", include("indicators.api_urls")),
     path("", include("surveys.api_urls")),
+    path("", include("indicators.api_urls")),
     path("", include("indicators.engine.api_urls")),
 ]
 
