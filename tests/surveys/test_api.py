@@ -28,6 +28,19 @@ def test_submit_with_a_code_needs_no_login(api):
     assert (response.channel, response.language) == ("api", "cy")
 
 
+def test_the_receipt_is_what_the_output_serializer_describes(api, settings):
+    from surveys.api import ResponseSubmit
+
+    wave = wave_factory()
+    out = api.post(SUBMIT, {"code": codes_for(wave)[0], "answers": GOOD_ANSWERS}, format="json")
+    response = Response.objects.get()
+    assert out.json() == ResponseSubmit.OutputSerializer(response).data
+    assert ResponseSubmit.receipt(response) == ResponseSubmit.OutputSerializer(response).data
+    settings.TIME_ZONE = "Asia/Kolkata"  # an offset other than zero, all year
+    assert ResponseSubmit.receipt(response) == ResponseSubmit.OutputSerializer(response).data
+    assert ResponseSubmit.receipt(response)["completed_at"].endswith("+05:30")
+
+
 @pytest.mark.parametrize(
     ("case", "status", "kind"),
     [("wrong", 400, "wrong_code"), ("used", 409, "used_code"), ("other_wave", 400, "other_wave")],
