@@ -200,24 +200,28 @@ def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[s
 
 
 def _invitation_read(hashed: str, *, lock: bool) -> Invitation | None:
-    """The invitation with this code hash, with its wave, survey version and any response started
-    with it, or None. With ``lock``, its row stays locked until the transaction ends: a second
-    submission of the same code waits, then finds it used."""
+    """The invitation with this code hash, with its wave and survey version, or None.
+
+    With ``lock``, its row stays locked until the transaction ends (a second submission of the same
+    code waits, then finds it used), and any response started with the code comes too. Without,
+    that response is read only if asked for: each table joined cost PostgreSQL as much as the lookup.
+    """
     if connection.vendor != "postgresql":
-        found = Invitation.objects.select_related("wave__survey_version", "response").filter(code_hash=hashed)
-        return (found.select_for_update(of=("self",)) if lock else found).first()
+        found = Invitation.objects.select_related("wave__survey_version").filter(code_hash=hashed)
+        return (found.select_for_update(of=("self",)).select_related("response") if lock else found).first()
     # One plain statement: compiling the ORM's version of it cost a quarter of a whole API submission.
     with connection.cursor() as cursor:
         cursor.execute(_invitation_sql(lock), [hashed])
         row = cursor.fetchone()
     if row is None:
         return None
-    invitation, wave, version, started = _split_row(row)
+    invitation, wave, version, *started = _split_row(row, _JOINED if lock else _JOINED[:3])
     Wave.survey_version.field.set_cached_value(wave, version)
     Invitation.wave.field.set_cached_value(invitation, wave)
-    Invitation.response.related.set_cached_value(invitation, started)
-    if started is not None:
-        Response.invitation.field.set_cached_value(started, invitation)
+    if lock:
+        Invitation.response.related.set_cached_value(invitation, started[0])
+        if started[0] is not None:
+            Response.invitation.field.set_cached_value(started[0], invitation)
     return invitation
 
 
@@ -226,22 +230,24 @@ _JOINED = ((Invitation, "i"), (Wave, "w"), (SurveyVersion, "v"), (Response, "r")
 
 @functools.cache
 def _invitation_sql(lock: bool) -> str:
-    columns = ", ".join(f"{alias}.{f.column}" for model, alias in _JOINED for f in model._meta.concrete_fields)
+    joined = _JOINED if lock else _JOINED[:3]
+    columns = ", ".join(f"{alias}.{f.column}" for model, alias in joined for f in model._meta.concrete_fields)
     # Only table and column names from the models go into the text; the code hash is a parameter.
     return (
         f"SELECT {columns} FROM {Invitation._meta.db_table} i"  # noqa: S608
         f" JOIN {Wave._meta.db_table} w ON w.id = i.wave_id"
         f" JOIN {SurveyVersion._meta.db_table} v ON v.id = w.survey_version_id"
-        f" LEFT JOIN {Response._meta.db_table} r ON r.invitation_id = i.id"
-        " WHERE i.code_hash = %s" + (" FOR UPDATE OF i" if lock else "")
+        + (f" LEFT JOIN {Response._meta.db_table} r ON r.invitation_id = i.id" if lock else "")
+        + " WHERE i.code_hash = %s"
+        + (" FOR UPDATE OF i" if lock else "")
     )
 
 
-def _split_row(row: tuple) -> list:
+def _split_row(row: tuple, joined) -> list:
     """One model instance per joined table (None for a missing response), as the ORM would build them."""
     out = []
     start = 0
-    for model, _alias in _JOINED:
+    for model, _alias in joined:
         fields = model._meta.concrete_fields
         values = list(row[start : start + len(fields)])
         start += len(fields)
@@ -395,20 +401,7 @@ def _submit_code_in_one_statement(
     normalised = code_normalise(code)
     found = None if normalised is None else _invitation_read(code_hash(normalised), lock=False)
     invitation = _check_invitation(found, wave=wave)
-    if hasattr(invitation, "response"):  # an unfinished response started with the code
-        return _submit(
-            raw=raw,
-            channel=channel,
-            code=code,
-            wave=wave,
-            neighbourhood=None,
-            language=language,
-            entered_by=entered_by,
-            synthetic=synthetic,
-            completed_at=completed_at,
-            notify=notify,
-        )
-    wave = invitation.wave
+    given_wave, wave = wave, invitation.wave
     cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
     response = Response(
         wave=wave,
@@ -422,11 +415,29 @@ def _submit_code_in_one_statement(
         completed_at=completed_at or timezone.now(),
     )
     _copy_demographics(response, cleaned)
-    if connection.in_atomic_block:  # in a savepoint, so that a refused write leaves the caller's transaction
-        with transaction.atomic():
+    try:
+        if connection.in_atomic_block:  # in a savepoint, so that a refused write leaves the caller's transaction
+            with transaction.atomic():
+                written = _write_completed(response, cleaned)
+        else:
             written = _write_completed(response, cleaned)
-    else:
-        written = _write_completed(response, cleaned)
+    except IntegrityError as exc:
+        if "invitation" not in str(exc):
+            raise
+        # A response was started with this code on the web (Response.invitation is unique): finish
+        # that one, the locked way. Rare, so the lookup above does not look for it.
+        return _submit(
+            raw=raw,
+            channel=channel,
+            code=code,
+            wave=given_wave,
+            neighbourhood=None,
+            language=language,
+            entered_by=entered_by,
+            synthetic=synthetic,
+            completed_at=completed_at,
+            notify=notify,
+        )
     if not written:
         raise CodeProblem(CodeProblem.USED, invitation)
     invitation.used = True

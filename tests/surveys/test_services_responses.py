@@ -252,6 +252,10 @@ def test_the_locked_code_lookup_reads_what_the_orm_would_in_one_query(django_ass
             assert not hasattr(found, "response")  # known to have none: no query to find out
     with transaction.atomic():
         assert _invitation_read("0" * 64, lock=True) is None
+    with django_assert_num_queries(1):  # unlocked: without the started response, read only if asked for
+        found = _invitation_read(code_hash(code_normalise(code)), lock=False)
+        assert found.wave.survey_version.created_at == expected.wave.survey_version.created_at
+    assert hasattr(found, "response") is started
 
 
 def _used_by_someone_else_after_reading(monkeypatch, then):
@@ -284,7 +288,7 @@ def test_a_code_used_between_reading_and_writing_is_refused_and_nothing_is_writt
 
 
 @pytest.mark.postgres
-def test_a_response_started_between_reading_and_writing_leaves_the_callers_transaction_usable(monkeypatch):
+def test_a_response_started_between_reading_and_writing_is_finished_in_the_callers_transaction(monkeypatch):
     wave = wave_factory()
     code = codes_for(wave)[0]
     _used_by_someone_else_after_reading(
@@ -293,13 +297,14 @@ def test_a_response_started_between_reading_and_writing_leaves_the_callers_trans
             wave=wave, neighbourhood_id=found.neighbourhood_id, invitation_id=found.pk, channel="web"
         ),
     )
-    with pytest.raises(CodeProblem) as caught:  # the unique invitation refuses the statement
-        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
-    assert caught.value.kind == CodeProblem.USED
-    # The test's own transaction goes on: the refused statement ran in a savepoint.
-    assert list(Response.objects.values_list("status", flat=True)) == [ResponseStatus.IN_PROGRESS]
-    assert not Answer.objects.exists()
-    assert not Invitation.objects.get().used
+    # The unique invitation refuses the one statement (in a savepoint: the test's own transaction goes
+    # on), and the response started with the code is finished the locked way, as if it had been seen.
+    finished = response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    assert list(Response.objects.values_list("pk", "status", "channel")) == [
+        (finished.pk, ResponseStatus.COMPLETED, "api")
+    ]
+    assert Answer.objects.filter(response=finished).count() == len(GOOD_ANSWERS)
+    assert Invitation.objects.get().used
 
 
 @pytest.mark.postgres
