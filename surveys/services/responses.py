@@ -535,7 +535,7 @@ def _submit(
         started.save(update_fields=["channel", "language"])
         Answer.objects.bulk_create(_answer_from(started, c) for c in cleaned)
         return _finish(started, now=completed_at, cleaned=cleaned, notify=notify)
-    # A new response is written complete in one statement (the hot path: kiosks, partner apps, paper).
+    # A new response is written complete in one statement (paper entry, demo data; on SQLite the API too).
     response = Response(
         wave=wave,
         neighbourhood_id=neighbourhood_id,
