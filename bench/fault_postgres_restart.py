@@ -11,7 +11,7 @@ Prints what each phase answered and how long the outage lasted, and fails (exit 
 requests during the restart failed cleanly (an error status, no hang past the client timeout),
 requests after it succeed, and every acknowledged response is stored, complete, exactly once.
 
-    .venv/bin/python bench/fault_postgres_restart.py [--responses 600] [--residents 8] [--restart-after 3]
+    .venv/bin/python bench/fault_postgres_restart.py [--responses 2000] [--residents 8] [--restart-after 3]
 
 Environment: REDIS_URL (default redis://127.0.0.1:6379/6, flushed at the end). Needs root (to run
 initdb as postgres) and /usr/lib/postgresql/*/bin.
@@ -79,7 +79,7 @@ class PrivateCluster:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--responses", type=int, default=600)
+    parser.add_argument("--responses", type=int, default=2000)
     parser.add_argument("--residents", type=int, default=8)
     parser.add_argument("--restart-after", type=float, default=3, help="seconds into the run")
     parser.add_argument("--seconds", type=float, default=90, help="stop after this long whatever happens")

@@ -214,6 +214,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="client threads")
     parser.add_argument("--seconds", type=float, default=60, help="stop after this long whatever happens")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (above 1: gthread workers, keep-alive)"
+    )
     args = parser.parse_args()
 
     db_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
@@ -227,7 +230,8 @@ def main() -> None:
     print(f"preparing {args.requests} codes in {db_url.rsplit('/', 1)[1]} …", flush=True)
     codes, answers = _prepare(args.requests)
 
-    gunicorn, port = start_gunicorn(env, workers=args.workers, args=("--keep-alive", "30"))
+    serving = ("--keep-alive", "30") + (("--threads", str(args.threads)) if args.threads > 1 else ())
+    gunicorn, port = start_gunicorn(env, workers=args.workers, args=serving)
     try:
         latencies: list[float] = []
         statuses: dict[int, int] = {}
@@ -253,7 +257,9 @@ def main() -> None:
                         latencies.append(elapsed)
 
         threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
+        client_cpu = time.process_time()
         wall = run_threads(threads)
+        client_cpu = time.process_time() - client_cpu
     finally:
         stop_gunicorn(gunicorn)
 
@@ -262,9 +268,14 @@ def main() -> None:
     stored = Response.objects.filter(status="completed").count()
     latencies.sort()
     ms = [v * 1000 for v in latencies]
-    print(f"gunicorn workers {args.workers}, client threads {args.concurrency}, cpus {os.cpu_count()}")
+    print(
+        f"gunicorn workers {args.workers} × {args.threads} threads, client threads {args.concurrency}, "
+        f"cpus {os.cpu_count()}"
+    )
     print(f"statuses {dict(sorted(statuses.items()))}; completed responses stored {stored}")
     print(f"throughput {len(latencies) / wall:.0f} complete responses/s over {wall:.1f} s")
+    # The clients share the cores with the server: what they took is not the server's to use.
+    print(f"the load clients' own CPU: {1000 * client_cpu / max(1, len(latencies)):.2f} ms a response")
     if ms:
         print(
             f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
