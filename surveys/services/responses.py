@@ -280,6 +280,18 @@ def _copy_demographics(response: Response, cleaned: list[Cleaned]) -> None:
             setattr(response, answer.question.demographic, answer.option_code)
 
 
+def _new_completed(*, neighbourhood_id: int, completed_at: datetime.datetime | None, cleaned: list[Cleaned], **fields):
+    """A completed response not yet written, with the demographics its answers give."""
+    response = Response(
+        neighbourhood_id=neighbourhood_id,
+        status=ResponseStatus.COMPLETED,
+        completed_at=completed_at or timezone.now(),
+        **fields,
+    )
+    _copy_demographics(response, cleaned)
+    return response
+
+
 def _notify(response: Response) -> None:
     dispatch_response_completed(
         response_id=response.pk, wave_id=response.wave_id, neighbourhood_id=response.neighbourhood_id
@@ -403,7 +415,7 @@ def _submit_code_in_one_statement(
     invitation = _check_invitation(found, wave=wave)
     given_wave, wave = wave, invitation.wave
     cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
-    response = Response(
+    response = _new_completed(
         wave=wave,
         neighbourhood_id=invitation.neighbourhood_id,
         invitation=invitation,
@@ -411,10 +423,9 @@ def _submit_code_in_one_statement(
         language=language,
         entered_by=entered_by,
         synthetic=synthetic,
-        status=ResponseStatus.COMPLETED,
-        completed_at=completed_at or timezone.now(),
+        completed_at=completed_at,
+        cleaned=cleaned,
     )
-    _copy_demographics(response, cleaned)
     try:
         if connection.in_atomic_block:  # in a savepoint, so that a refused write leaves the caller's transaction
             with transaction.atomic():
@@ -536,7 +547,7 @@ def _submit(
         Answer.objects.bulk_create(_answer_from(started, c) for c in cleaned)
         return _finish(started, now=completed_at, cleaned=cleaned, notify=notify)
     # A new response is written complete in one statement (paper entry, demo data; on SQLite the API too).
-    response = Response(
+    response = _new_completed(
         wave=wave,
         neighbourhood_id=neighbourhood_id,
         invitation=invitation,
@@ -544,12 +555,11 @@ def _submit(
         language=language,
         entered_by=entered_by,
         synthetic=synthetic,
-        status=ResponseStatus.COMPLETED,
-        completed_at=completed_at or timezone.now(),
+        completed_at=completed_at,
+        cleaned=cleaned,
     )
     if neighbourhood is not None:  # the caller's instance: reading it later costs no query
         response.neighbourhood = neighbourhood
-    _copy_demographics(response, cleaned)
     _use_invitation(response)
     response.save(force_insert=True)
     _answers_insert(response, cleaned)

@@ -368,55 +368,55 @@ def test_a_cached_page_follows_the_figures_and_the_scope(client, world, settings
     assert client.get(url).status_code == 404  # a narrower scope is seen at once
 
 
-def test_fieldwork_is_followed_within_its_window_and_never_remakes_the_league(client, world, settings):
+def answer_in_harehills(world) -> None:
+    """A resident answers and the engine refreshes the neighbourhood, as after every response."""
     from indicators.engine.services.refresh import neighbourhood_wave_refresh
-    from surveys.models import Invitation, Response
+    from surveys.models import Response
 
+    wave, harehills = world["waves"][1], world["harehills"]
+    Response.objects.create(wave=wave, neighbourhood=harehills, channel="web")
+    neighbourhood_wave_refresh(wave_id=wave.pk, neighbourhood_id=harehills.pk)
+
+
+@pytest.fixture
+def fieldwork(client, world, settings):
+    """The page cache on, every state read afresh, an officer signed in; returns Harehills' page."""
     settings.REBALANCE_PAGE_CACHE_SECONDS = 300
     settings.REBALANCE_PAGE_STATE_SECONDS = 0
-    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 60
     client.force_login(world["officer"])
-    wave, harehills = world["waves"][1], world["harehills"]
-    page = reverse("indicators:neighbourhood-detail", args=[harehills.pk])
-    league = reverse("indicators:league") + "?area=la:E08000035"
+    return reverse("indicators:neighbourhood-detail", args=[world["harehills"].pk])
+
+
+def test_fieldwork_is_followed_within_its_window_and_never_remakes_the_league(client, world, settings, fieldwork):
+    from surveys.models import Invitation
+
+    settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 60
+    page, league = fieldwork, reverse("indicators:league") + "?area=la:E08000035"
     page_before = client.get(page).content
 
-    def fieldwork():
-        """A resident answers and the engine refreshes the neighbourhood, as after every response."""
-        Response.objects.create(wave=wave, neighbourhood=harehills, channel="web")
-        neighbourhood_wave_refresh(wave_id=wave.pk, neighbourhood_id=harehills.pk)
-
-    fieldwork()
+    answer_in_harehills(world)
     # The same bytes, CSRF token and all: served from the cache, not rendered again.
     assert client.get(page).content == page_before
 
     Invitation.objects.bulk_create(
-        Invitation(wave=wave, neighbourhood=harehills, code_hash=f"more-{i}") for i in range(5)
+        Invitation(wave=world["waves"][1], neighbourhood=world["harehills"], code_hash=f"more-{i}") for i in range(5)
     )
     assert "12 of 25 invitation codes used" in text_of(client.get(page))  # codes just made show at once
 
     settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 0  # a page kept at older survey figures is now too old
     page_before, league_before = client.get(page).content, client.get(league).content
-    fieldwork()
+    answer_in_harehills(world)
     assert client.get(page).content != page_before
     assert client.get(league).content == league_before  # the league shows no survey figures
 
 
-def test_a_page_in_use_is_made_again_after_its_answer_once_half_its_lag_has_passed(client, world, settings):
+def test_a_page_in_use_is_made_again_after_its_answer_once_half_its_lag_has_passed(client, world, settings, fieldwork):
     import time
 
-    from indicators.engine.services.refresh import neighbourhood_wave_refresh
-    from surveys.models import Response
-
-    settings.REBALANCE_PAGE_CACHE_SECONDS = 300
-    settings.REBALANCE_PAGE_STATE_SECONDS = 0
     settings.REBALANCE_PAGE_FIELDWORK_SECONDS = 2
-    client.force_login(world["officer"])
-    wave, harehills = world["waves"][1], world["harehills"]
-    page = reverse("indicators:neighbourhood-detail", args=[harehills.pk])
+    page = fieldwork
     first = client.get(page).content
-    Response.objects.create(wave=wave, neighbourhood=harehills, channel="web")
-    neighbourhood_wave_refresh(wave_id=wave.pk, neighbourhood_id=harehills.pk)
+    answer_in_harehills(world)
 
     assert client.get(page).content == first  # under half its lag: served as it was, nothing made
     assert client.get(page).content == first
