@@ -118,6 +118,8 @@ def residents_score(*, wave_id: int | None = None, neighbourhood_id: int | None 
         # Compare rather than delete and rewrite: on a sound night nothing is written, and the table
         # is spared 1.6M dead rows and as many foreign-key checks per 200,000 residents.
         cursor.execute(f"CREATE TEMPORARY TABLE {FRESH} AS {_residents_select(where)}", params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {FRESH}")  # never analysed otherwise: the comparison below needs its size
         same = " AND ".join(f"f.{c} = {stored}.{c}" for c in RESIDENT_COLUMNS.split(", "))
         stored_where, stored_params, _ = _scope(wave_id, neighbourhood_id, alias=stored)
         cursor.execute(
@@ -125,10 +127,12 @@ def residents_score(*, wave_id: int | None = None, neighbourhood_id: int | None 
             stored_params,
         )
         removed = cursor.rowcount
+        # The unique (response, factor) skips the scores kept, with no anti-join against the table being
+        # written: planned on an empty table's statistics, that rescanned every row just inserted, per row.
+        # (WHERE 1 = 1 lets SQLite read ON CONFLICT as the upsert clause.)
         cursor.execute(
-            f"""INSERT INTO {stored} ({RESIDENT_COLUMNS}) SELECT {RESIDENT_COLUMNS} FROM {FRESH} f
-                WHERE NOT EXISTS (SELECT 1 FROM {stored} x
-                                  WHERE x.response_id = f.response_id AND x.factor = f.factor)"""
+            f"INSERT INTO {stored} ({RESIDENT_COLUMNS}) SELECT {RESIDENT_COLUMNS} FROM {FRESH} f WHERE 1 = 1 "
+            "ON CONFLICT DO NOTHING"
         )
         written = cursor.rowcount
         cursor.execute(f"DROP TABLE {FRESH}")

@@ -214,3 +214,17 @@ def test_the_nightly_rescore_finds_and_mends_a_stored_score_that_no_longer_match
     assert {d["table"] for d in run.differences} == {"factor"}
     assert row(level="neighbourhood", neighbourhood=setting["a"], factor="confidence").mean == pytest.approx(60.0)
     assert ResidentScore.objects.filter(score=100).count() == 3
+
+
+def test_a_rescore_rebuilds_an_emptied_store_and_a_second_one_writes_nothing(setting):
+    from indicators.engine.models import ResidentScore
+    from indicators.engine.services.factors import residents_score
+
+    residents(setting["wave"], setting["a"], setting["q"]["confidence"], TEN)
+    recompute_all(compare=False)
+    kept = sorted(ResidentScore.objects.values_list("response_id", "factor", "score"))
+    ResidentScore.objects.all().delete()  # e.g. a restore without the table
+
+    assert residents_score(rescore=True) == len(kept) == 10
+    assert sorted(ResidentScore.objects.values_list("response_id", "factor", "score")) == kept
+    assert residents_score(rescore=True) == 0
