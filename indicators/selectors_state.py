@@ -22,9 +22,10 @@ from indicators.models import Deprivation, Import, MatchedPair
 from surveys.models import Invitation, Response, Wave
 
 
-def _kept_state(key: str, read, seconds: int) -> str:
-    """A state read in one query and kept for ``seconds``, so that a busy site reads it a few times a minute
-    rather than on every request."""
+def _kept_state(key: str, read) -> str:
+    """A state read in one query and kept for ``REBALANCE_PAGE_STATE_SECONDS``, so that a busy site reads it
+    a few times a minute rather than on every request."""
+    seconds = getattr(settings, "REBALANCE_PAGE_STATE_SECONDS", 5)
     if not seconds:
         return read()
     state = cache.get(key)
@@ -53,13 +54,9 @@ def _rewritten(*models) -> list[str]:
     ]
 
 
-def _state_seconds() -> int:
-    return getattr(settings, "REBALANCE_PAGE_STATE_SECONDS", 5)
-
-
 def official_state() -> str:
     """Imports, deprivation and worklessness rollups; not survey responses."""
-    return _kept_state("pages:official-state", _read_official_state, _state_seconds())
+    return _kept_state("pages:official-state", _read_official_state)
 
 
 def _read_official_state() -> str:
@@ -75,17 +72,13 @@ def _read_official_state() -> str:
 
 def setup_state() -> str:
     """Waves, invitation codes and matched pairs: what an officer or admin has just made."""
-    return _kept_state(
-        "pages:setup-state", lambda: _read_state(_latest(Wave, Invitation, MatchedPair)), _state_seconds()
-    )
+    return _kept_state("pages:setup-state", lambda: _read_state(_latest(Wave, Invitation, MatchedPair)))
 
 
 def survey_state() -> str:
     """Responses and the factor and pair rollups the engine makes of them."""
     return _kept_state(
-        "pages:survey-state",
-        lambda: _read_state([*_rewritten(FactorScore, PairComparison), *_latest(Response)]),
-        _state_seconds(),
+        "pages:survey-state", lambda: _read_state([*_rewritten(FactorScore, PairComparison), *_latest(Response)])
     )
 
 
