@@ -22,17 +22,17 @@ from indicators.models import Deprivation, Import, MatchedPair
 from surveys.models import Invitation, Response, Wave
 
 
-def _kept_state(key: str, read) -> str:
-    """A state read in one query and kept for ``REBALANCE_PAGE_STATE_SECONDS``, so that a busy site reads it
-    a few times a minute rather than on every request."""
+def _kept_states(*keys: str) -> list[str]:
+    """States read in one query each and kept for ``REBALANCE_PAGE_STATE_SECONDS``, so that a busy site
+    reads them a few times a minute rather than on every request; those kept come in one cache round trip."""
     seconds = getattr(settings, "REBALANCE_PAGE_STATE_SECONDS", 5)
     if not seconds:
-        return read()
-    state = cache.get(key)
-    if state is None:
-        state = read()
-        cache.set(key, state, seconds)
-    return state
+        return [_READERS[key]() for key in keys]
+    kept = cache.get_many(keys)
+    read = {key: _READERS[key]() for key in keys if key not in kept}
+    if read:
+        cache.set_many(read, seconds)
+    return [kept[key] if key in kept else read[key] for key in keys]
 
 
 def _read_state(parts: list[str]) -> str:
@@ -54,11 +54,6 @@ def _rewritten(*models) -> list[str]:
     ]
 
 
-def official_state() -> str:
-    """Imports, deprivation and worklessness rollups; not survey responses."""
-    return _kept_state("pages:official-state", _read_official_state)
-
-
 def _read_official_state() -> str:
     return _read_state(
         [
@@ -70,18 +65,34 @@ def _read_official_state() -> str:
     )
 
 
+OFFICIAL, SETUP, SURVEY = "pages:official-state", "pages:setup-state", "pages:survey-state"
+_READERS = {
+    # Imports, deprivation and worklessness rollups; not survey responses.
+    OFFICIAL: _read_official_state,
+    # Waves, invitation codes and matched pairs: what an officer or admin has just made.
+    SETUP: lambda: _read_state(_latest(Wave, Invitation, MatchedPair)),
+    # Responses and the factor and pair rollups the engine makes of them.
+    SURVEY: lambda: _read_state([*_rewritten(FactorScore, PairComparison), *_latest(Response)]),
+}
+
+
+def official_state() -> str:
+    return _kept_states(OFFICIAL)[0]
+
+
 def setup_state() -> str:
-    """Waves, invitation codes and matched pairs: what an officer or admin has just made."""
-    return _kept_state("pages:setup-state", lambda: _read_state(_latest(Wave, Invitation, MatchedPair)))
+    return _kept_states(SETUP)[0]
 
 
 def survey_state() -> str:
-    """Responses and the factor and pair rollups the engine makes of them."""
-    return _kept_state(
-        "pages:survey-state", lambda: _read_state([*_rewritten(FactorScore, PairComparison), *_latest(Response)])
-    )
+    return _kept_states(SURVEY)[0]
 
 
-def settled_state() -> str:
-    """What a page shows apart from the survey figures: the official figures and what staff set up."""
-    return official_state() + "|" + setup_state()
+def page_states(*, survey_figures: bool = True) -> tuple[str, str | None]:
+    """What a page shows apart from the survey figures (official figures and what staff set up), and the
+    survey figures' state (None for a page that shows none), in one cache round trip."""
+    if not survey_figures:
+        official, setup = _kept_states(OFFICIAL, SETUP)
+        return f"{official}|{setup}", None
+    official, setup, survey = _kept_states(OFFICIAL, SETUP, SURVEY)
+    return f"{official}|{setup}", survey

@@ -36,7 +36,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from indicators.access import role_of, scope_for
-from indicators.selectors_state import settled_state, survey_state
+from indicators.selectors_state import page_states
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +100,9 @@ def cached_page(view=None, *, survey_figures: bool = True):
         session_key = request.session.session_key
         if not seconds or not session_key or not request.user.is_authenticated or len(messages.get_messages(request)):
             return view(request, *args, **kwargs)
-        raw = "|".join(
-            [session_key, scope_key(request.user), settled_state(), request.get_full_path(), get_language() or ""]
-        )
+        settled, survey = page_states(survey_figures=survey_figures)
+        raw = "|".join([session_key, scope_key(request.user), settled, request.get_full_path(), get_language() or ""])
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-        survey = survey_state() if survey_figures else None
         kept = cache.get(key)
         if kept is not None and _current(kept, survey):
             response = _KeptPage(kept["content"], status=kept["status"], content_type=kept["type"])

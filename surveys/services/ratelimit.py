@@ -6,6 +6,7 @@ window; it is never written to the database or next to any answer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 
@@ -42,7 +43,11 @@ local count = redis.call('INCR', KEYS[2])
 if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
 return count
 """
-_scripts: dict[str, object] = {}
+
+
+@functools.cache
+def _count_script(raw):
+    return raw.register_script(_COUNT)
 
 
 def _redis():
@@ -58,9 +63,7 @@ def _redis_count(client, *, peek_key: str, peek_limit: int, key: str, seconds: i
     import redis
 
     raw = client.get_client(write=True)
-    script = _scripts.get("count")
-    if script is None:
-        script = _scripts["count"] = raw.register_script(_COUNT)
+    script = _count_script(raw)
     try:
         return int(
             script(keys=[client.make_key(peek_key), client.make_key(key)], args=[peek_limit, seconds], client=raw)

@@ -380,7 +380,9 @@ def response_submit(
     }
     try:
         if code is not None and connection.vendor == "postgresql":
-            return _submit_code_in_one_statement(**given)
+            done = _submit_code_in_one_statement(**given)
+            if done is not None:
+                return done
         return _submit(**given)
     except IntegrityError as exc:
         # The code's row lock makes this all but impossible; the unique invitation is the last word.
@@ -401,19 +403,20 @@ def _submit_code_in_one_statement(
     completed_at: datetime.datetime | None,
     notify: bool,
     **_others,
-) -> Response:
+) -> Response | None:
     """A new response with a code, on PostgreSQL: the busiest path (kiosks, partner apps).
 
     The code is read without a lock, then one statement marks it used and, only if it was not
     used yet, writes the response and its answers. Two submissions of one code at once: the second
     statement waits on the first's row lock, then finds the code used and writes nothing. No
-    transaction round trips either (each cost about as much as the statement). A code with a
-    response already started on the web goes the locked way of _submit.
+    transaction round trips either (each cost about as much as the statement). None, with nothing
+    written, for a code with a response already started on the web: the locked way of _submit
+    finishes that one.
     """
     normalised = code_normalise(code)
     found = None if normalised is None else _invitation_read(code_hash(normalised), lock=False)
     invitation = _check_invitation(found, wave=wave)
-    given_wave, wave = wave, invitation.wave
+    wave = invitation.wave
     cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
     response = _new_completed(
         wave=wave,
@@ -435,20 +438,9 @@ def _submit_code_in_one_statement(
     except IntegrityError as exc:
         if "invitation" not in str(exc):
             raise
-        # A response was started with this code on the web (Response.invitation is unique): finish
-        # that one, the locked way. Rare, so the lookup above does not look for it.
-        return _submit(
-            raw=raw,
-            channel=channel,
-            code=code,
-            wave=given_wave,
-            neighbourhood=None,
-            language=language,
-            entered_by=entered_by,
-            synthetic=synthetic,
-            completed_at=completed_at,
-            notify=notify,
-        )
+        # A response was started with this code on the web (Response.invitation is unique). Rare, so
+        # the lookup above does not look for it.
+        return None
     if not written:
         raise CodeProblem(CodeProblem.USED, invitation)
     invitation.used = True
