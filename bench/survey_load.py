@@ -2,13 +2,11 @@
 
 gunicorn (production settings, DEBUG off) on 127.0.0.1 in front of PostgreSQL,
 with Redis as cache and broker; a pool of client threads POSTs whole responses
-with invitation codes to /api/v1/responses/ over keep-alive connections and
-times each one. Bounded in requests and in time; stops gunicorn and cleans up
+with invitation codes to /api/v1/responses/, each on a connection of its own
+(gunicorn's sync workers close every connection anyway), and times each one. Bounded in requests and in time; stops gunicorn and cleans up
 by itself. Never part of the test suite.
 
     .venv/bin/python bench/survey_load.py [--requests 3000] [--concurrency 16] [--seconds 60] [--workers 5]
-
-Each response goes on a connection of its own, as gunicorn's sync workers close every connection anyway.
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rb_surveys_bench, recreated each run)
 and REDIS_URL (default redis://127.0.0.1:6379/5, flushed at the end).
