@@ -3,8 +3,9 @@
 gunicorn (production settings, DEBUG off) on 127.0.0.1 in front of PostgreSQL,
 with Redis as cache and broker; a pool of client threads POSTs whole responses
 with invitation codes to /api/v1/responses/, each on a connection of its own
-(gunicorn's sync workers close every connection anyway), and times each one. Bounded in requests and in time; stops gunicorn and cleans up
-by itself. Never part of the test suite.
+(gunicorn's sync workers close every connection anyway), and times each one.
+Bounded in requests and in time; stops gunicorn and cleans up by itself.
+Never part of the test suite.
 
     .venv/bin/python bench/survey_load.py [--requests 3000] [--concurrency 16] [--seconds 60] [--workers 5]
 
