@@ -8,7 +8,8 @@ Generates a Nomis-format CSV (select= columns, quoted, LF) of 33,755 LSOAs × 30
 - a bare ``COPY … FROM STDIN (FORMAT csv, HEADER)`` of the file into an empty table (the ceiling);
 - ``nomis_import`` into an empty indicator (read, check every row, COPY to staging, one set-based upsert);
 - the same file again (recognised by its hash: nothing to do);
-- a corrected file (1% of values changed): the upsert replaces them and records what it replaced.
+- a corrected file (1% of values changed): the upsert replaces them and records what it replaced;
+- the next month alone (33,755 rows) on top of the 30 stored: the usual monthly update.
 
 Never part of the test suite. It uses (and creates, if missing) its own database.
 """
@@ -40,11 +41,11 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def month_labels():
+def month_labels(count: int = MONTHS):
     import datetime as dt
 
     out = []
-    for n in range(MONTHS):
+    for n in range(count):
         year, month = divmod(2021 * 12 + n, 12)
         day = dt.date(year, month + 1, 1)
         out.append((f"{day:%Y-%m}", f"{day:%B %Y}"))
@@ -55,13 +56,15 @@ def lsoa_codes() -> list[str]:
     return [f"E01{100_000 + n:06d}" for n in range(LSOAS)]
 
 
-def write_file(path: Path, *, corrected: bool = False) -> int:
+def write_file(path: Path, *, corrected: bool = False, months: range = range(MONTHS)) -> int:
     rows = 0
+    labels = month_labels(max(months) + 1)
     with path.open("w", newline="") as out:
         out.write(
             '"DATE","DATE_NAME","GEOGRAPHY_NAME","GEOGRAPHY_CODE","MEASURES_NAME","OBS_VALUE","OBS_STATUS","OBS_STATUS_NAME"\n'
         )
-        for m, (date, name) in enumerate(month_labels()):
+        for m in months:
+            date, name = labels[m]
             lines = []
             for n, code in enumerate(lsoa_codes()):
                 value = ((n * 7 + m * 13) % 60) * 5
@@ -110,9 +113,11 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="rb-bench-"))
     path, corrected_path = workdir / "nomis_bench.csv", workdir / "nomis_bench_corrected.csv"
+    next_month_path = workdir / "nomis_bench_next_month.csv"
     started = time.perf_counter()
     rows = write_file(path)
     write_file(corrected_path, corrected=True)
+    write_file(next_month_path, months=range(MONTHS, MONTHS + 1))
     print(f"generated {rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
 
     # 1. The ceiling: a bare COPY of the same file into an empty table.
@@ -135,7 +140,7 @@ def main() -> None:
         conn.execute("DROP TABLE bench_bare_copy")
         conn.commit()
 
-    def timed(label, source):
+    def timed(label, source, rows=rows):
         begun = time.perf_counter()
         imp = nomis_import(source=source, indicator=indicator, file_name=Path(source).name)
         seconds = time.perf_counter() - begun
@@ -149,6 +154,7 @@ def main() -> None:
     first = timed("nomis_import, empty indicator", path)
     again = timed("same file again (hash)", path)
     fixed = timed("corrected file (1% changed)", corrected_path)
+    timed("next month alone (monthly update)", next_month_path, rows=LSOAS)
     print(f"importer speed / bare COPY speed: {bare / first:.2f} (aim ≥ 0.5); re-import {again:.2f} s (aim < 5 s)")
     # Where the first import's time goes: checking every row in Python, then PostgreSQL's own work (staging COPY,
     # upsert with index maintenance, foreign-key checks at commit).
@@ -163,7 +169,7 @@ def main() -> None:
     print(f"of the first import: reading and checking every row {checking:.1f} s, writing {first - checking:.1f} s")
     replaced = ObservationRevision.objects.filter(replaced_by__indicator=indicator).count()
     print(f"corrected-file import replaced {replaced:,} values in {fixed:.1f} s")
-    for p in (path, corrected_path):
+    for p in (path, corrected_path, next_month_path):
         p.unlink()
     workdir.rmdir()
 
