@@ -366,24 +366,20 @@ def response_submit(
 
     ``notify=False`` is for bulk loads that tell the engine once at the end.
     """
-    given = {
-        "raw": raw,
+    # What the response takes from the caller as it is, whichever way it is written.
+    fields = {
         "channel": channel,
-        "code": code,
-        "wave": wave,
-        "neighbourhood": neighbourhood,
         "language": language,
         "entered_by": entered_by,
         "synthetic": synthetic,
         "completed_at": completed_at,
-        "notify": notify,
     }
     try:
         if code is not None and connection.vendor == "postgresql":
-            done = _submit_code_in_one_statement(**given)
+            done = _submit_code_in_one_statement(raw=raw, code=code, wave=wave, notify=notify, **fields)
             if done is not None:
                 return done
-        return _submit(**given)
+        return _submit(raw=raw, code=code, wave=wave, neighbourhood=neighbourhood, notify=notify, **fields)
     except IntegrityError as exc:
         # The code's row lock makes this all but impossible; the unique invitation is the last word.
         if code is not None and "invitation" in str(exc):
@@ -392,17 +388,7 @@ def response_submit(
 
 
 def _submit_code_in_one_statement(
-    *,
-    raw: Mapping[str, object],
-    channel: str,
-    code: str,
-    wave: Wave | None,
-    language: str,
-    entered_by,
-    synthetic: bool,
-    completed_at: datetime.datetime | None,
-    notify: bool,
-    **_others,
+    *, raw: Mapping[str, object], code: str, wave: Wave | None, notify: bool, **fields
 ) -> Response | None:
     """A new response with a code, on PostgreSQL: the busiest path (kiosks, partner apps).
 
@@ -419,15 +405,7 @@ def _submit_code_in_one_statement(
     wave = invitation.wave
     cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
     response = _new_completed(
-        wave=wave,
-        neighbourhood_id=invitation.neighbourhood_id,
-        invitation=invitation,
-        channel=channel,
-        language=language,
-        entered_by=entered_by,
-        synthetic=synthetic,
-        completed_at=completed_at,
-        cleaned=cleaned,
+        wave=wave, neighbourhood_id=invitation.neighbourhood_id, invitation=invitation, cleaned=cleaned, **fields
     )
     try:
         if connection.in_atomic_block:  # in a savepoint, so that a refused write leaves the caller's transaction
@@ -506,15 +484,11 @@ def _completed_sql() -> str:
 def _submit(
     *,
     raw: Mapping[str, object],
-    channel: str,
     code: str | None,
     wave: Wave | None,
     neighbourhood: Neighbourhood | None,
-    language: str,
-    entered_by,
-    synthetic: bool,
-    completed_at: datetime.datetime | None,
     notify: bool,
+    **fields,
 ) -> Response:
     invitation = None
     started = None
@@ -534,21 +508,13 @@ def _submit(
     cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
     if started is not None:  # started on the web, finished here: the answers sent now win
         started.answers.all().delete()
-        started.channel, started.language = channel, language
+        started.channel, started.language = fields["channel"], fields["language"]
         started.save(update_fields=["channel", "language"])
         Answer.objects.bulk_create(_answer_from(started, c) for c in cleaned)
-        return _finish(started, now=completed_at, cleaned=cleaned, notify=notify)
+        return _finish(started, now=fields["completed_at"], cleaned=cleaned, notify=notify)
     # A new response is written complete in one statement (paper entry, demo data; on SQLite the API too).
     response = _new_completed(
-        wave=wave,
-        neighbourhood_id=neighbourhood_id,
-        invitation=invitation,
-        channel=channel,
-        language=language,
-        entered_by=entered_by,
-        synthetic=synthetic,
-        completed_at=completed_at,
-        cleaned=cleaned,
+        wave=wave, neighbourhood_id=neighbourhood_id, invitation=invitation, cleaned=cleaned, **fields
     )
     if neighbourhood is not None:  # the caller's instance: reading it later costs no query
         response.neighbourhood = neighbourhood
