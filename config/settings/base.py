@@ -84,6 +84,13 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DJANGO_DB_PREPARED_STATEMENTS", default=True
+):
+    # psycopg prepares a statement on its third run on a connection, but only on the cursors that bind
+    # on the server (indicators.db.prepared_cursor: a submission's two statements). Off behind a pooler
+    # in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

@@ -6,7 +6,7 @@ Refuses to start without the secrets and services it needs.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = False
 
@@ -16,7 +16,8 @@ if len(SECRET_KEY) < 50:
         "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not env("REDIS_URL", default=""):

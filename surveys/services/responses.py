@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from indicators.access import role_of
+from indicators.db import prepared_cursor
 from indicators.models import Neighbourhood, Role
 from surveys.models import Answer, Channel, Invitation, Response, ResponseStatus, SurveyVersion, Wave
 from surveys.selectors import version_questions_for
@@ -210,7 +211,7 @@ def _invitation_read(hashed: str, *, lock: bool) -> Invitation | None:
         found = Invitation.objects.select_related("wave__survey_version").filter(code_hash=hashed)
         return (found.select_for_update(of=("self",)).select_related("response") if lock else found).first()
     # One plain statement: compiling the ORM's version of it cost a quarter of a whole API submission.
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_invitation_sql(lock), [hashed])
         row = cursor.fetchone()
     if row is None:
@@ -445,7 +446,7 @@ def _write_completed(response: Response, cleaned: list[Cleaned]) -> bool:
         for c in cleaned
     ]
     values.append(json.dumps(rows))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_completed_sql(), values)
         row = cursor.fetchone()
     if row is None:

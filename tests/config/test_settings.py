@@ -74,6 +74,38 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_database_url():
+    result = _run(
+        "config.settings.production",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="rebalance.example.org",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432/rebalance"
+PREPARE_PROBE = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "threshold"),
+    [
+        ({"DATABASE_URL": POSTGRES}, "2"),
+        ({"DATABASE_URL": POSTGRES, "DJANGO_DB_PREPARED_STATEMENTS": "false"}, "None"),
+        ({}, "None"),  # SQLite has no prepared statements to ask for
+    ],
+)
+def test_prepared_statements_are_on_for_postgresql_unless_turned_off(env, threshold):
+    result = _run("config.settings.local", code=PREPARE_PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == threshold
+
+
 def test_production_refuses_to_start_without_redis():
     result = _run(
         "config.settings.production",

@@ -1,0 +1,65 @@
+"""prepared_cursor: statements PostgreSQL plans once per connection, still seen by Django."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators.db import prepared_cursor
+from surveys.services.responses import response_submit
+from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def _prepared(fragment: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{fragment}%"])
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def threshold():
+    """The connection's prepare threshold, set as the settings set it, and put back afterwards."""
+    connection.ensure_connection()
+    before = connection.connection.prepare_threshold
+    yield lambda value: setattr(connection.connection, "prepare_threshold", value)
+    connection.connection.prepare_threshold = before
+
+
+def test_a_repeated_statement_is_prepared_once_and_still_counted(threshold):
+    threshold(2)
+    with CaptureQueriesContext(connection) as seen:
+        for n in range(4):
+            with prepared_cursor() as cursor:
+                cursor.execute("SELECT %s::int + 40 AS rebalance_probe", [n])
+                assert cursor.fetchone() == (n + 40,)
+    assert _prepared("rebalance_probe") == 1
+    # Django's log has every run; psycopg keeps no text of a run of the prepared statement.
+    assert len(seen.captured_queries) == 4
+    assert "rebalance_probe" in seen.captured_queries[0]["sql"]
+
+
+def test_nothing_is_prepared_when_the_threshold_is_off(threshold):
+    threshold(None)  # as Django leaves it, and as DJANGO_DB_PREPARED_STATEMENTS=false does
+    for n in range(4):
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT %s::int AS rebalance_unprepared", [n])
+    assert _prepared("rebalance_unprepared") == 0
+
+
+def test_djangos_own_cursors_are_unchanged(threshold):
+    threshold(0)
+    for _ in range(3):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 AS rebalance_client_bound")
+    assert _prepared("rebalance_client_bound") == 0
+    assert type(connection.connection.cursor()).__name__ == "Cursor"  # the client-binding one
+
+
+def test_a_submissions_lookup_and_write_are_prepared_after_a_few(threshold):
+    threshold(2)
+    wave = wave_factory()
+    for code in codes_for(wave, count=4):
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    assert _prepared("SET used = true") == 1
+    assert _prepared("WHERE i.code_hash") == 1
