@@ -92,9 +92,21 @@ class Answer(models.Model):
     # No single-column indexes on these two: answer_once_per_question leads with the response and
     # answer_question_score with the question, and every index costs each of a response's ~40 rows.
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
-    question = models.ForeignKey("surveys.Question", on_delete=models.PROTECT, related_name="answers", db_index=False)
+    # The question and option are kept by triggers (migration 0003), not foreign keys: a foreign key locks
+    # the row it points to for every answer, and every submission points at the same few dozen rows, so
+    # those locks took a sixth of the database's work. The triggers check a statement's answers in one
+    # query, and that the option is one of the question's, and refuse to delete what answers point to.
+    question = models.ForeignKey(
+        "surveys.Question", on_delete=models.PROTECT, related_name="answers", db_index=False, db_constraint=False
+    )
     option = models.ForeignKey(
-        "surveys.Option", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Single answer."
+        "surveys.Option",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        help_text="Single answer.",
     )
     choices = models.JSONField(default=list, blank=True, help_text="Multiple choice: the chosen option codes.")
     number = models.IntegerField(null=True, blank=True)

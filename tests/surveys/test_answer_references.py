@@ -1,0 +1,121 @@
+"""The database keeps an answer's question and option (triggers of migration 0003), on SQLite and PostgreSQL."""
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from surveys.models import Answer, Option, Question
+from surveys.services.responses import response_submit
+from tests.surveys.factories import GOOD_ANSWERS, codes_for, version_factory, wave_factory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def response():
+    return response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(wave_factory())[0])
+
+
+def _question(response, key: str) -> Question:
+    return Question.objects.get(version=response.wave.survey_version, key=key)
+
+
+def test_an_answer_to_a_question_that_does_not_exist_is_refused(response):
+    missing = Question.objects.order_by("-pk").first().pk + 1000
+    with pytest.raises(IntegrityError, match="question"), transaction.atomic():
+        Answer.objects.create(response=response, question_id=missing, text="x")
+
+
+def test_an_answer_with_another_questions_option_is_refused(response):
+    plans = _question(response, "plans")
+    foreign = _question(response, "satisfied").options.first()
+    Answer.objects.filter(response=response, question=plans).delete()
+    with pytest.raises(IntegrityError, match="option"), transaction.atomic():
+        Answer.objects.create(response=response, question=plans, option=foreign)
+    assert not Answer.objects.filter(response=response, question=plans).exists()
+
+
+def test_changing_an_answer_to_an_option_of_another_question_is_refused(response):
+    answer = Answer.objects.get(response=response, question=_question(response, "plans"))
+    chosen = answer.option_id
+    foreign = _question(response, "satisfied").options.first()
+    with pytest.raises(IntegrityError, match="option"), transaction.atomic():
+        Answer.objects.filter(pk=answer.pk).update(option=foreign)
+    answer.refresh_from_db()
+    assert answer.option_id == chosen
+
+
+def test_a_bulk_insert_with_one_bad_answer_writes_none_of_them(response):
+    plans = _question(response, "plans")
+    Answer.objects.filter(response=response).delete()
+    rows = [Answer(response=response, question=q) for q in response.wave.survey_version.questions.exclude(pk=plans.pk)]
+    rows.append(Answer(response=response, question=plans, option=_question(response, "age").options.first()))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.bulk_create(rows)
+    assert not Answer.objects.filter(response=response).exists()
+
+
+def test_the_right_option_of_the_right_question_is_accepted(response):
+    plans = _question(response, "plans")
+    Answer.objects.filter(response=response, question=plans).delete()
+    Answer.objects.create(response=response, question=plans, option=plans.options.get(code="work"))
+    assert Answer.objects.get(response=response, question=plans).option.code == "work"
+
+
+def test_an_answered_question_or_option_cannot_be_deleted_even_past_djangos_protect(response):
+    question = _question(response, "satisfied")
+    option = Answer.objects.get(response=response, question=question).option
+    # _raw_delete sends one DELETE without Django's collector, as a hand-written statement would.
+    with pytest.raises(IntegrityError, match="has answers"), transaction.atomic():
+        Option.objects.filter(pk=option.pk)._raw_delete(connection.alias)
+    with pytest.raises(IntegrityError, match="has answers"), transaction.atomic():
+        Question.objects.filter(pk=question.pk)._raw_delete(connection.alias)
+    with pytest.raises(IntegrityError, match="has answers"), transaction.atomic():
+        Option.objects.filter(pk=option.pk).update(question=_question(response, "plans"))
+    assert Option.objects.filter(pk=option.pk, question=question).exists()
+
+
+def test_questions_and_options_nobody_answered_can_be_deleted(response):
+    unanswered = Option.objects.get(question=_question(response, "satisfied"), code="not")
+    unanswered.delete()
+    draft = version_factory(slug="draft-survey")
+    draft.questions.filter(key__in=["age", "hopes"]).delete()  # the age question's options go with it
+    assert not Question.objects.filter(version=draft, key__in=["age", "hopes"]).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("target", ["question", "option"])
+def test_deleting_what_answers_being_written_point_to_waits_for_them_then_refuses(target):
+    """Without the version lock the delete would see no committed answer and leave the new ones orphaned."""
+    wave = wave_factory()
+    if target == "question":  # a number question: no options to delete first
+        doomed = Question.objects.filter(version=wave.survey_version, key="years")
+    else:
+        doomed = Option.objects.filter(question__version=wave.survey_version, code=GOOD_ANSWERS["satisfied"])
+    code = codes_for(wave)[0]
+    written, outcome = threading.Event(), []
+
+    def delete():
+        written.wait(timeout=30)
+        try:
+            with transaction.atomic():
+                doomed._raw_delete(connection.alias)
+            outcome.append("deleted")
+        except IntegrityError as exc:
+            outcome.append(str(exc))
+        finally:
+            connection.close()
+
+    deleter = threading.Thread(target=delete)
+    deleter.start()
+    with transaction.atomic():
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+        written.set()
+        deleter.join(timeout=1)
+        assert deleter.is_alive(), "the delete should wait for the answers' transaction"
+    deleter.join(timeout=30)
+    assert len(outcome) == 1
+    assert "has answers" in outcome[0]
+    assert doomed.exists()
