@@ -231,6 +231,33 @@ class Submitter:
         return int(status) if reply.startswith(b"HTTP/1.") and status.isdigit() else 0
 
 
+def cpu_seconds_by_program() -> dict[str, float]:
+    """CPU seconds so far of every live process on the machine, summed by program name (Linux's /proc);
+    the kernel's share of each under "name (kernel)"."""
+    totals: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone since the listing
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        totals[name] = totals.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        totals[f"{name} (kernel)"] = totals.get(f"{name} (kernel)", 0.0) + int(fields[12]) / tick
+    return totals
+
+
+def machine_cpu() -> tuple[float, float]:
+    """Seconds all cores have been busy, and idle or waiting on the disk, so far (Linux's /proc/stat)."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    idle = ticks[3] + ticks[4]
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK"), idle / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(sorted_values: list[float], p: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -287,9 +314,11 @@ def main() -> None:
                         latencies.append(elapsed)
 
         threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
-        client_cpu = time.process_time()
+        client_cpu, programs, machine = time.process_time(), cpu_seconds_by_program(), machine_cpu()
         wall = run_threads(threads)
         client_cpu = time.process_time() - client_cpu
+        machine = tuple(after - before for after, before in zip(machine_cpu(), machine, strict=True))
+        programs = {k: v - programs.get(k, 0.0) for k, v in cpu_seconds_by_program().items()}
     finally:
         stop_gunicorn(gunicorn)
 
@@ -306,6 +335,18 @@ def main() -> None:
     print(f"throughput {len(latencies) / wall:.0f} complete responses/s over {wall:.1f} s")
     # The clients share the cores with the server: what they took is not the server's to use.
     print(f"the load clients' own CPU: {1000 * client_cpu / max(1, len(latencies)):.2f} ms a response")
+    done = max(1, len(latencies))
+    # Stable where throughput is not: the machine's cores change speed from one minute to the next.
+    per = {name: 1000 * value / done for name, value in programs.items()}
+    print(
+        "CPU per response, ms: "
+        + ", ".join(
+            f"{name} {per.get(name, 0):.2f} (kernel {per.get(f'{name} (kernel)', 0):.2f})"
+            for name in ("gunicorn", "postgres", "redis-server")
+        )
+    )
+    if sum(machine):
+        print(f"cores busy {100 * machine[0] / sum(machine):.0f}% of the run")
     if ms:
         print(
             f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
