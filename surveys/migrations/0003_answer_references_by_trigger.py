@@ -8,7 +8,8 @@ work on the busiest path. The triggers keep the same promises and one more:
 - a statement's new or changed answers are checked in one query: the question
   exists, and the option (if any) exists and is one of that question's options;
 - a question or option that answers point to cannot be deleted, nor its id (or an
-  option's question) changed.
+  option's question) changed. The option's check goes by question and option, so
+  answers need no index on the option alone (another index for every answer written).
 
 On PostgreSQL the two sides meet on an advisory lock per survey version: writing
 answers holds it shared until commit, deleting a question or option takes it
@@ -62,7 +63,7 @@ BEGIN
         END IF;
     ELSE
         PERFORM pg_advisory_xact_lock({LOCK_CLASS}, {KEY.format('q.version_id')}) FROM surveys_question q WHERE q.id = OLD.question_id;
-        IF EXISTS (SELECT 1 FROM surveys_answer WHERE option_id = OLD.id) THEN
+        IF EXISTS (SELECT 1 FROM surveys_answer WHERE question_id = OLD.question_id AND option_id = OLD.id) THEN
             RAISE foreign_key_violation USING TABLE = 'surveys_option',
                 MESSAGE = format('option %s has answers: it cannot be deleted, renumbered or moved', OLD.id);
         END IF;
@@ -112,11 +113,11 @@ SQLITE = [
     WHEN OLD.id IS NOT NEW.id AND EXISTS (SELECT 1 FROM surveys_answer WHERE question_id = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'the question has answers: it cannot be deleted or renumbered'); END""",
     """CREATE TRIGGER surveys_option_answered_delete BEFORE DELETE ON surveys_option
-    WHEN EXISTS (SELECT 1 FROM surveys_answer WHERE option_id = OLD.id)
+    WHEN EXISTS (SELECT 1 FROM surveys_answer WHERE question_id = OLD.question_id AND option_id = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'the option has answers: it cannot be deleted, renumbered or moved'); END""",
     """CREATE TRIGGER surveys_option_answered_rekey BEFORE UPDATE OF id, question_id ON surveys_option
     WHEN (OLD.id IS NOT NEW.id OR OLD.question_id IS NOT NEW.question_id)
-        AND EXISTS (SELECT 1 FROM surveys_answer WHERE option_id = OLD.id)
+        AND EXISTS (SELECT 1 FROM surveys_answer WHERE question_id = OLD.question_id AND option_id = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'the option has answers: it cannot be deleted, renumbered or moved'); END""",
 ]
 SQLITE_TRIGGERS = [
@@ -159,6 +160,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
+                db_index=False,
                 help_text="Single answer.",
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,

@@ -99,6 +99,7 @@ class Answer(models.Model):
     question = models.ForeignKey(
         "surveys.Question", on_delete=models.PROTECT, related_name="answers", db_index=False, db_constraint=False
     )
+    # No index either: nothing looks answers up by option alone (the triggers go by question and option).
     option = models.ForeignKey(
         "surveys.Option",
         null=True,
@@ -106,6 +107,7 @@ class Answer(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
+        db_index=False,
         help_text="Single answer.",
     )
     choices = models.JSONField(default=list, blank=True, help_text="Multiple choice: the chosen option codes.")
