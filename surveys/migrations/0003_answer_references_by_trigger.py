@@ -130,22 +130,18 @@ SQLITE_TRIGGERS = [
 ]
 
 
+def _execute(schema_editor, by_vendor: dict[str, list[str]]) -> None:
+    for statement in by_vendor.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement, params=None)
+
+
 def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE:
-            schema_editor.execute(statement, params=None)
+    _execute(schema_editor, {"postgresql": [POSTGRESQL], "sqlite": SQLITE})
 
 
 def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_DROP, params=None)
-    elif vendor == "sqlite":
-        for name in SQLITE_TRIGGERS:
-            schema_editor.execute(f"DROP TRIGGER {name}", params=None)
+    drops = [f"DROP TRIGGER {name}" for name in SQLITE_TRIGGERS]
+    _execute(schema_editor, {"postgresql": [POSTGRESQL_DROP], "sqlite": drops})
 
 
 class Migration(migrations.Migration):
