@@ -91,11 +91,14 @@ class Response(models.Model):
 class Answer(models.Model):
     # No single-column indexes on these two: answer_once_per_question leads with the response and
     # answer_question_score with the question, and every index costs each of a response's ~40 rows.
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
-    # The question and option are kept by triggers (migration 0003), not foreign keys: a foreign key locks
-    # the row it points to for every answer, and every submission points at the same few dozen rows, so
-    # those locks took a sixth of the database's work. The triggers check a statement's answers in one
-    # query, and that the option is one of the question's, and refuse to delete what answers point to.
+    # The response, question and option are kept by triggers (migration 0003), not foreign keys: a foreign
+    # key locks the row it points to for every answer, and every submission points at the same few dozen
+    # questions and options, so those locks were over half of the write's work. The triggers check a
+    # statement's answers together, and that the option is one of the question's, and refuse to delete
+    # what answers point to. Django deletes a response's answers first (CASCADE), as before.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False, db_constraint=False
+    )
     question = models.ForeignKey(
         "surveys.Question", on_delete=models.PROTECT, related_name="answers", db_index=False, db_constraint=False
     )

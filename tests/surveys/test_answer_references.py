@@ -1,12 +1,14 @@
-"""The database keeps an answer's question and option (triggers of migration 0003), on SQLite and PostgreSQL."""
+"""The database keeps an answer's response, question and option (triggers of migration 0003).
+
+Writes are checked on SQLite and PostgreSQL; deletes on PostgreSQL (SQLite leaves them to Django)."""
 
 import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from surveys.models import Answer, Option, Question
-from surveys.services.responses import response_submit
+from surveys.models import Answer, Option, Question, Response
+from surveys.services.responses import code_check, response_start, response_submit
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, version_factory, wave_factory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,21 @@ def test_an_answer_to_a_question_that_does_not_exist_is_refused(response):
     missing = Question.objects.order_by("-pk").first().pk + 1000
     with pytest.raises(IntegrityError, match="question"), transaction.atomic():
         Answer.objects.create(response=response, question_id=missing, text="x")
+
+
+def test_an_answer_to_a_response_that_does_not_exist_is_refused(response):
+    missing = Response.objects.order_by("-pk").first().pk + 1000
+    with pytest.raises(IntegrityError, match="response"), transaction.atomic():
+        Answer.objects.create(response_id=missing, question=_question(response, "hopes"), text="x")
+
+
+@pytest.mark.postgres  # SQLite leaves deletes to Django (see migration 0003)
+def test_a_response_with_answers_is_deleted_answers_first_but_never_alone(response):
+    with pytest.raises(IntegrityError, match="has answers"), transaction.atomic():
+        Response.objects.filter(pk=response.pk)._raw_delete(connection.alias)
+    assert Answer.objects.filter(response=response).count() == len(GOOD_ANSWERS)
+    response.delete()  # Django deletes the answers, then the response
+    assert not Answer.objects.filter(response_id=response.pk).exists()
 
 
 def test_an_answer_with_another_questions_option_is_refused(response):
@@ -63,6 +80,7 @@ def test_the_right_option_of_the_right_question_is_accepted(response):
     assert Answer.objects.get(response=response, question=plans).option.code == "work"
 
 
+@pytest.mark.postgres  # SQLite leaves deletes to Django (see migration 0003)
 def test_an_answered_question_or_option_cannot_be_deleted_even_past_djangos_protect(response):
     question = _question(response, "satisfied")
     option = Answer.objects.get(response=response, question=question).option
@@ -119,3 +137,36 @@ def test_deleting_what_answers_being_written_point_to_waits_for_them_then_refuse
     assert len(outcome) == 1
     assert "has answers" in outcome[0]
     assert doomed.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_response_whose_answers_are_being_written_waits_then_refuses():
+    wave = wave_factory()
+    started = response_start(invitation=code_check(code=codes_for(wave)[0]))
+    written, outcome = threading.Event(), []
+
+    def delete():
+        written.wait(timeout=30)
+        try:
+            with transaction.atomic():
+                Response.objects.filter(pk=started.pk)._raw_delete(connection.alias)
+            outcome.append("deleted")
+        except IntegrityError as exc:
+            outcome.append(str(exc))
+        finally:
+            connection.close()
+
+    deleter = threading.Thread(target=delete)
+    deleter.start()
+    with transaction.atomic():
+        # Straight in, without the service's lock on the response: the database alone must hold the delete back.
+        satisfied = Question.objects.get(version=wave.survey_version, key="satisfied")
+        Answer.objects.create(response=started, question=satisfied, option=satisfied.options.first())
+        written.set()
+        deleter.join(timeout=1)
+        assert deleter.is_alive(), "the delete should wait for the answers' transaction"
+    deleter.join(timeout=30)
+    assert len(outcome) == 1
+    assert "has answers" in outcome[0]
+    assert Answer.objects.filter(response=started).count() == 1
