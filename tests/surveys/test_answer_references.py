@@ -102,17 +102,9 @@ def test_questions_and_options_nobody_answered_can_be_deleted(response):
     assert not Question.objects.filter(version=draft, key__in=["age", "hopes"]).exists()
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("target", ["question", "option"])
-def test_deleting_what_answers_being_written_point_to_waits_for_them_then_refuses(target):
-    """Without the version lock the delete would see no committed answer and leave the new ones orphaned."""
-    wave = wave_factory()
-    if target == "question":  # a number question: no options to delete first
-        doomed = Question.objects.filter(version=wave.survey_version, key="years")
-    else:
-        doomed = Option.objects.filter(question__version=wave.survey_version, code=GOOD_ANSWERS["satisfied"])
-    code = codes_for(wave)[0]
+def _delete_while_answers_are_written(doomed, write) -> str:
+    """Delete ``doomed`` (a queryset, in one plain DELETE) from another connection once ``write`` has run in a
+    transaction still open; the delete must wait for that transaction. What the delete came to."""
     written, outcome = threading.Event(), []
 
     def delete():
@@ -129,13 +121,30 @@ def test_deleting_what_answers_being_written_point_to_waits_for_them_then_refuse
     deleter = threading.Thread(target=delete)
     deleter.start()
     with transaction.atomic():
-        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+        write()
         written.set()
         deleter.join(timeout=1)
         assert deleter.is_alive(), "the delete should wait for the answers' transaction"
     deleter.join(timeout=30)
     assert len(outcome) == 1
-    assert "has answers" in outcome[0]
+    return outcome[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("target", ["question", "option"])
+def test_deleting_what_answers_being_written_point_to_waits_for_them_then_refuses(target):
+    """Without the version lock the delete would see no committed answer and leave the new ones orphaned."""
+    wave = wave_factory()
+    if target == "question":  # a number question: no options to delete first
+        doomed = Question.objects.filter(version=wave.survey_version, key="years")
+    else:
+        doomed = Option.objects.filter(question__version=wave.survey_version, code=GOOD_ANSWERS["satisfied"])
+    code = codes_for(wave)[0]
+    outcome = _delete_while_answers_are_written(
+        doomed, lambda: response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    )
+    assert "has answers" in outcome
     assert doomed.exists()
 
 
@@ -144,29 +153,11 @@ def test_deleting_what_answers_being_written_point_to_waits_for_them_then_refuse
 def test_deleting_a_response_whose_answers_are_being_written_waits_then_refuses():
     wave = wave_factory()
     started = response_start(invitation=code_check(code=codes_for(wave)[0]))
-    written, outcome = threading.Event(), []
-
-    def delete():
-        written.wait(timeout=30)
-        try:
-            with transaction.atomic():
-                Response.objects.filter(pk=started.pk)._raw_delete(connection.alias)
-            outcome.append("deleted")
-        except IntegrityError as exc:
-            outcome.append(str(exc))
-        finally:
-            connection.close()
-
-    deleter = threading.Thread(target=delete)
-    deleter.start()
-    with transaction.atomic():
-        # Straight in, without the service's lock on the response: the database alone must hold the delete back.
-        satisfied = Question.objects.get(version=wave.survey_version, key="satisfied")
-        Answer.objects.create(response=started, question=satisfied, option=satisfied.options.first())
-        written.set()
-        deleter.join(timeout=1)
-        assert deleter.is_alive(), "the delete should wait for the answers' transaction"
-    deleter.join(timeout=30)
-    assert len(outcome) == 1
-    assert "has answers" in outcome[0]
+    satisfied = Question.objects.get(version=wave.survey_version, key="satisfied")
+    # Straight in, without the service's lock on the response: the database alone must hold the delete back.
+    outcome = _delete_while_answers_are_written(
+        Response.objects.filter(pk=started.pk),
+        lambda: Answer.objects.create(response=started, question=satisfied, option=satisfied.options.first()),
+    )
+    assert "has answers" in outcome
     assert Answer.objects.filter(response=started).count() == 1
