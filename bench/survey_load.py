@@ -235,7 +235,7 @@ def cpu_seconds_by_program() -> dict[str, float]:
     """CPU seconds so far of every live process on the machine, summed by program name (Linux's /proc);
     the kernel's share of each under "name (kernel)"."""
     totals: dict[str, float] = {}
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -254,8 +254,8 @@ def machine_cpu() -> tuple[float, float]:
         ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     except OSError:
         return 0.0, 0.0
-    idle = ticks[3] + ticks[4]
-    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK"), idle / os.sysconf("SC_CLK_TCK")
+    idle, tick = ticks[3] + ticks[4], os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / tick, idle / tick
 
 
 def _percentile(sorted_values: list[float], p: float) -> float:

@@ -91,8 +91,5 @@ def survey_state() -> str:
 def page_states(*, survey_figures: bool = True) -> tuple[str, str | None]:
     """What a page shows apart from the survey figures (official figures and what staff set up), and the
     survey figures' state (None for a page that shows none), in one cache round trip."""
-    if not survey_figures:
-        official, setup = _kept_states(OFFICIAL, SETUP)
-        return f"{official}|{setup}", None
-    official, setup, survey = _kept_states(OFFICIAL, SETUP, SURVEY)
-    return f"{official}|{setup}", survey
+    official, setup, *survey = _kept_states(OFFICIAL, SETUP, *([SURVEY] if survey_figures else []))
+    return f"{official}|{setup}", survey[0] if survey else None
