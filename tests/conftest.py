@@ -75,3 +75,11 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_recent_survey_version():
+    """Each test starts as a new process does, with no survey version guessed for the next code."""
+    from surveys.services import responses
+
+    responses._recent.version = None

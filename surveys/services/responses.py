@@ -9,6 +9,7 @@ only if it was not used yet), and ``Response.invitation`` is unique in the datab
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -393,45 +394,73 @@ def _submit_code_in_one_statement(
 ) -> Response | None:
     """A new response with a code, on PostgreSQL: the busiest path (kiosks, partner apps).
 
-    The code is read without a lock, then one statement marks it used and, only if it was not
-    used yet, writes the response and its answers. Two submissions of one code at once: the second
-    statement waits on the first's row lock, then finds the code used and writes nothing. No
-    transaction round trips either (each cost about as much as the statement). None, with nothing
-    written, for a code with a response already started on the web: the locked way of _submit
-    finishes that one.
+    One statement marks the code used and, only if it was usable and for the survey version the
+    answers were checked against, writes the response and its answers. Two submissions of one code
+    at once: the second statement waits on the first's row lock, then finds the code used and writes
+    nothing. The answers are first checked against the version of the code before (nearly every code
+    sent to a process is for the same one), so most submissions take that one statement; otherwise
+    the code is read, its problems named, and the answers checked against its own version. None,
+    with nothing written, for a code with a response already started on the web: the locked way of
+    _submit finishes that one.
     """
     normalised = code_normalise(code)
-    found = None if normalised is None else _invitation_read(code_hash(normalised), lock=False)
-    invitation = _check_invitation(found, wave=wave)
-    wave = invitation.wave
-    cleaned = answers_clean_all(questions=version_questions_for(wave.survey_version), raw=raw)
-    response = _new_completed(
-        wave=wave, neighbourhood_id=invitation.neighbourhood_id, invitation=invitation, cleaned=cleaned, **fields
-    )
+    if normalised is None:
+        raise CodeProblem(CodeProblem.WRONG)
+    hashed, today = code_hash(normalised), timezone.localdate()
     try:
-        if connection.in_atomic_block:  # in a savepoint, so that a refused write leaves the caller's transaction
-            with transaction.atomic():
-                written = _write_completed(response, cleaned)
-        else:
-            written = _write_completed(response, cleaned)
+        response = _written_for_recent_version(hashed, raw=raw, wave=wave, today=today, fields=fields)
+        if response is None:
+            invitation = _check_invitation(_invitation_read(hashed, lock=False), wave=wave, today=today)
+            version = invitation.wave.survey_version
+            cleaned = answers_clean_all(questions=version_questions_for(version), raw=raw)
+            response = _write_completed(hashed, version, cleaned, wave=wave, today=today, fields=fields)
+            if response is None:  # changed since it was read: used by another submission, most likely
+                _check_invitation(_invitation_read(hashed, lock=False), wave=wave, today=today)
+                raise CodeProblem(CodeProblem.USED, invitation)
+            _recent.version = version
     except IntegrityError as exc:
         if "invitation" not in str(exc):
             raise
         # A response was started with this code on the web (Response.invitation is unique). Rare, so
-        # the lookup above does not look for it.
+        # neither the statement nor the lookup looks for it.
         return None
-    if not written:
-        raise CodeProblem(CodeProblem.USED, invitation)
-    invitation.used = True
     if notify:
         _notify(response)
     return response
 
 
-def _write_completed(response: Response, cleaned: list[Cleaned]) -> bool:
-    """Mark the response's code used and write the response and its answers, in one statement.
-    False (and nothing written) when the code was used already."""
-    values = [response.invitation_id]
+class _Recent:
+    """The survey version of the last code this process wrote a response for: only ever a guess,
+    which the statement writing a response checks."""
+
+    version: SurveyVersion | None = None
+
+
+_recent = _Recent()
+
+
+def _written_for_recent_version(hashed: str, *, raw, wave: Wave | None, today, fields: dict) -> Response | None:
+    """The response written as if its code were for the recent version, or None with nothing written:
+    no recent version, answers that don't fit it (the code's own version decides, after its problems),
+    or a code that is not usable now or not for that version."""
+    version = _recent.version
+    if version is None:
+        return None
+    try:
+        cleaned = answers_clean_all(questions=version_questions_for(version), raw=raw)
+    except AnswerErrors:
+        return None
+    return _write_completed(hashed, version, cleaned, wave=wave, today=today, fields=fields)
+
+
+def _write_completed(
+    hashed: str, version: SurveyVersion, cleaned: list[Cleaned], *, wave: Wave | None, today, fields: dict
+) -> Response | None:
+    """Mark the code used and write the response and its answers, in one statement, only if the code
+    is unused, for ``version`` (and ``wave``, if given), and its wave open ``today``. Else None, and
+    nothing written. In a savepoint inside a transaction, so that a refused write leaves the caller's."""
+    response = _new_completed(neighbourhood_id=None, cleaned=cleaned, **fields)  # the code decides where
+    values = [hashed, version.pk, today, wave.pk if wave is not None else None]
     values += [f.get_db_prep_save(f.pre_save(response, True), connection) for f in _response_fields()]
     # The answers as one JSON document: quoting six arrays of parameters cost more than the statement.
     rows = [
@@ -446,18 +475,26 @@ def _write_completed(response: Response, cleaned: list[Cleaned]) -> bool:
         for c in cleaned
     ]
     values.append(json.dumps(rows))
-    with prepared_cursor() as cursor:
+    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with savepoint, prepared_cursor() as cursor:
         cursor.execute(_completed_sql(), values)
         row = cursor.fetchone()
     if row is None:
-        return False
-    response.pk = row[0]
+        return None
+    response.pk, response.invitation_id, response.neighbourhood_id = row[:3]
+    (written_wave,) = _split_row(row[3:], ((Wave, "w"),))
+    Wave.survey_version.field.set_cached_value(written_wave, version)
+    response.wave = written_wave
     response._state.adding, response._state.db = False, connection.alias
-    return True
+    return response
+
+
+_FROM_THE_CODE = {"invitation_id": "used.i_id", "neighbourhood_id": "used.i_neighbourhood_id", "wave_id": "used.w_id"}
 
 
 def _response_fields() -> list:
-    return [f for f in Response._meta.concrete_fields if not f.primary_key]
+    """The response's columns given as parameters: all but its key and what its code decides."""
+    return [f for f in Response._meta.concrete_fields if not f.primary_key and f.attname not in _FROM_THE_CODE]
 
 
 @functools.cache
@@ -468,16 +505,25 @@ def _completed_sql() -> str:
     answer = {f.column: f for f in Answer._meta.concrete_fields}
     typed = ", ".join(f"{c} {cast(answer[c])}" for c in ANSWER_COLUMNS[1:])
     fields = _response_fields()
+    wave_columns = [f.column for f in Wave._meta.concrete_fields]
+    returned = ", ".join(f"w.{c} AS w_{c}" for c in wave_columns)
     # Only table and column names and types from the models go into the text; every value is a parameter.
     return (
-        f"WITH used AS (UPDATE {Invitation._meta.db_table} SET used = true"  # noqa: S608
-        " WHERE id = %s AND NOT used RETURNING id),"
-        f" response AS (INSERT INTO {Response._meta.db_table} ({', '.join(f.column for f in fields)})"
-        f" SELECT {', '.join(f'CAST(%s AS {cast(f)})' for f in fields)} FROM used RETURNING id),"
+        f"WITH used AS (UPDATE {Invitation._meta.db_table} i SET used = true"  # noqa: S608
+        f" FROM {Wave._meta.db_table} w"
+        " WHERE i.code_hash = %s AND NOT i.used AND w.id = i.wave_id AND w.survey_version_id = %s"
+        " AND CAST(%s AS date) BETWEEN w.opens_on AND w.closes_on"
+        " AND i.wave_id = COALESCE(CAST(%s AS bigint), i.wave_id)"
+        f" RETURNING i.id AS i_id, i.neighbourhood_id AS i_neighbourhood_id, {returned}),"
+        f" response AS (INSERT INTO {Response._meta.db_table}"
+        f" ({', '.join([*_FROM_THE_CODE, *(f.column for f in fields)])})"
+        f" SELECT {', '.join([*_FROM_THE_CODE.values(), *(f'CAST(%s AS {cast(f)})' for f in fields)])}"
+        " FROM used RETURNING id),"
         f" answers AS (INSERT INTO {Answer._meta.db_table} ({', '.join(ANSWER_COLUMNS)})"
         f" SELECT response.id, {', '.join(f'a.{c}' for c in ANSWER_COLUMNS[1:])}"
         f" FROM response, jsonb_to_recordset(CAST(%s AS jsonb)) AS a({typed}))"
-        " SELECT id FROM response"
+        f" SELECT response.id, used.i_id, used.i_neighbourhood_id, {', '.join(f'used.w_{c}' for c in wave_columns)}"
+        " FROM response, used"
     )
 
 

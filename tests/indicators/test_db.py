@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators.db import prepared_cursor
+from surveys.models import Invitation
 from surveys.services.responses import response_submit
-from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory
+from tests.surveys.factories import GOOD_ANSWERS, codes_for, version_factory, wave_factory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -58,8 +59,11 @@ def test_djangos_own_cursors_are_unchanged(threshold):
 
 def test_a_submissions_lookup_and_write_are_prepared_after_a_few(threshold):
     threshold(2)
-    wave = wave_factory()
-    for code in codes_for(wave, count=4):
-        response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
+    # Codes of two versions in turn: each is first tried against the other's version, then read.
+    waves = [wave_factory(), wave_factory(version=version_factory(slug="another"), name="Another wave")]
+    for pair in zip(*(codes_for(wave, count=2) for wave in waves), strict=True):
+        for code in pair:
+            response_submit(raw=GOOD_ANSWERS, channel="api", code=code)
     assert _prepared("SET used = true") == 1
-    assert _prepared("WHERE i.code_hash") == 1
+    assert _prepared(f"FROM {Invitation._meta.db_table} i JOIN") == 1
+

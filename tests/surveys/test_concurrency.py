@@ -13,9 +13,12 @@ from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("round_", range(3))
-def test_two_simultaneous_submissions_of_one_code_give_one_response(round_):
+@pytest.mark.parametrize("recent", [False, True], ids=["code-read-first", "one-statement"])
+def test_two_simultaneous_submissions_of_one_code_give_one_response(round_, recent):
     wave = wave_factory()
-    code = codes_for(wave)[0]
+    code, earlier = codes_for(wave, count=2)
+    if recent:  # both are tried against this version in one statement, without reading the code first
+        response_submit(raw=GOOD_ANSWERS, channel="api", code=earlier)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -35,8 +38,8 @@ def test_two_simultaneous_submissions_of_one_code_give_one_response(round_):
     for t in threads:
         t.join(timeout=30)
     assert sorted(outcomes) == ["ok", CodeProblem.USED]
-    assert Response.objects.count() == 1
-    assert Answer.objects.count() == len(GOOD_ANSWERS)
+    assert Response.objects.filter(invitation__isnull=False).count() == 1 + recent
+    assert Answer.objects.count() == len(GOOD_ANSWERS) * (1 + recent)
 
 
 @pytest.mark.postgres
