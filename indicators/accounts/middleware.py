@@ -32,6 +32,8 @@ class RequireTwoFactorMiddleware:
 
     @staticmethod
     def _blocked(request) -> bool:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False  # no session, no one signed in: residents' requests never load a session or user
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
             return False

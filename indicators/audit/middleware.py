@@ -33,10 +33,13 @@ RECORDED_BY_THE_VIEW = {"indicators:import-upload"}
 
 
 def audited_action(request, response) -> str | None:
+    """The action a request is recorded as, or None. Looks at the user last (loading it costs a
+    session read): residents' pages are known by name."""
     match = getattr(request, "resolver_match", None)
     if match is None or match.namespace not in STAFF_NAMESPACES or match.view_name in RESIDENT_PAGES:
         return None
-    if response.status_code >= 400 or not request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if response.status_code >= 400 or user is None or not user.is_authenticated:
         return None
     attachment = "attachment" in response.get("Content-Disposition", "")
     if request.method == "GET":
@@ -56,18 +59,16 @@ class AuditMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            action = audited_action(request, response)
-            if action is not None:
-                match = request.resolver_match
-                audit_request(
-                    request,
-                    action=action,
-                    object_type=match.view_name,
-                    object_id=match.kwargs.get("pk", ""),
-                    summary=match.kwargs.get("fmt", ""),
-                    query=request.GET.urlencode()[:500],
-                    status=response.status_code,
-                )
+        action = audited_action(request, response)
+        if action is not None:
+            match = request.resolver_match
+            audit_request(
+                request,
+                action=action,
+                object_type=match.view_name,
+                object_id=match.kwargs.get("pk", ""),
+                summary=match.kwargs.get("fmt", ""),
+                query=request.GET.urlencode()[:500],
+                status=response.status_code,
+            )
         return response

@@ -145,3 +145,18 @@ def test_postgres_refuses_to_change_or_delete_entries_except_the_prune():
         cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
     assert audit_prune(older_than=dt.timedelta(days=730)) == 1
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [new.pk]
+
+
+def test_residents_requests_never_load_a_user(rf):
+    from django.http import HttpResponse
+    from django.urls import resolve
+    from django.utils.functional import SimpleLazyObject
+
+    from indicators.audit.middleware import AuditMiddleware
+
+    url = reverse("v1:response-submit")
+    request = rf.post(url)
+    request.resolver_match = resolve(url)
+    request.user = SimpleLazyObject(lambda: pytest.fail("the user was loaded"))
+    assert AuditMiddleware(lambda _request: HttpResponse(status=201))(request).status_code == 201
+    assert not AuditEntry.objects.exists()

@@ -110,3 +110,14 @@ def test_off_for_the_demo_staff_go_straight_in(client, settings):
     response = _sign_in(client, user)
     assert response.url == HOME
     assert client.get(HOME).status_code == 200
+
+
+def test_a_request_without_a_session_never_loads_a_user(rf, required):
+    from django.http import HttpResponse
+    from django.utils.functional import SimpleLazyObject
+
+    from indicators.accounts.middleware import RequireTwoFactorMiddleware
+
+    request = rf.post("/api/v1/responses/")
+    request.user = SimpleLazyObject(lambda: pytest.fail("the user was loaded"))
+    assert RequireTwoFactorMiddleware(lambda _request: HttpResponse("passed"))(request).content == b"passed"
