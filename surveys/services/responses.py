@@ -410,14 +410,7 @@ def _submit_code_in_one_statement(
     try:
         response = _written_for_recent_version(hashed, raw=raw, wave=wave, today=today, fields=fields)
         if response is None:
-            invitation = _check_invitation(_invitation_read(hashed, lock=False), wave=wave, today=today)
-            version = invitation.wave.survey_version
-            cleaned = answers_clean_all(questions=version_questions_for(version), raw=raw)
-            response = _write_completed(hashed, version, cleaned, wave=wave, today=today, fields=fields)
-            if response is None:  # changed since it was read: used by another submission, most likely
-                _check_invitation(_invitation_read(hashed, lock=False), wave=wave, today=today)
-                raise CodeProblem(CodeProblem.USED, invitation)
-            _recent.version = version
+            response = _written_after_reading(hashed, raw=raw, wave=wave, today=today, fields=fields)
     except IntegrityError as exc:
         if "invitation" not in str(exc):
             raise
@@ -451,6 +444,21 @@ def _written_for_recent_version(hashed: str, *, raw, wave: Wave | None, today, f
     except AnswerErrors:
         return None
     return _write_completed(hashed, version, cleaned, wave=wave, today=today, fields=fields)
+
+
+def _written_after_reading(hashed: str, *, raw, wave: Wave | None, today, fields: dict) -> Response:
+    """The response written once its code has been read and found usable (else CodeProblem, naming
+    what is wrong with it), its answers checked against the code's own version, which becomes the
+    recent one."""
+    invitation = _check_invitation(_invitation_read(hashed, lock=False), wave=wave, today=today)
+    version = invitation.wave.survey_version
+    cleaned = answers_clean_all(questions=version_questions_for(version), raw=raw)
+    response = _write_completed(hashed, version, cleaned, wave=wave, today=today, fields=fields)
+    if response is None:  # changed since it was read: used by another submission, most likely
+        _check_invitation(_invitation_read(hashed, lock=False), wave=wave, today=today)
+        raise CodeProblem(CodeProblem.USED, invitation)
+    _recent.version = version
+    return response
 
 
 def _write_completed(
