@@ -84,7 +84,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own, with a connection health check that looks at the socket instead of a round trip.
+    DATABASES["default"]["ENGINE"] = "indicators.postgres_backend"
+if DATABASES["default"]["ENGINE"] == "indicators.postgres_backend" and env.bool(
     "DJANGO_DB_PREPARED_STATEMENTS", default=True
 ):
     # psycopg prepares a statement on its third run on a connection, but only on the cursors that bind

@@ -1,14 +1,14 @@
-"""prepared_cursor: statements PostgreSQL plans once per connection, still seen by Django; and the
-health check of a request's connection by a look at its socket."""
+"""prepared_cursor: statements PostgreSQL plans once per connection, still seen by Django; and our
+backend's health check, a look at the connection's socket."""
 
 import select
 
 import pytest
 from django.core.signals import request_started
-from django.db import connection, connections, transaction
+from django.db import DataError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from indicators.db import health_check_by_poll, prepared_cursor
+from indicators.db import prepared_cursor
 from surveys.models import Invitation
 from surveys.services.responses import response_submit
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, version_factory, wave_factory
@@ -72,70 +72,55 @@ def test_a_submissions_lookup_and_write_are_prepared_after_a_few(threshold):
     assert _prepared(f"FROM {Invitation._meta.db_table} i JOIN") == 1
 
 
-@pytest.fixture
-def checked():
-    """The connection opened afresh, kept between requests and health checked, as production has it."""
-    before = {key: connection.settings_dict[key] for key in ("CONN_HEALTH_CHECKS", "CONN_MAX_AGE")}
-    connection.close()
-    connection.settings_dict.update(CONN_HEALTH_CHECKS=True, CONN_MAX_AGE=60)
-    connection.ensure_connection()
-    yield
-    connection.settings_dict.update(before)
-    connection.close()
-
-
 def _backend() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return cursor.fetchone()[0]
 
 
-def _djangos_checks(monkeypatch) -> list[int]:
-    """Each health check Django makes by asking the server (its SELECT 1), counted."""
-    asked: list[int] = []
-    wrapper = type(connections["default"])
-    usable = wrapper.is_usable
-    monkeypatch.setattr(wrapper, "is_usable", lambda self: asked.append(1) or usable(self))
-    return asked
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_live_connection_is_checked_without_asking_the_server(checked, monkeypatch):
-    backend, asked = _backend(), _djangos_checks(monkeypatch)
-    request_started.send(sender=None)
-    assert _backend() == backend
-    assert asked == []
-    # Without the poll, Django asks the server before the request's first query.
-    request_started.disconnect(dispatch_uid="indicators.db.health_check_by_poll")
-    try:
-        request_started.send(sender=None)
-        assert _backend() == backend
-    finally:
-        request_started.connect(health_check_by_poll, dispatch_uid="indicators.db.health_check_by_poll")
-    assert asked == [1]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_connection_the_server_ended_is_closed_before_the_request_uses_it(checked, monkeypatch):
-    backend = _backend()
+def _from_elsewhere(sql: str, params: list):
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
     finally:
         other.close()
-    assert select.select([connection.connection.fileno()], [], [], 10)[0], "the server's goodbye never came"
-    asked = _djangos_checks(monkeypatch)
-    request_started.send(sender=None)
-    assert connection.connection is None
-    assert _backend() != backend  # the request's first query opens a new connection
-    assert asked == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_in_a_transaction_is_left_to_django(checked):
-    with transaction.atomic():
+def test_a_live_connection_is_usable_without_asking_the_server():
+    backend = _backend()
+    assert connection.is_usable()
+    # Django's own check would have sent SELECT 1, and the server would show it as the last statement.
+    assert _from_elsewhere("SELECT query FROM pg_stat_activity WHERE pid = %s", [backend]) == "SELECT pg_backend_pid()"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it():
+    before = {key: connection.settings_dict[key] for key in ("CONN_HEALTH_CHECKS", "CONN_MAX_AGE")}
+    connection.close()
+    connection.settings_dict.update(CONN_HEALTH_CHECKS=True, CONN_MAX_AGE=60)  # as production has them
+    try:
         backend = _backend()
-        connection.health_check_done = False
-        health_check_by_poll()
-        assert (connection.health_check_done, _backend()) == (False, backend)
+        assert _from_elsewhere("SELECT pg_terminate_backend(%s)", [backend])
+        assert select.select([connection.connection.fileno()], [], [], 10)[0], "the server's goodbye never came"
+        assert not connection.is_usable()
+        request_started.send(sender=None)  # Django checks a kept connection before the request's first query
+        assert _backend() != backend  # and that query, on a new connection, succeeds
+    finally:
+        connection.settings_dict.update(before)
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_in_a_transaction_is_usable_until_the_transaction_fails():
+    with transaction.atomic():
+        _backend()
+        assert connection.is_usable()
+        with connection.cursor() as cursor, pytest.raises(DataError):
+            cursor.execute("SELECT 1 / 0")
+        usable_after_failing = connection.is_usable()
+        transaction.set_rollback(True)
+    assert not usable_after_failing
+    assert connection.is_usable()
