@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from surveys.models import Survey
 from surveys.services.questionnaire import version_create
+from surveys.services.responses import response_submit
 from surveys.services.waves import invitations_create, wave_create
 from tests.factories import NeighbourhoodFactory
 
@@ -125,3 +126,9 @@ def wave_factory(
 def codes_for(wave, count: int = 1, neighbourhood=None) -> list[str]:
     neighbourhood = neighbourhood or wave.neighbourhoods.first()
     return [code for _inv, code in invitations_create(wave=wave, neighbourhood=neighbourhood, count=count)]
+
+
+def submit_in_another_wave(version):
+    """A response to ``version`` in a wave of its own: on PostgreSQL the next code is tried against it first."""
+    other = wave_factory(version=version, name="Another wave")
+    return response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(other)[0])
