@@ -41,7 +41,8 @@ def generate() -> None:
 
     from django.db import connection, transaction
 
-    from indicators.models import Indicator, LocalAuthority, Neighbourhood
+    from indicators.official.models import Indicator
+    from indicators.places.models import LocalAuthority, Neighbourhood
     from surveys.models import Question, Survey, SurveyVersion, Wave
 
     t0 = time.perf_counter()

@@ -148,8 +148,9 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from indicators.models import Import, Indicator, LocalAuthority, Observation, ObservationRevision, SmallArea
-    from indicators.services.nomis import nomis_import
+    from indicators.official.importing.nomis import nomis_import
+    from indicators.official.models import Import, Indicator, Observation, ObservationRevision
+    from indicators.places.models import LocalAuthority, SmallArea
 
     call_command("migrate", verbosity=0)
     la, _ = LocalAuthority.objects.get_or_create(code="E08999999", defaults={"name": "Bench authority"})
@@ -204,8 +205,8 @@ def main() -> None:
     print(f"importer speed / bare COPY speed: {bare / first:.2f} (aim ≥ 0.5); re-import {again:.2f} s (aim < 5 s)")
     # Where the first import's time goes: checking every row in Python, then PostgreSQL's own work (staging COPY,
     # upsert with index maintenance, foreign-key checks at commit).
-    from indicators.services.nomis import nomis_layout
-    from indicators.services.observations import parse_rows, read_header, read_source, read_text
+    from indicators.official.importing.nomis import nomis_layout
+    from indicators.official.importing.observations import parse_rows, read_header, read_source, read_text
 
     begun = time.perf_counter()
     text = read_text(read_source(path))

@@ -58,8 +58,9 @@ def _prepare(count: int) -> tuple[list[str], dict, list[str]]:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # production serves hashed static files
-    from indicators.models import LocalAuthority, MatchedPair, Neighbourhood, Role
-    from indicators.services.places import staff_create
+    from indicators.access.models import Role
+    from indicators.places.models import LocalAuthority, MatchedPair, Neighbourhood
+    from indicators.places.services import staff_create
 
     la = LocalAuthority.objects.get(code="E08000012")
     places = list(Neighbourhood.objects.filter(local_authority=la).order_by("pk"))

@@ -84,24 +84,13 @@ def build(args) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from indicators.access.models import Assignment, Role, StaffProfile
     from indicators.engine.models import FactorScore
     from indicators.engine.services.pairs import pairs_refresh
     from indicators.engine.services.worklessness import worklessness_refresh
-    from indicators.models import (
-        Assignment,
-        Deprivation,
-        Import,
-        Indicator,
-        LocalAuthority,
-        MatchedPair,
-        Neighbourhood,
-        Period,
-        Region,
-        Role,
-        SmallArea,
-        StaffProfile,
-    )
-    from indicators.services.catalogue import ensure_indicators
+    from indicators.official.catalogue import ensure_indicators
+    from indicators.official.models import Import, Indicator, Period
+    from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, SmallArea
     from surveys.models import Survey, SurveyVersion, Wave
 
     rng = random.Random(6)
@@ -296,7 +285,7 @@ def build(args) -> None:
 
 def data_ready(args) -> bool:
     from indicators.engine.models import PairComparison
-    from indicators.models import Neighbourhood, SmallArea
+    from indicators.places.models import Neighbourhood, SmallArea
 
     return (
         Neighbourhood.objects.count() == args.neighbourhoods
@@ -313,7 +302,7 @@ FIELDWORK_WAVE = "Fieldwork (benchmark)"
 def fieldwork_codes(count: int) -> list[str]:
     """A new open wave of the default questionnaire in every neighbourhood, with ``count`` codes."""
     from bench.survey_load import open_wave
-    from indicators.models import Neighbourhood
+    from indicators.places.models import Neighbourhood
     from surveys.models import Response, Wave
     from surveys.services.default_questionnaire import default_questionnaire_load
 
@@ -376,8 +365,8 @@ def sessions_and_urls() -> list[tuple[str, str, str]]:
     from django.test import Client
     from django.urls import reverse
 
-    from indicators import selectors
-    from indicators.selectors_dashboard import league_choices
+    from indicators.monitoring.selectors.dashboard import league_choices
+    from indicators.places import selectors
 
     targets = []
     for username in ("bench.officer", "bench.manager", "bench.admin"):

@@ -90,7 +90,7 @@ def _prepare(count: int) -> tuple[list[str], dict]:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from indicators.models import LocalAuthority, Neighbourhood
+    from indicators.places.models import LocalAuthority, Neighbourhood
     from surveys.services.default_questionnaire import default_questionnaire_load
 
     version = default_questionnaire_load()

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from indicators import views as indicator_views
 from indicators.accounts import views as account_views
+from indicators.monitoring import views as indicator_views
 
 # The survey API first: its submit endpoint is the busiest URL of the site, and no pattern of the
 # others overlaps its paths (the order of the other two matters: neighbourhoods/<pk>/status/).

@@ -1,15 +1,15 @@
 from rest_framework.routers import SimpleRouter
 
-from indicators import api
+from indicators.official import api as official
+from indicators.places import api as places
 
 router = SimpleRouter()
-router.register("local-authorities", api.LocalAuthorityViewSet, basename="local-authority")
-router.register("neighbourhoods", api.NeighbourhoodViewSet, basename="neighbourhood")
-router.register("matched-pairs", api.MatchedPairViewSet, basename="matched-pair")
-# Official data
-router.register("indicators", api.IndicatorViewSet, basename="indicator")
-router.register("imports", api.ImportViewSet, basename="import")
-router.register("observations", api.ObservationViewSet, basename="observation")
-router.register("neighbourhood-figures", api.NeighbourhoodFigureViewSet, basename="neighbourhood-figure")
+router.register("local-authorities", places.LocalAuthorityViewSet, basename="local-authority")
+router.register("neighbourhoods", places.NeighbourhoodViewSet, basename="neighbourhood")
+router.register("matched-pairs", places.MatchedPairViewSet, basename="matched-pair")
+router.register("indicators", official.IndicatorViewSet, basename="indicator")
+router.register("imports", official.ImportViewSet, basename="import")
+router.register("observations", official.ObservationViewSet, basename="observation")
+router.register("neighbourhood-figures", official.NeighbourhoodFigureViewSet, basename="neighbourhood-figure")
 
 urlpatterns = router.urls

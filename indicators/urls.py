@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from indicators import views, views_imports
+from indicators.monitoring import views
+from indicators.official import views as views_imports
 
 app_name = "indicators"
 

@@ -11,11 +11,11 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from indicators.accounts.ratelimit import client_address, rate_allowed, rate_hit
 from surveys import selectors
 from surveys.models import Channel, Option, Question, Survey, SurveyVersion, Wave
 from surveys.services import responses as svc
 from surveys.services.answering import AnswerErrors
-from surveys.services.ratelimit import client_address, rate_allowed, rate_hit
 
 PROBLEM_STATUS = {
     svc.CodeProblem.WRONG: status.HTTP_400_BAD_REQUEST,
@@ -137,7 +137,7 @@ class WaveViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.wave_list(user=self.request.user).prefetch_related("neighbourhoods")
 
     def get_serializer_context(self):
-        from indicators.models import Neighbourhood
+        from indicators.places.models import Neighbourhood
 
         context = super().get_serializer_context()
         context["visible_ids"] = set(Neighbourhood.objects.visible_to(self.request.user).values_list("pk", flat=True))

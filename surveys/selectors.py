@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from indicators.models import Neighbourhood
+from indicators.places.models import Neighbourhood
 from surveys.models import Question, Response, ResponseStatus, Survey, Wave
 
 
@@ -52,7 +52,7 @@ def wave_detail(*, user, pk: int) -> Wave:
 
 def survey_list(*, user) -> QuerySet[Survey]:
     """Surveys fielded in a place the user sees; admins see every survey."""
-    from indicators.access import is_admin
+    from indicators.access.scope import is_admin
 
     surveys = Survey.objects.prefetch_related("versions")
     if is_admin(user):

@@ -80,6 +80,6 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _no_recent_survey_version():
     """Each test starts as a new process does, with no survey version guessed for the next code."""
-    from surveys.services import completed
+    from surveys.services.submission import completed
 
     completed._recent.version = None

@@ -5,17 +5,8 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from indicators.models import (
-    Assignment,
-    Deprivation,
-    LocalAuthority,
-    MatchedPair,
-    Neighbourhood,
-    Region,
-    Role,
-    SmallArea,
-    StaffProfile,
-)
+from indicators.access.models import Assignment, Role, StaffProfile
+from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, SmallArea
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -117,7 +108,7 @@ def staff(role: str, *, local_authorities=(), neighbourhoods=(), **kwargs):
 # --- Official data ---------------------------------------------------------------------------------------------
 import datetime as dt  # noqa: E402
 
-from indicators.models import Import, Indicator, Observation, Period  # noqa: E402
+from indicators.official.models import Import, Indicator, Observation, Period  # noqa: E402
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "indicators",
     "indicators.engine",
+    "indicators.monitoring",
     "surveys",
     "csp",
     "django_otp",
@@ -86,10 +87,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own, with a connection health check that looks at the socket instead of a round trip.
-    DATABASES["default"]["ENGINE"] = "indicators.postgres_backend"
+    DATABASES["default"]["ENGINE"] = "config.db.postgresql"
     if env.bool("DJANGO_DB_PREPARED_STATEMENTS", default=True):
         # psycopg prepares a statement on its third run on a connection, but only on the cursors that bind
-        # on the server (indicators.db.prepared_cursor: a submission's two statements). Off behind a pooler
+        # on the server (config.db.cursors.prepared_cursor: a submission's two statements). Off behind a pooler
         # in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -19,7 +19,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-# Checked before reuse, by a look at the socket (indicators.postgres_backend).
+# Checked before reuse, by a look at the socket (config.db.postgresql).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured("REDIS_URL must be set in production (Celery broker and cache).")

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from indicators.accounts import services
-from surveys.services.ratelimit import client_address
+from indicators.accounts.ratelimit import client_address
 
 
 class LoginForm(AuthenticationForm):

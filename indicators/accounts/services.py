@@ -15,10 +15,10 @@ from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from indicators.access import role_of
+from indicators.access.scope import role_of
+from indicators.accounts.ratelimit import rate_hit, rate_limited, rate_reset, rate_take
 from indicators.audit.models import Action
 from indicators.audit.services import audit_record
-from surveys.services.ratelimit import rate_hit, rate_limited, rate_reset, rate_take
 
 USER_SCOPE = "login-user"
 ADDRESS_SCOPE = "login-address"

@@ -11,10 +11,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indicators.engine import selectors
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
+from indicators.engine.selectors import factors as selectors
 from indicators.engine.services.worklessness import EngineError, improvement_report
-from indicators.models import LocalAuthority, Neighbourhood, Region
+from indicators.places.models import LocalAuthority, Neighbourhood, Region
 
 FIGURE_FIELDS = [
     "mean",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from indicators.access import scope_for
+from indicators.access.scope import scope_for
 
 
 class Trend(models.TextChoices):
@@ -85,7 +85,7 @@ class FactorScoreQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self.all()
-        from indicators.models import LocalAuthority, Neighbourhood
+        from indicators.places.models import LocalAuthority, Neighbourhood
         from surveys.models import Wave
 
         # Neighbourhood rows of their neighbourhoods; authority rows only for authorities they look
@@ -210,7 +210,7 @@ class WorklessnessPointQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self.all()
-        from indicators.models import LocalAuthority, Neighbourhood
+        from indicators.places.models import LocalAuthority, Neighbourhood
 
         return self.filter(
             Q(neighbourhood__in=Neighbourhood.objects.visible_to(user).values("pk"))
@@ -303,7 +303,7 @@ class RecomputeRun(models.Model):
 
 class PairComparisonQuerySet(models.QuerySet):
     def visible_to(self, user) -> PairComparisonQuerySet:
-        from indicators.models import MatchedPair
+        from indicators.places.models import MatchedPair
 
         return self.filter(pair__in=MatchedPair.objects.visible_to(user).values("pk"))
 

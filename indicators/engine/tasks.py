@@ -64,17 +64,10 @@ def refresh_neighbourhood_wave(wave_id: int, neighbourhood_id: int) -> None:
 
 
 @shared_task(**RELIABLE)
-def refresh_after_response(response_id: int) -> None:
-    """The same update, for the neighbourhood and wave of one response (kept for hand-overs queued
-    by response, e.g. before an upgrade)."""
-    refresh.response_refresh(response_id=response_id)
-
-
-@shared_task(**RELIABLE)
 def refresh_after_import(import_id: int) -> None:
     """Touches the worklessness rates of every ratio indicator built on the import's indicator,
     for the periods the import stored, and the pairs' worklessness comparisons."""
-    from indicators.models import Import, Observation
+    from indicators.official.models import Import, Observation
 
     found = Import.objects.filter(pk=import_id).values_list("indicator_id", flat=True).first()
     if found is None:

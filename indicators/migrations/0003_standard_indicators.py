@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create(apps, schema_editor):
-    from indicators.services.catalogue import ensure_indicators
+    from indicators.official.catalogue import ensure_indicators
 
     ensure_indicators(apps.get_model("indicators", "Indicator"))
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 class WaveQuerySet(models.QuerySet):
     def visible_to(self, user) -> WaveQuerySet:
         """Waves fielded in at least one neighbourhood the user may see."""
-        from indicators.models import Neighbourhood
+        from indicators.places.models import Neighbourhood
 
         return self.filter(neighbourhoods__in=Neighbourhood.objects.visible_to(user)).distinct()
 

@@ -30,7 +30,7 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(status=ResponseStatus.COMPLETED)
 
     def visible_to(self, user) -> ResponseQuerySet:
-        from indicators.models import Neighbourhood
+        from indicators.places.models import Neighbourhood
 
         return self.filter(neighbourhood__in=Neighbourhood.objects.visible_to(user))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import Neighbourhood
+from indicators.places.models import Neighbourhood
 from surveys.models import Channel, QuestionKind, Wave
 from surveys.selectors import version_questions
 from surveys.services.answering import is_shown
@@ -77,7 +77,7 @@ def _demo_neighbourhoods() -> list[Neighbourhood]:
     """Both sides of the demo's matched pairs, and the estate manager's neighbourhoods."""
     from django.db.models import Q
 
-    from indicators.models import MatchedPair
+    from indicators.places.models import MatchedPair
 
     sides = MatchedPair.objects.values_list("first_id", "second_id")
     ids = {n for pair in sides for n in pair}
@@ -90,7 +90,7 @@ def _demo_neighbourhoods() -> list[Neighbourhood]:
 
 def _leans(neighbourhoods: list[Neighbourhood]) -> dict[int, tuple[float, float]]:
     """(starting lean, change per wave): first sides of pairs improve, second sides drift down."""
-    from indicators.models import MatchedPair
+    from indicators.places.models import MatchedPair
 
     firsts = set(MatchedPair.objects.values_list("first_id", flat=True))
     seconds = set(MatchedPair.objects.values_list("second_id", flat=True))

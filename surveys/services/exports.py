@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
 
-from indicators.access import is_admin, role_of
-from indicators.models import Neighbourhood, Role
+from indicators.access.models import Role
+from indicators.access.scope import is_admin, role_of
+from indicators.places.models import Neighbourhood
 from surveys.models import Question, QuestionKind, Response, ResponseStatus, Wave
 from surveys.selectors import version_questions
 

@@ -180,9 +180,3 @@ def question_update(
     question.full_clean()
     question.save()
     return question
-
-
-@transaction.atomic
-def question_delete(*, question: Question) -> None:
-    version_assert_editable(version=question.version)
-    question.delete()

@@ -19,8 +19,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from indicators.access import role_of
-from indicators.models import Neighbourhood, Role
+from indicators.access.models import Role
+from indicators.access.scope import role_of
+from indicators.places.models import Neighbourhood
 from surveys.models import Answer, Channel, Invitation, Response, ResponseStatus, Wave
 from surveys.selectors import version_questions_for
 from surveys.services.answering import (
@@ -33,9 +34,9 @@ from surveys.services.answering import (
     is_shown,
     shown_questions,
 )
-from surveys.services.code_lookup import CodeProblem, code_check, invitation_check, invitation_read
 from surveys.services.codes import code_hash, code_normalise
-from surveys.services.completed import (
+from surveys.services.submission.code_lookup import CodeProblem, code_check, invitation_check, invitation_read
+from surveys.services.submission.completed import (
     ANSWER_COLUMNS,
     copy_demographics,
     new_completed,

@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from indicators.access import is_admin, role_of
-from indicators.models import Neighbourhood, Role
+from indicators.access.models import Role
+from indicators.access.scope import is_admin, role_of
+from indicators.places.models import Neighbourhood
 from surveys.models import Invitation, SurveyVersion, Wave
 from surveys.services.codes import code_generate, code_hash, code_normalise
 

@@ -20,12 +20,12 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from indicators.accounts.ratelimit import client_address, rate_hit, rate_limited, rate_take
 from surveys.forms import CodeForm
 from surveys.models import Factor, Response, ResponseStatus, Wave
 from surveys.selectors import pages_of, version_questions_for
 from surveys.services import responses as svc
 from surveys.services.answering import AnswerErrors, codes_from_answers, raw_from_answer, shown_questions
-from surveys.services.ratelimit import client_address, rate_hit, rate_limited, rate_take
 
 SESSION_KEY = "survey_response"
 

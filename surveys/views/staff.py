@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators.access import is_admin, role_of
-from indicators.models import Neighbourhood, Role
+from indicators.access.models import Role
+from indicators.access.scope import is_admin, role_of
+from indicators.places.models import Neighbourhood
 from surveys import selectors
 from surveys.forms import CodesForm, WaveForm
 from surveys.models import SurveyVersion, Wave

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from indicators.audit.models import Action, AuditEntry
 from indicators.audit.services import audit_prune, audit_record
-from indicators.models import Indicator, MatchedPair
+from indicators.official.models import Indicator
+from indicators.places.models import MatchedPair
 from tests.indicators.dashboard_data import build_world
 from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_lsoas
 from tests.surveys.factories import codes_for, wave_factory

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from indicators.models import Role
+from indicators.access.models import Role
 from surveys.models import Response
 from tests.browser.conftest import axe_check, no_sideways_scroll
 from tests.factories import staff

@@ -57,7 +57,7 @@ def test_services_come_from_the_environment():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/rebalance",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
-    assert found["engine"] == "indicators.postgres_backend"  # Django's, with a cheaper health check
+    assert found["engine"] == "config.db.postgresql"  # Django's, with a cheaper health check
     assert found["cache"] == "django_redis.cache.RedisCache"
     assert found["eager"] is False
     assert found["broker"] == "redis://127.0.0.1:6379/0"

@@ -1,6 +1,6 @@
 import pytest
 
-from indicators.models import Role
+from indicators.access.models import Role
 from tests.factories import DeprivationFactory, LocalAuthorityFactory, MatchedPairFactory, NeighbourhoodFactory, staff
 
 

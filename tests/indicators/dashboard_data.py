@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from indicators.access.models import Role
 from indicators.engine.services.refresh import recompute_all
-from indicators.models import Indicator, Role
-from indicators.services.catalogue import ensure_indicators
+from indicators.official.catalogue import ensure_indicators
+from indicators.official.models import Indicator
 from surveys.models import REPORT_FACTORS, Invitation
 from tests.factories import (
     DeprivationFactory,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indicators.models import Import, LsoaLookup, Observation, ObservationRevision, Period, SmallArea
+from indicators.official.models import Import, LsoaLookup, Observation, ObservationRevision, Period
+from indicators.places.models import SmallArea
 from tests.factories import LocalAuthorityFactory, SmallAreaFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -8,7 +8,8 @@ from django.db import IntegrityError
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from indicators.models import Assignment, LocalAuthority, MatchedPair, Neighbourhood, SmallArea
+from indicators.access.models import Assignment
+from indicators.places.models import LocalAuthority, MatchedPair, Neighbourhood, SmallArea
 
 
 def names(queryset):

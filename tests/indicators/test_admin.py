@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators.models import MatchedPair, Neighbourhood
+from indicators.places.models import MatchedPair, Neighbourhood
 from tests.factories import LocalAuthorityFactory, SmallAreaFactory, staff
 
 pytestmark = pytest.mark.django_db

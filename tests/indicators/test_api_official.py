@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from indicators.models import Indicator, Period
+from indicators.official.models import Indicator, Period
 from tests.factories import ImportFactory, LocalAuthorityFactory, ObservationFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from indicators.models import Indicator, LsoaLookup, Period, SmallArea
-from indicators.services.boundaries import crosswalk, lookup_import, neighbourhood_figures
-from indicators.services.demo import DATA_DIR
-from indicators.services.files import ImportFileError
-from tests.factories import LocalAuthorityFactory, NeighbourhoodFactory, ObservationFactory, SmallAreaFactory
+from indicators.demo.places import DATA_DIR
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.lookup import crosswalk, lookup_import
+from indicators.official.models import Indicator, LsoaLookup, Period
+from indicators.places.models import SmallArea
+from tests.factories import LocalAuthorityFactory, ObservationFactory, SmallAreaFactory
 from tests.indicators.official_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -91,39 +92,27 @@ def test_split_areas_share_by_population_and_merged_ones_add_up(liverpool):
     }
     assert walk.unresolved == {}
 
-    estate = NeighbourhoodFactory(local_authority=liverpool, areas=[new["E01034405"], new["E01034401"]])
-    [figure] = neighbourhood_figures(neighbourhood=estate, indicator=claimants, population=population)
-    assert figure.period == period
-    assert figure.value == Decimal(10) + Decimal(10) + Decimal(25)  # a quarter of 40, plus 10 and 25
-    assert figure.unresolved == {}
-
 
 def test_a_split_without_population_is_reported_not_guessed(liverpool):
-    claimants = Indicator.objects.get(slug="claimant-count")
-    ObservationFactory(indicator=claimants, small_area=_area("E01006513", "lsoa11", liverpool), value=40)
-    estate = NeighbourhoodFactory(local_authority=liverpool, areas=[_area("E01034405", "lsoa21", liverpool)])
+    walk = crosswalk(target_codes={"E01034405"}, to_kind="lsoa21")
 
-    [figure] = neighbourhood_figures(neighbourhood=estate, indicator=claimants)
-
-    assert figure.value is None
-    assert "population is not known" in figure.unresolved["E01034405"]
+    assert walk.shares == {}
+    assert "population is not known" in walk.unresolved["E01034405"]
 
 
 def test_2021_figures_carried_back_to_2011_areas(liverpool):
     population = Indicator.objects.get(slug="working-age-population")
-    claimants = Indicator.objects.get(slug="claimant-count")
     year = Period.objects.create(kind="year", start="2021-01-01", end="2021-12-31", label="2021")
     old = {code: _area(code, "lsoa11", liverpool) for code in ("E01006513", "E01006720", "E01006752")}
     ObservationFactory(indicator=population, period=year, small_area=old["E01006720"], value=600)
     ObservationFactory(indicator=population, period=year, small_area=old["E01006752"], value=400)
-    month = Period.objects.create(kind="month", start="2022-01-01", end="2022-01-31", label="January 2022")
-    for code, value in (("E01034405", 15), ("E01034406", 20), ("E01034401", 50)):
-        ObservationFactory(indicator=claimants, period=month, small_area=_area(code, "lsoa21", liverpool), value=value)
-    estate = NeighbourhoodFactory(local_authority=liverpool, areas=[old["E01006513"], old["E01006720"]])
+    walk = crosswalk(target_codes={"E01006513", "E01006720"}, to_kind="lsoa11", population=population)
 
-    [figure] = neighbourhood_figures(neighbourhood=estate, indicator=claimants, population=population)
-
-    assert figure.value == Decimal(15) + Decimal(20) + Decimal(30)  # both parts of the split; 60% of the merge
+    # Both parts of the split add up to the old area; the old area gets 60% of the merge it went into.
+    assert walk.shares == {
+        "E01006513": [("E01034405", Decimal(1)), ("E01034406", Decimal(1))],
+        "E01006720": [("E01034401", Decimal("0.6"))],
+    }
 
 
 def test_complex_changes_are_reported():

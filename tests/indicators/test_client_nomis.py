@@ -8,9 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.cache import cache
 
-from indicators.models import Import, Indicator, Observation, ObservationStatus
-from indicators.services.nomis_client import NomisError, NomisQuery, nomis_fetch_csv
-from indicators.services.nomis_fetch import LOCK_KEY, nomis_fetch, nomis_fetch_scheduled
+from indicators.official.models import Import, Indicator, Observation, ObservationStatus
+from indicators.official.nomis_client import NomisError, NomisQuery, nomis_fetch_csv
+from indicators.official.services.nomis_fetch import LOCK_KEY, nomis_fetch, nomis_fetch_scheduled
 from tests.indicators.official_helpers import DATA, city_of_london_lsoas, snapshot, values_by_area
 
 RECORDED = DATA / "nomis"

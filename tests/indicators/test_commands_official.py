@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import Import, Indicator, Observation
-from indicators.services.imports import import_queue, import_run, import_run_queued
-from indicators.tasks import import_observations_task
+from indicators.official.models import Import, Indicator, Observation
+from indicators.official.services.imports import import_queue, import_run, import_run_queued
+from indicators.official.tasks import import_observations_task
 from tests.factories import UserFactory
 from tests.indicators.official_helpers import CENSUS_BULK, CLAIMANTS_EXCEL, city_of_london_lsoas, snapshot
 
@@ -157,7 +157,7 @@ def test_an_import_is_never_run_twice_at_once():
     import psycopg
     from django.db import connection
 
-    from indicators.services.imports import RUN_LOCK_CLASS, ImportBusyError
+    from indicators.official.services.imports import RUN_LOCK_CLASS, ImportBusyError
 
     claimants = Indicator.objects.get(slug="claimant-count")
     imp = import_queue(
@@ -184,7 +184,7 @@ def test_the_catch_up_task_runs_old_queued_imports_only():
 
     from django.utils import timezone
 
-    from indicators.tasks import run_queued_imports_task
+    from indicators.official.tasks import run_queued_imports_task
 
     city_of_london_lsoas()
     claimants = Indicator.objects.get(slug="claimant-count")

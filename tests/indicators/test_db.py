@@ -8,7 +8,7 @@ from django.core.signals import request_started
 from django.db import DataError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from indicators.db import prepared_cursor
+from config.db.cursors import prepared_cursor
 from surveys.models import Invitation
 from surveys.services.responses import response_submit
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, version_factory, wave_factory

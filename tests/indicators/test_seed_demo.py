@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from indicators.access.models import Role
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
-from indicators.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, Role
+from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region
 from surveys.models import Response
 
 

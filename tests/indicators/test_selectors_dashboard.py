@@ -8,10 +8,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from indicators import selectors_dashboard as dash
 from indicators.engine.models import WorklessnessPoint
-from indicators.exports import Column, Table, as_csv, as_xlsx, number, text, withheld
-from indicators.models import Period
+from indicators.monitoring.exports import Column, Table, as_csv, as_xlsx, number, text, withheld
+from indicators.monitoring.selectors import dashboard as dash
+from indicators.official.models import Period
 from tests.factories import UserFactory
 from tests.indicators.dashboard_data import build_world
 

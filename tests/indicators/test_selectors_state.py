@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import selectors_state as state
-from indicators.models import Import, Indicator
+from indicators.monitoring import state
+from indicators.official.models import Import, Indicator
 from surveys.models import Invitation, Response
 from tests.indicators.dashboard_data import build_world
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from indicators.models import Import, Indicator, LsoaLookup, Observation, Period
-from indicators.selectors_official import neighbourhood_ratio_series
-from indicators.services.demo_official import seed_official
+from indicators.demo.official import seed_official
+from indicators.official.models import Import, Indicator, LsoaLookup, Observation, Period
+from indicators.official.selectors import neighbourhood_ratio_series
 from tests.factories import NeighbourhoodFactory
 from tests.indicators.official_helpers import snapshot
 

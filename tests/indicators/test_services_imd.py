@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import Deprivation, LocalAuthority, SmallArea
-from indicators.services.demo import IMD_2019_FILE
-from indicators.services.files import ImportFileError
-from indicators.services.imd import imd_import
+from indicators.demo.places import IMD_2019_FILE
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.imd import imd_import
+from indicators.places.models import Deprivation, LocalAuthority, SmallArea
 
 FILE1_HEADER = (
     "LSOA code (2011),LSOA name (2011),Local Authority District code (2019),Local Authority District name (2019),"

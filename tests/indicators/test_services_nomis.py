@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Import, Indicator, Observation, ObservationRevision, ObservationStatus, Period
-from indicators.services import hooks
-from indicators.services.files import ImportFileError
-from indicators.services.nomis import nomis_import
+from indicators.official import signals as hooks
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.nomis import nomis_import
+from indicators.official.models import Import, Indicator, Observation, ObservationRevision, ObservationStatus, Period
 from tests.factories import LocalAuthorityFactory, UserFactory
 from tests.indicators.official_helpers import (
     APS_EXCEL,
@@ -272,7 +272,7 @@ def test_a_gzipped_file_imports_like_the_plain_one(claimants):
 
 def test_stored_figures_are_announced_after_commit(claimants, caplog, django_capture_on_commit_callbacks):
     city_of_london_lsoas()
-    with caplog.at_level(logging.INFO, logger="indicators.services.hooks"):
+    with caplog.at_level(logging.INFO, logger="indicators.official.signals"):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             imp = nomis_import(source=CLAIMANTS_EXCEL, indicator=claimants)
         assert not any("changed by import" in m for m in caplog.messages)
@@ -288,7 +288,7 @@ def test_a_failing_hook_does_not_fail_the_import(claimants, monkeypatch, django_
     def broker_down(import_id):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(hooks, "observations_changed", broker_down)
+    monkeypatch.setattr(hooks, "announce_observations_changed", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         imp = nomis_import(source=CLAIMANTS_EXCEL, indicator=claimants)
     assert imp.status == Import.Status.SUCCEEDED

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Import, Indicator, Observation, ObservationRevision
-from indicators.services.nomis import nomis_import
+from indicators.official.importing.nomis import nomis_import
+from indicators.official.models import Import, Indicator, Observation, ObservationRevision
 from tests.factories import LocalAuthorityFactory, SmallAreaFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from indicators.models import Period
-from indicators.services.periods import parse_period
+from indicators.official.importing.periods import parse_period
+from indicators.official.models import Period
 
 
 @pytest.mark.parametrize(

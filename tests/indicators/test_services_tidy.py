@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Import, Indicator, ObservationStatus, Period
-from indicators.services.files import ImportFileError
-from indicators.services.tidy import tidy_import
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.tidy import tidy_import
+from indicators.official.models import Import, Indicator, ObservationStatus, Period
 from tests.factories import IndicatorFactory, LocalAuthorityFactory, SmallAreaFactory
 from tests.indicators.official_helpers import CENSUS_BULK, snapshot, values_by_area
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 
-from indicators.models import Import, Indicator, Observation
-from indicators.services.catalogue import ensure_indicators
+from indicators.official.catalogue import ensure_indicators
+from indicators.official.models import Import, Indicator, Observation
 from tests.celery_worker import Worker, broker_and_blocker, someone_waits_on_a_lock, wait
 from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_lsoas, values_by_area
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from indicators.exports import Column, Table, number, text, withheld
-from indicators.templatetags.figures import table_body
+from indicators.monitoring.exports import Column, Table, number, text, withheld
+from indicators.monitoring.templatetags.figures import table_body
 
 
 def test_every_text_in_a_table_body_is_escaped():

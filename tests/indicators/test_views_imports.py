@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from indicators.models import Import, Indicator, Observation
-from indicators.services.observations import progress_key
+from indicators.official.importing.observations import progress_key
+from indicators.official.models import Import, Indicator, Observation
 from tests.factories import ImportFactory, UserFactory
 from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_lsoas
 

@@ -350,8 +350,8 @@ def build_more(world) -> int:
 
 
 def test_a_cached_page_follows_the_figures_and_the_scope(client, world, settings):
+    from indicators.access.models import Assignment
     from indicators.engine.services.refresh import recompute_all
-    from indicators.models import Assignment
     from tests.indicators.engine.builders import figures, month
 
     settings.REBALANCE_PAGE_CACHE_SECONDS = 300

@@ -13,8 +13,8 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from indicators.access.models import Role
 from indicators.audit.models import Action, AuditEntry
-from indicators.models import Role
 from tests.factories import staff
 
 GOOD = "correct-horse-battery"

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from indicators.access.models import Role
 from indicators.audit.models import Action, AuditEntry
-from indicators.models import Role
 from tests.factories import staff
 
 GOOD = "correct-horse-battery"

@@ -1,9 +1,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from indicators.models import Role
+from indicators.access.models import Role
+from indicators.accounts.ratelimit import rate_limited
 from surveys.models import Response
-from surveys.services.ratelimit import rate_limited
 from surveys.services.responses import response_submit
 from tests.factories import NeighbourhoodFactory, staff
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators.models import Role
+from indicators.access.models import Role
 from surveys.services.responses import response_submit
 from tests.factories import NeighbourhoodFactory, staff
 from tests.surveys.factories import GOOD_ANSWERS, wave_factory

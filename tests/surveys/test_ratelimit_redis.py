@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from surveys.services.ratelimit import _key, rate_allowed, rate_hit, rate_limited, rate_take
+from indicators.accounts.ratelimit import _key, rate_allowed, rate_hit, rate_limited, rate_take
 from tests.surveys.factories import codes_for, wave_factory
 
 

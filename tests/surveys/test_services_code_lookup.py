@@ -3,8 +3,8 @@
 import pytest
 
 from surveys.models import Invitation, ResponseStatus
-from surveys.services.code_lookup import invitation_read
 from surveys.services.responses import code_check, response_start
+from surveys.services.submission.code_lookup import invitation_read
 from tests.surveys.factories import codes_for, wave_factory
 
 pytestmark = pytest.mark.django_db

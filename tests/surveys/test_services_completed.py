@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from surveys.models import Answer, Invitation, Response, ResponseStatus, Wave
-from surveys.services import completed
 from surveys.services.answering import AnswerErrors
 from surveys.services.responses import CodeProblem, response_submit
+from surveys.services.submission import completed
 from surveys.services.waves import invitation_find
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, submit_in_another_wave, version_factory, wave_factory
 

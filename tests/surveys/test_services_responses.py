@@ -4,9 +4,9 @@ import logging
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from indicators.models import Role
+from indicators.access.models import Role
+from surveys import signals as hooks
 from surveys.models import Answer, Invitation, Response, ResponseStatus
-from surveys.services import hooks
 from surveys.services.answering import AnswerErrors
 from surveys.services.responses import (
     CodeProblem,
@@ -41,7 +41,7 @@ def test_a_submission_with_a_code_stores_scores_and_demographics_and_uses_the_co
 def test_every_kind_of_answer_is_stored_as_given(with_code):
     # On PostgreSQL a new response with a code is written by one plain statement, without a code by
     # COPY, elsewhere by the ORM: the same rows every way.
-    from surveys.services.completed import ANSWER_COLUMNS
+    from surveys.services.submission.completed import ANSWER_COLUMNS
 
     assert {f.column for f in Answer._meta.concrete_fields} - {"id"} == set(ANSWER_COLUMNS)
     wave = wave_factory()
@@ -91,7 +91,7 @@ def test_the_hook_runs_after_commit_and_its_failure_never_fails_a_submission(
     def broker_down(response_id):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(hooks, "response_completed", broker_down)
+    monkeypatch.setattr(hooks, "announce_response_completed", broker_down)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         response = response_submit(raw=GOOD_ANSWERS, channel="api", code=codes_for(wave)[0])
     assert Response.objects.get(pk=response.pk).status == ResponseStatus.COMPLETED

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from indicators.models import Role
+from indicators.access.models import Role
 from surveys.models import Invitation, Response, Wave
 from surveys.services.waves import invitation_find
 from tests.factories import NeighbourhoodFactory, staff

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from indicators.engine.models import FactorCell, FactorScore, PopulationGroup, ResidentScore
 from indicators.engine.services.stats import Summary, trend, two_sided_p, weighted
-from indicators.models import Neighbourhood
+from indicators.places.models import Neighbourhood
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
-from indicators.models import MatchedPair
+from indicators.places.models import MatchedPair
 
 WITHHELD_SIDE = "One side's figure is withheld"
 

@@ -33,16 +33,6 @@ def neighbourhood_wave_refresh(*, wave_id: int, neighbourhood_id: int) -> None:
         pairs_refresh(neighbourhood_id=neighbourhood_id, worklessness=False)
 
 
-def response_refresh(*, response_id: int) -> None:
-    from surveys.models import Response
-
-    response = Response.objects.filter(pk=response_id).values("wave_id", "neighbourhood_id").first()
-    if response is None:
-        logger.info("Response %s no longer exists; nothing to refresh", response_id)
-        return
-    neighbourhood_wave_refresh(**response)
-
-
 def observations_refresh(*, indicator_id: int, period_ids: list[int] | None = None) -> int:
     """After an import: the rates of every ratio indicator built on it, for the periods it touched."""
     written = 0
@@ -82,7 +72,7 @@ def recompute_all(
     scored is scored on the way); ``rescore`` scores every resident again from their answers first,
     so that the comparison covers the stored scores too.
     """
-    from indicators.models import Indicator
+    from indicators.official.models import Indicator
     from surveys.models import Wave
 
     run = run or RecomputeRun.objects.create(kind="full")

@@ -16,16 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from indicators.engine.models import WorklessnessPoint
-from indicators.models import (
-    Deprivation,
-    Indicator,
-    LocalAuthority,
-    Neighbourhood,
-    Observation,
-    Period,
-    Region,
-    SmallArea,
-)
+from indicators.official.models import Indicator, Observation, Period
+from indicators.places.models import Deprivation, LocalAuthority, Neighbourhood, Region, SmallArea
 
 Level = WorklessnessPoint.Level
 
@@ -264,7 +256,7 @@ class ImprovementReport:
 def _period(label_or_id) -> Period:
     if isinstance(label_or_id, Period):
         return label_or_id
-    from indicators.services.periods import parse_period
+    from indicators.official.importing.periods import parse_period
 
     try:
         kind, start = parse_period(str(label_or_id))

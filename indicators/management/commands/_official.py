@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
-from indicators.models import Import, Indicator
+from indicators.official.models import Import, Indicator
 
 
 class ProgressBar:

@@ -7,9 +7,9 @@ from indicators.management.commands._official import (
     parse_where,
     summary,
 )
-from indicators.services.files import ImportFileError
-from indicators.services.nomis_client import NomisError, NomisQuery
-from indicators.services.nomis_fetch import nomis_fetch, nomis_fetch_scheduled
+from indicators.official.importing.files import ImportFileError
+from indicators.official.nomis_client import NomisError, NomisQuery
+from indicators.official.services.nomis_fetch import nomis_fetch, nomis_fetch_scheduled
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.services.files import ImportFileError
-from indicators.services.imd import imd_import
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.imd import imd_import
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.services.boundaries import lookup_import
-from indicators.services.files import ImportFileError
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.lookup import lookup_import
 
 
 class Command(BaseCommand):

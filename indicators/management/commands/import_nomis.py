@@ -8,8 +8,8 @@ from indicators.management.commands._official import (
     parse_where,
     summary,
 )
-from indicators.services.files import ImportFileError
-from indicators.services.nomis import nomis_import
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.nomis import nomis_import
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from indicators.management.commands._official import (
     parse_where,
     summary,
 )
-from indicators.services.files import ImportFileError
-from indicators.services.tidy import tidy_import
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.tidy import tidy_import
 
 
 class Command(BaseCommand):

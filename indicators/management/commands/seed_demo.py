@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from indicators.demo.official import seed_official
+from indicators.demo.places import DEMO_PASSWORD, seed_places
 from indicators.engine.services.refresh import recompute_all
-from indicators.services.demo import DEMO_PASSWORD, seed_places
-from indicators.services.demo_official import seed_official
 from surveys.services.demo import seed_surveys
 
 

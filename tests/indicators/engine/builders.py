@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from indicators.models import Import, Indicator, Observation, Period
+from indicators.official.models import Import, Indicator, Observation, Period
 from surveys.models import Answer, Question, Response, Survey, SurveyVersion, Wave
 
 _seq = itertools.count(1)

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from indicators.access.models import Role
 from indicators.engine.services.refresh import recompute_all
-from indicators.models import Role
 from tests.factories import LocalAuthorityFactory, MatchedPairFactory, NeighbourhoodFactory, staff
 
 from .builders import residents, survey, wave

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from indicators.access.models import Role
 from indicators.engine.models import FactorScore, PairComparison
 from indicators.engine.services.refresh import recompute_all
-from indicators.models import Neighbourhood, Role
+from indicators.places.models import Neighbourhood
 from tests.factories import LocalAuthorityFactory, MatchedPairFactory, NeighbourhoodFactory, staff
 
 from .builders import residents, survey, wave

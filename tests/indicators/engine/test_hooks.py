@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from indicators.engine import tasks
 from indicators.engine.models import FactorScore, WorklessnessPoint
-from indicators.models import Indicator
+from indicators.official.models import Indicator
 from surveys.models import Response
 from surveys.services.responses import response_submit
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory
@@ -20,7 +20,7 @@ def wave(db):
 @pytest.fixture(autouse=True)
 def _standard_indicators(db):
     """Transactional tests empty the tables, data migrations included: put the indicators back."""
-    from indicators.services.catalogue import ensure_indicators
+    from indicators.official.catalogue import ensure_indicators
 
     ensure_indicators(Indicator)
 
@@ -82,7 +82,7 @@ def test_responses_that_arrive_while_a_refresh_is_waiting_are_covered_by_it_not_
 
 @pytest.mark.django_db(transaction=True)
 def test_an_import_updates_the_rates_for_the_periods_it_touched(db):
-    from indicators.services.nomis import nomis_import
+    from indicators.official.importing.nomis import nomis_import
     from tests.factories import NeighbourhoodFactory, SmallAreaFactory
 
     area = SmallAreaFactory(code="E01033000")

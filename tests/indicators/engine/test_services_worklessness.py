@@ -5,7 +5,7 @@ import pytest
 from indicators.engine.models import WorklessnessPoint
 from indicators.engine.services.refresh import observations_refresh
 from indicators.engine.services.worklessness import EngineError, improvement_report, worklessness_refresh
-from indicators.models import Indicator
+from indicators.official.models import Indicator
 from tests.factories import (
     DeprivationFactory,
     LocalAuthorityFactory,
@@ -49,7 +49,7 @@ def point(**where) -> WorklessnessPoint:
 
 def test_a_neighbourhoods_rate_is_summed_parts_not_a_mean_of_rates(official, db):
     # Unequal populations make the difference visible: 50/1000 and 30/500.
-    from indicators.models import Observation
+    from indicators.official.models import Observation
 
     population = Observation.objects.filter(indicator__slug="working-age-population", small_area=official["areas"][1])
     population.update(value=500)
@@ -136,7 +136,7 @@ def test_periods_observed_only_for_whole_authorities_count_as_observed(official)
     from decimal import Decimal
 
     from indicators.engine.services.worklessness import denominator_periods
-    from indicators.models import Import, Observation
+    from indicators.official.models import Import, Observation
 
     ratio = Indicator.objects.get(slug="worklessness")
     claimants = Indicator.objects.get(slug="claimant-count")

@@ -6,7 +6,7 @@ import pytest
 
 from indicators.engine import tasks
 from indicators.engine.models import FactorCell, FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
-from indicators.models import Import, Indicator
+from indicators.official.models import Import, Indicator
 from tests.factories import LocalAuthorityFactory, MatchedPairFactory, NeighbourhoodFactory
 
 from .builders import figures, month, residents, survey, wave, year
@@ -42,9 +42,9 @@ def test_response_task_is_idempotent(data):
     from surveys.models import Response
 
     response = Response.objects.filter(neighbourhood=data["pair"].first).last()
-    tasks.refresh_after_response.delay(response.pk)
+    tasks.refresh_neighbourhood_wave.delay(response.wave_id, response.neighbourhood_id)
     once = tables()
-    tasks.refresh_after_response.delay(response.pk)
+    tasks.refresh_neighbourhood_wave.delay(response.wave_id, response.neighbourhood_id)
     assert tables() == once
     assert FactorScore.objects.filter(neighbourhood=data["pair"].first).count() == 2
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, neighbourhood: int | None, wave: int | None, rescore: bool = False, **options):
-        from indicators.models import Neighbourhood
+        from indicators.places.models import Neighbourhood
         from surveys.models import Response, Wave
 
         if wave is not None and not Wave.objects.filter(pk=wave).exists():

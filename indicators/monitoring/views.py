@@ -1,0 +1,368 @@
+"""Pages about places and the monitoring pages. Thin: every read goes through a selector scoped to the user.
+
+Each monitoring page builds its tables once (``indicators.monitoring.presenters``); the
+page renders them and its CSV / XLSX download writes the same tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from indicators.access.scope import is_admin, role_of
+from indicators.monitoring.cache import cached_page
+from indicators.monitoring.exports import Table, download
+from indicators.monitoring.presenters import tables as t
+from indicators.monitoring.selectors import dashboard as dash
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("indicators:my-neighbourhoods")
+    return render(request, "home.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _downloads(name: str, *args, query: str = "") -> dict[str, str]:
+    suffix = f"?{query}" if query else ""
+    return {fmt + "_url": reverse(name, args=[*args, fmt]) + suffix for fmt in ("csv", "xlsx")}
+
+
+def _query(request: HttpRequest, **changes) -> str:
+    params = {k: v for k, v in request.GET.items() if v}
+    params.update(dict(changes.items()))
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+# --- My neighbourhoods -------------------------------------------------------------------------------------
+
+
+class NeighbourhoodFilter(forms.Form):
+    la = forms.ChoiceField(label="Local authority", required=False)
+    decile = forms.TypedChoiceField(label="Most deprived IMD decile", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label="Worklessness status",
+        required=False,
+        choices=[("", "Any"), ("improving", "Improving"), ("lagging", "Lagging"), ("none", "No figure")],
+    )
+    years = forms.ChoiceField(label="Change over", required=False, choices=dash.YEARS_CHOICES)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, authorities=(), deciles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["la"].choices = [("", "All")] + [(la.code, la.name) for la in authorities]
+        self.fields["decile"].choices = [("", "Any")] + [(d, str(d)) for d in deciles]
+
+
+def _my_neighbourhoods(request: HttpRequest):
+    from indicators.places.models import LocalAuthority
+
+    authorities = list(LocalAuthority.objects.visible_to(request.user).filter(neighbourhoods__isnull=False).distinct())
+    form = NeighbourhoodFilter(request.GET or None, authorities=authorities, deciles=range(1, 11))
+    options = form.cleaned_data if form.is_valid() else {}
+    sort = options.get("sort") or "la"
+    data = dash.my_neighbourhoods(
+        user=request.user,
+        local_authority=options.get("la") or "",
+        decile=options.get("decile"),
+        status=options.get("status") or "",
+        sort=sort,
+        years=options.get("years") or "1",
+    )
+    table = t.my_neighbourhoods_table(data)
+    columns = []
+    for column in table.columns:
+        if column.sort:
+            current = sort.lstrip("-") == column.sort
+            descending = sort.startswith("-")
+            next_sort = f"-{column.sort}" if current and not descending else column.sort
+            aria = ("descending" if descending else "ascending") if current else ""
+            column = replace(column, href="?" + _query(request, sort=next_sort), aria_sort=aria)
+        columns.append(column)
+    table.columns = columns
+    return form, data, table
+
+
+@login_required
+@require_GET
+@cached_page
+def my_neighbourhoods(request: HttpRequest) -> HttpResponse:
+    form, data, table = _my_neighbourhoods(request)
+    return render(
+        request,
+        "indicators/my_neighbourhoods.html",
+        {
+            "form": form,
+            "data": data,
+            "table": table,
+            "neighbourhoods": data.rows,
+            "factors": dash.FACTORS,
+            "role": role_of(request.user),
+            **_downloads("indicators:my-neighbourhoods-export", query=_query(request)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_neighbourhoods_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _, _, table = _my_neighbourhoods(request)
+    return download(fmt, [table], title="My neighbourhoods", filename="my-neighbourhoods", user=request.user)
+
+
+# --- A neighbourhood ---------------------------------------------------------------------------------------
+
+
+def _neighbourhood(request: HttpRequest, pk: int):
+    years = request.GET.get("years", "1")
+    if years not in dict(dash.YEARS_CHOICES):
+        years = "1"
+    page = dash.neighbourhood_page(user=request.user, pk=pk, years=years)
+    items = t.checklist(page)
+    tables = {
+        "changes": t.status_table(page),
+        "checklist": t.checklist_table(items),
+        "worklessness": t.worklessness_table(page),
+        "factor_waves": t.factor_waves_table(page),
+        "waves": t.waves_table(page),
+        "areas": t.areas_table(page),
+    }
+    return page, items, tables
+
+
+@login_required
+@require_GET
+@cached_page
+def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page, items, tables = _neighbourhood(request, pk)
+    n = page.neighbourhood
+    points = [
+        {
+            "label": a.code,
+            "lat": a.latitude,
+            "lon": a.longitude,
+            "decile": a.imd[0].decile if a.imd else None,
+        }
+        for a in n.small_areas.all()
+    ]
+    return render(
+        request,
+        "indicators/neighbourhood_detail.html",
+        {
+            "neighbourhood": n,
+            "page": page,
+            "checklist": items,
+            "tables": tables,
+            "pairs": page.pairs,
+            "worklessness_chart": t.worklessness_chart(page),
+            "factor_chart": t.factor_interval_chart(page),
+            "factor_wave_charts": t.factor_wave_charts(page),
+            "map": {"id": "areas-map", "title": f"Centroids of the small areas of {n.name}", "points": points},
+            "years_choices": dash.YEARS_CHOICES,
+            "years": request.GET.get("years", "1"),
+            "can_manage_waves": role_of(request.user) is not None,
+            "is_admin": is_admin(request.user),
+            **_downloads("indicators:neighbourhood-export", n.pk, query=_query(request)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    page, _, tables = _neighbourhood(request, pk)
+    order = ["changes", "checklist", "factor_waves", "worklessness", "waves", "areas"]
+    name = page.neighbourhood.name
+    return download(
+        fmt, [tables[k] for k in order], title=name, filename=slugify(name) or "neighbourhood", user=request.user
+    )
+
+
+# --- Matched pairs -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@cached_page
+def matched_pair_list(request: HttpRequest) -> HttpResponse:
+    pairs, latest, provenance = dash.pair_list(user=request.user)
+    return render(
+        request,
+        "indicators/matched_pair_list.html",
+        {
+            "pairs": pairs,
+            "table": t.pair_list_table(pairs, latest, provenance),
+            **_downloads("indicators:matched-pair-list-export"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def matched_pair_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    table = t.pair_list_table(*dash.pair_list(user=request.user))
+    return download(fmt, [table], title="Matched pairs", filename="matched-pairs", user=request.user)
+
+
+def _pair(request: HttpRequest, pk: int):
+    page = dash.pair_page(user=request.user, pk=pk)
+    return page, [t.pair_factor_table(page), t.pair_worklessness_table(page)]
+
+
+@login_required
+@require_GET
+@cached_page
+def matched_pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page, tables = _pair(request, pk)
+    return render(
+        request,
+        "indicators/matched_pair_detail.html",
+        {
+            "pair": page.pair,
+            "page": page,
+            "factor_table": tables[0],
+            "worklessness_table": tables[1],
+            "summary": t.pair_summary(page),
+            "worklessness_chart": t.pair_worklessness_chart(page),
+            "gap_chart": t.pair_gap_chart(page),
+            "side_charts": t.pair_interval_chart(page),
+            **_downloads("indicators:matched-pair-export", page.pair.pk),
+        },
+    )
+
+
+@login_required
+@require_GET
+def matched_pair_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    page, tables = _pair(request, pk)
+    title = f"{page.pair.first.name} and {page.pair.second.name}"
+    return download(fmt, tables, title=title, filename=slugify(title) or "pair", user=request.user)
+
+
+# --- An area's league --------------------------------------------------------------------------------------
+
+REFERENCES = [
+    ("england-deprived", "England's deprived LSOAs (the report's benchmark)"),
+    ("england-all", "All LSOAs in England"),
+]
+
+
+class LeagueForm(forms.Form):
+    area = forms.ChoiceField(label="Area")
+    start = forms.ChoiceField(label="From")
+    end = forms.ChoiceField(label="To")
+    reference = forms.ChoiceField(label="Benchmark", choices=REFERENCES, required=False)
+
+    def __init__(self, *args, choices: dash.LeagueChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = choices.areas
+        periods = [(p.label, p.label) for p in choices.periods]
+        self.fields["start"].choices = periods
+        self.fields["end"].choices = periods
+
+
+def _league(request: HttpRequest):
+    from indicators.engine.services.worklessness import EngineError
+
+    choices = dash.league_choices(user=request.user)
+    data = request.GET.copy()
+    if choices.areas and "area" not in data:
+        data["area"] = choices.areas[0][0]
+    elif data.get("area") and data["area"] not in dict(choices.areas):
+        raise Http404("No such area among the places you look after.")
+    if choices.periods:
+        latest = choices.periods[-1]
+        wanted = latest.start.replace(year=latest.start.year - 5)
+        earlier = [p for p in choices.periods if p.start <= wanted] or choices.periods[:1]
+        data.setdefault("start", earlier[-1].label)
+        data.setdefault("end", latest.label)
+    data.setdefault("reference", "england-deprived")
+    form = LeagueForm(data, choices=choices)
+    result = None
+    if form.is_valid() and choices.areas:
+        area = form.cleaned_data["area"]
+        try:
+            report, area_row, la_rows, neighbourhoods = dash.league(
+                user=request.user,
+                indicator_slug=dash.WORKLESSNESS,
+                area=area,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                reference=form.cleaned_data["reference"] or "england-deprived",
+            )
+        except EngineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            kind, _, value = area.partition(":")
+            label = dict(choices.areas)[area].removesuffix(" (region)")
+            region_slug = value if kind == "region" else ""
+            result = {
+                "report": report,
+                "area_label": label,
+                "area_row": area_row,
+                "published": dash.REPORT_SHARES.get(region_slug),
+                "tables": t.league_tables(report, label, area_row, la_rows, neighbourhoods, region_slug),
+            }
+    return form, choices, result
+
+
+@login_required
+@require_GET
+@cached_page(survey_figures=False)  # worklessness only: fieldwork leaves it be
+def league(request: HttpRequest) -> HttpResponse:
+    form, choices, result = _league(request)
+    chart = None
+    if result:
+        items = [
+            {"label": row[0].text, "value": row[3].value if isinstance(row[3].value, (int, float)) else None}
+            for row in result["tables"][0].rows
+        ]
+        if result["published"] is not None:
+            items.append({"label": f"{result['area_label']} in the report (early 2000s)", "value": result["published"]})
+        chart = {
+            "id": "league-chart",
+            "title": "Share of deprived LSOAs improving faster than the benchmark",
+            "items": items,
+        }
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "indicators/league.html",
+        {
+            "form": form,
+            "choices": choices,
+            "result": result,
+            "chart": chart,
+            **_downloads("indicators:league-export", query=_query(request)),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def league_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    form, _, result = _league(request)
+    if result is None:
+        return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
+    tables: list[Table] = result["tables"]
+    return download(fmt, tables, title=f"League: {result['area_label']}", filename="league", user=request.user)
+
+
+__all__ = ["get_object_or_404"]

@@ -1,0 +1,233 @@
+"""Importing the English Indices of Deprivation (IoD2019 File 1 or 7, IoD2025 File 7)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import transaction
+
+from indicators.official.importing.files import ImportFileError, read_text, text_stream
+from indicators.places.models import Deprivation, LocalAuthority, SmallArea
+
+# How many LSOAs a complete national file has (DOMAIN.md).
+NATIONAL_LSOA_COUNT = {Deprivation.Edition.IOD2019: 32_844, Deprivation.Edition.IOD2025: 33_755}
+
+LSOA_CODE = re.compile(r"^E01\d{6}$")
+LA_CODE = re.compile(r"^E0[6-9]\d{6}$")
+
+# Columns are matched by the start of their name: circulated copies cut long names short.
+COLUMNS = {
+    "lsoa_code": "LSOA code (20",
+    "lsoa_name": "LSOA name (20",
+    "la_code": "Local Authority District code (20",
+    "la_name": "Local Authority District name (20",
+    "rank": "Index of Multiple Deprivation (IMD) Rank",
+    "decile": "Index of Multiple Deprivation (IMD) Decile",
+}
+SCORE_PREFIX = "Index of Multiple Deprivation (IMD) Score"
+
+
+@dataclass(frozen=True)
+class ImdImportResult:
+    edition: str
+    file_kind: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+@dataclass(frozen=True)
+class _Row:
+    lsoa_code: str
+    lsoa_name: str
+    la_code: str
+    la_name: str
+    rank: int
+    decile: int
+    score: Decimal | None
+
+
+def _normalise(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _find_column(header: list[str], prefix: str) -> int | None:
+    want = _normalise(prefix)
+    for index, name in enumerate(header):
+        if _normalise(name).startswith(want):
+            return index
+    return None
+
+
+def _read_header(header: list[str]) -> tuple[dict[str, int], int | None, str, str]:
+    positions = {}
+    for key, prefix in COLUMNS.items():
+        index = _find_column(header, prefix)
+        if index is None:
+            raise ImportFileError(
+                f"this is not an English Indices of Deprivation file: no column starting '{prefix}' in the header",
+                line=1,
+                column=prefix,
+            )
+        positions[key] = index
+    lsoa_header = header[positions["lsoa_code"]]
+    if "2021" in lsoa_header:
+        edition = Deprivation.Edition.IOD2025
+    elif "2011" in lsoa_header:
+        edition = Deprivation.Edition.IOD2019
+    else:
+        raise ImportFileError(
+            f"cannot tell the edition from '{lsoa_header}': expected 'LSOA code (2011)' or 'LSOA code (2021)'",
+            line=1,
+            column=lsoa_header,
+        )
+    score = _find_column(header, SCORE_PREFIX)
+    file_kind = "File 7" if score is not None else "File 1"
+    return positions, score, edition, file_kind
+
+
+def _parse_rows(reader, header, positions, score_at, edition, partial) -> list[_Row]:
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
+    width = len(header)
+    total = NATIONAL_LSOA_COUNT[edition]
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != width:
+            raise ImportFileError(
+                f"has {len(values)} fields where the header has {width}: the file may be cut short",
+                line=line,
+            )
+        cells = {key: values[index].strip() for key, index in positions.items()}
+        code = cells["lsoa_code"]
+        if not LSOA_CODE.match(code):
+            raise ImportFileError(
+                f"'{code}' is not an LSOA code (E01 and six digits)", line, header[positions["lsoa_code"]]
+            )
+        if code in seen:
+            raise ImportFileError(f"LSOA {code} appears twice (first on line {seen[code]})", line)
+        seen[code] = line
+        la_code = cells["la_code"]
+        if not LA_CODE.match(la_code):
+            raise ImportFileError(f"'{la_code}' is not a local authority code", line, header[positions["la_code"]])
+        rank = _integer(cells["rank"], 1, total, line, header[positions["rank"]])
+        decile = _integer(cells["decile"], 1, 10, line, header[positions["decile"]])
+        score = None
+        if score_at is not None:
+            try:
+                score = Decimal(values[score_at].strip()).quantize(Decimal("0.001"))
+            except InvalidOperation:
+                raise ImportFileError(f"'{values[score_at]}' is not a number", line, header[score_at]) from None
+        rows.append(_Row(code, cells["lsoa_name"], la_code, cells["la_name"], rank, decile, score))
+    if not rows:
+        raise ImportFileError("the file has a header but no rows", line=2)
+    if not partial and len(rows) != total:
+        raise ImportFileError(
+            f"a national {edition} file has {total:,} LSOAs but this one has {len(rows):,} "
+            f"(last row on line {reader.line_num}): it looks cut short. Use --partial to load a subset on purpose."
+        )
+    return rows
+
+
+def _integer(raw: str, low: int, high: int, line: int, column: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImportFileError(f"'{raw}' is not a whole number", line, column) from None
+    if not low <= value <= high:
+        raise ImportFileError(f"{value} is outside {low} to {high}", line, column)
+    return value
+
+
+def imd_import(*, source: str | Path | BinaryIO | bytes, partial: bool = False) -> ImdImportResult:
+    """Load an IoD file: every row is checked before anything is written, then all in one transaction.
+
+    Re-importing the same file writes nothing. With ``partial`` a subset of LSOAs is accepted.
+    """
+    reader = csv.reader(text_stream(read_text(source)))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("the file is empty") from None
+    except csv.Error as exc:
+        raise ImportFileError(f"not a CSV file ({exc})", line=1) from exc
+    positions, score_at, edition, file_kind = _read_header(header)
+    try:
+        rows = _parse_rows(reader, header, positions, score_at, edition, partial)
+    except csv.Error as exc:
+        raise ImportFileError(f"not valid CSV ({exc})", line=reader.line_num) from exc
+    kind = SmallArea.Kind.LSOA21 if edition == Deprivation.Edition.IOD2025 else SmallArea.Kind.LSOA11
+    with transaction.atomic():
+        return _write(rows, edition=edition, kind=kind, file_kind=file_kind)
+
+
+def _write(rows: list[_Row], *, edition: str, kind: str, file_kind: str) -> ImdImportResult:
+    local_authorities = {r.la_code: r.la_name for r in rows}
+    known_las = dict(LocalAuthority.objects.values_list("code", "name"))
+    new_las = [LocalAuthority(code=c, name=n) for c, n in local_authorities.items() if c not in known_las]
+    LocalAuthority.objects.bulk_create(new_las, batch_size=1000)
+    la_ids = dict(LocalAuthority.objects.filter(code__in=local_authorities).values_list("code", "id"))
+
+    known_areas = {
+        code: (name, kind_, la)
+        for code, name, kind_, la in SmallArea.objects.filter(code__in=[r.lsoa_code for r in rows]).values_list(
+            "code", "name", "kind", "local_authority_id"
+        )
+    }
+    areas = [
+        SmallArea(code=r.lsoa_code, name=r.lsoa_name, kind=kind, local_authority_id=la_ids[r.la_code])
+        for r in rows
+        if known_areas.get(r.lsoa_code) != (r.lsoa_name, kind, la_ids[r.la_code])
+    ]
+    SmallArea.objects.bulk_create(
+        areas,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["name", "kind", "local_authority"],
+    )
+    area_ids = dict(SmallArea.objects.filter(code__in=[r.lsoa_code for r in rows]).values_list("code", "id"))
+
+    existing = {
+        area: (rank, decile, score)
+        for area, rank, decile, score in Deprivation.objects.filter(edition=edition).values_list(
+            "small_area_id", "rank", "decile", "score"
+        )
+    }
+    changed = []
+    created = updated = 0
+    for r in rows:
+        area_id = area_ids[r.lsoa_code]
+        before = existing.get(area_id)
+        if before == (r.rank, r.decile, r.score):
+            continue
+        created += before is None
+        updated += before is not None
+        changed.append(Deprivation(small_area_id=area_id, edition=edition, rank=r.rank, decile=r.decile, score=r.score))
+    Deprivation.objects.bulk_create(
+        changed,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["small_area", "edition"],
+        update_fields=["rank", "decile", "score"],
+    )
+    return ImdImportResult(
+        edition=edition,
+        file_kind=file_kind,
+        rows=len(rows),
+        created=created,
+        updated=updated,
+        unchanged=len(rows) - created - updated,
+    )

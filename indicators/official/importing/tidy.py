@@ -1,0 +1,88 @@
+"""Importing councils' own tidy extracts (``date, area_code, area_name, count, rate`` and the like).
+
+The user names the area, period and value columns (and optionally a status column); periods may be ISO dates
+(a day stands for its month), year-months, month names or years. The same checks and writer as Nomis files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.observations import Layout, Progress, find_column, import_observations, parse_filters
+from indicators.official.models import Import, Indicator
+
+
+def tidy_layout(
+    header: tuple[str, ...],
+    *,
+    area_column: str,
+    period_column: str,
+    value_column: str,
+    status_column: str = "",
+    where: dict[str, str] | None = None,
+    census: bool = False,
+) -> Layout:
+    found = {}
+    for role, name in (("area", area_column), ("period", period_column), ("value", value_column)):
+        index = find_column(header, name)
+        if index is None:
+            raise ImportFileError(
+                f"no {role} column named '{name}' in the header (it has: {', '.join(header)})", line=1, column=name
+            )
+        found[role] = index
+    status = None
+    if status_column:
+        status = find_column(header, status_column)
+        if status is None:
+            raise ImportFileError(
+                f"no status column named '{status_column}' in the header", line=1, column=status_column
+            )
+    return Layout(
+        header=header,
+        area=found["area"],
+        value=found["value"],
+        periods=(found["period"],),
+        status_name=status,
+        filters=parse_filters(header, where),
+        census=census,
+    )
+
+
+def tidy_import(
+    *,
+    source: str | Path | BinaryIO | bytes,
+    indicator: Indicator,
+    area_column: str,
+    period_column: str,
+    value_column: str,
+    status_column: str = "",
+    where: dict[str, str] | None = None,
+    file_name: str = "",
+    source_label: str = "command line",
+    user=None,
+    existing: Import | None = None,
+    progress: Progress | None = None,
+    method: str | None = None,
+) -> Import:
+    """Import a tidy CSV for one indicator, with the columns the user named."""
+    columns = {
+        "area_column": area_column,
+        "period_column": period_column,
+        "value_column": value_column,
+        "status_column": status_column,
+    }
+    return import_observations(
+        source=source,
+        indicator=indicator,
+        make_layout=lambda header: tidy_layout(header, **columns, where=where, census=indicator.census),
+        format=Import.Format.TIDY,
+        file_name=file_name,
+        source_label=source_label,
+        options={**columns, "where": where or {}},
+        user=user,
+        existing=existing,
+        progress=progress,
+        method=method,
+    )

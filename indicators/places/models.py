@@ -1,0 +1,193 @@
+"""The places Rebalance monitors: local authorities, small areas, neighbourhoods."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Greatest, Least
+
+from indicators.access.scope import scope_for
+
+
+class Region(models.Model):
+    """A group of local authorities that the report compares (e.g. Tees Valley)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LocalAuthorityQuerySet:
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        return self.filter(
+            Q(pk__in=scope.local_authority_ids) | Q(neighbourhoods__pk__in=scope.neighbourhood_ids)
+        ).distinct()
+
+
+class LocalAuthority(models.Model):
+    code = models.CharField(
+        "GSS code", max_length=9, unique=True, help_text="E06, E07, E08 or E09 followed by six digits."
+    )
+    name = models.CharField(max_length=100)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="local_authorities"
+    )
+
+    objects = LocalAuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^E0[6-9][0-9]{6}$"), name="local_authority_code_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SmallAreaQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SmallAreaQuerySet:
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        return self.filter(
+            Q(local_authority_id__in=scope.local_authority_ids) | Q(neighbourhoods__pk__in=scope.neighbourhood_ids)
+        ).distinct()
+
+    def deprived(self, *, edition: str | None = None) -> SmallAreaQuerySet:
+        """Small areas in the deprived deciles (REBALANCE_DEPRIVED_MAX_DECILE) of an edition."""
+        edition = edition or Deprivation.Edition.latest_loaded()
+        return self.filter(
+            deprivation__edition=edition,
+            deprivation__decile__lte=settings.REBALANCE_DEPRIVED_MAX_DECILE,
+        )
+
+
+class SmallArea(models.Model):
+    class Kind(models.TextChoices):
+        LSOA11 = "lsoa11", "LSOA (2011 boundaries)"
+        LSOA21 = "lsoa21", "LSOA (2021 boundaries)"
+        MSOA21 = "msoa21", "MSOA (2021 boundaries)"
+        WARD = "ward", "Electoral ward"
+        OA21 = "oa21", "Output area (2021 boundaries)"
+
+    code = models.CharField("ONS code", max_length=9, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="small_areas")
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+
+    objects = SmallAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[EW][0-9]{8}$"), name="small_area_code_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Deprivation(models.Model):
+    """One small area's place on one edition of the Index of Multiple Deprivation."""
+
+    class Edition(models.TextChoices):
+        IOD2019 = "iod2019", "English Indices of Deprivation 2019"
+        IOD2025 = "iod2025", "English Indices of Deprivation 2025"
+
+        @classmethod
+        def latest_loaded(cls) -> str:
+            latest = Deprivation.objects.order_by("-edition").values_list("edition", flat=True)
+            return latest.first() or cls.IOD2019
+
+    small_area = models.ForeignKey(SmallArea, on_delete=models.CASCADE, related_name="deprivation")
+    edition = models.CharField(max_length=10, choices=Edition.choices)
+    rank = models.PositiveIntegerField(help_text="IMD rank, where 1 is the most deprived.")
+    decile = models.PositiveSmallIntegerField(help_text="IMD decile, where 1 is the most deprived 10%.")
+    score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "rank"]
+        verbose_name_plural = "deprivation"
+        constraints = [
+            models.UniqueConstraint(fields=["small_area", "edition"], name="deprivation_once_per_edition"),
+            models.CheckConstraint(condition=Q(decile__gte=1, decile__lte=10), name="deprivation_decile_1_10"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="deprivation_rank_positive"),
+        ]
+        # The latest edition loaded (read on most pages) and an edition's deprived areas, without a scan.
+        indexes = [models.Index(fields=["edition", "decile"], name="deprivation_edition_decile")]
+
+    def __str__(self) -> str:
+        return f"{self.small_area.code} {self.edition}: rank {self.rank}, decile {self.decile}"
+
+
+class NeighbourhoodQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NeighbourhoodQuerySet:
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        return self.filter(Q(local_authority_id__in=scope.local_authority_ids) | Q(pk__in=scope.neighbourhood_ids))
+
+    def in_local_authority(self, code: str) -> NeighbourhoodQuerySet:
+        return self.filter(local_authority__code=code)
+
+
+class Neighbourhood(models.Model):
+    """What an officer means by a place: a named set of small areas in one local authority."""
+
+    name = models.CharField(max_length=120)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="neighbourhoods")
+    small_areas = models.ManyToManyField(SmallArea, related_name="neighbourhoods", blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NeighbourhoodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["local_authority__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "name"], name="neighbourhood_name_unique_in_la"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatchedPairQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MatchedPairQuerySet:
+        """Pairs whose two sides the user may both see: one side alone would leak the other."""
+        visible = Neighbourhood.objects.visible_to(user).values("pk")
+        return self.filter(first__in=visible, second__in=visible)
+
+
+class MatchedPair(models.Model):
+    """Two neighbourhoods alike at baseline, compared over time (the report's method)."""
+
+    first = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(help_text="Why these two were matched: baseline IMD rank, worklessness, size.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MatchedPairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first__name", "second__name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(first=models.F("second")), name="matched_pair_two_sides"),
+            models.UniqueConstraint(Least("first", "second"), Greatest("first", "second"), name="matched_pair_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} ↔ {self.second}"
