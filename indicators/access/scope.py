@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from indicators.access.models import Assignment, Role
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -23,8 +25,6 @@ NOTHING = Scope(everything=False, local_authority_ids=[], neighbourhood_ids=[])
 
 
 def role_of(user) -> str | None:
-    from indicators.access.models import Role
-
     if not user or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
@@ -34,8 +34,6 @@ def role_of(user) -> str | None:
 
 
 def is_admin(user) -> bool:
-    from indicators.access.models import Role
-
     return role_of(user) == Role.ADMIN
 
 
@@ -56,8 +54,6 @@ def scope_for(user) -> Scope:
 
 
 def _scope(user, role: str) -> Scope:
-    from indicators.access.models import Assignment, Role
-
     if role == Role.ADMIN:
         return Scope(everything=True, local_authority_ids=[], neighbourhood_ids=[])
     rows = list(Assignment.objects.filter(user=user).values_list("local_authority_id", "neighbourhood_id"))

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from indicators.accounts.services import two_factor_required
+from indicators.accounts.views import second_factor_url
 
 
 class RequireTwoFactorMiddleware:
@@ -25,8 +26,6 @@ class RequireTwoFactorMiddleware:
         if settings.REBALANCE_REQUIRE_2FA and self._blocked(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Two-factor authentication is required."}, status=403)
-            from indicators.accounts.views import second_factor_url
-
             return redirect(second_factor_url(request, request.get_full_path()))
         return self.get_response(request)
 

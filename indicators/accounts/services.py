@@ -15,7 +15,7 @@ from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from indicators.access.scope import role_of
+from indicators.access.permissions import is_staff_member
 from indicators.accounts.ratelimit import rate_hit, rate_limited, rate_reset, rate_take
 from indicators.audit.models import Action
 from indicators.audit.services import audit_record
@@ -52,7 +52,7 @@ def two_factor_required(user) -> bool:
     """Whether this user must pass a second factor before staff pages (the setting, and a staff role)."""
     if not settings.REBALANCE_REQUIRE_2FA or not user.is_authenticated:
         return False
-    return role_of(user) is not None or user.is_staff
+    return is_staff_member(user) or user.is_staff
 
 
 def totp_device_for_enrolment(*, user) -> TOTPDevice:

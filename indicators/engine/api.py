@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.engine.selectors import factors as selectors
-from indicators.engine.services.worklessness import EngineError, improvement_report
+from indicators.engine.selectors.improvement import improvement_report
+from indicators.engine.services.worklessness import EngineError
 from indicators.places.models import LocalAuthority, Neighbourhood, Region
 
 FIGURE_FIELDS = [

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from indicators.access.scope import scope_for
+from indicators.places.models import LocalAuthority, MatchedPair, Neighbourhood
+from surveys.models import Wave
 
 
 class Trend(models.TextChoices):
@@ -85,9 +87,6 @@ class FactorScoreQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self.all()
-        from indicators.places.models import LocalAuthority, Neighbourhood
-        from surveys.models import Wave
-
         # Neighbourhood rows of their neighbourhoods; authority rows only for authorities they look
         # after as a whole; the wave-wide row (the survey's benchmark) for waves they take part in.
         return self.filter(
@@ -210,8 +209,6 @@ class WorklessnessPointQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self.all()
-        from indicators.places.models import LocalAuthority, Neighbourhood
-
         return self.filter(
             Q(neighbourhood__in=Neighbourhood.objects.visible_to(user).values("pk"))
             | Q(local_authority__in=LocalAuthority.objects.visible_to(user).values("pk"))
@@ -303,8 +300,6 @@ class RecomputeRun(models.Model):
 
 class PairComparisonQuerySet(models.QuerySet):
     def visible_to(self, user) -> PairComparisonQuerySet:
-        from indicators.places.models import MatchedPair
-
         return self.filter(pair__in=MatchedPair.objects.visible_to(user).values("pk"))
 
 

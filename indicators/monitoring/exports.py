@@ -8,7 +8,6 @@ reason, in every form.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+
+from indicators.core.spreadsheets import SafeCsvWriter, append_row
 
 WITHHELD = "Withheld"
 
@@ -92,15 +93,6 @@ def withheld(reason: str) -> Cell:
 
 # --- downloads ---------------------------------------------------------------------------------------------
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
-def _safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
-
 
 def _header_lines(title: str, user) -> list[list[str]]:
     stamp = timezone.localtime().strftime("%d %B %Y %H:%M")
@@ -113,7 +105,7 @@ def _header_lines(title: str, user) -> list[list[str]]:
 
 def as_csv(tables: list[Table], *, title: str, filename: str, user) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     for line in _header_lines(title, user):
         writer.writerow(line)
     for table in tables:
@@ -121,7 +113,7 @@ def as_csv(tables: list[Table], *, title: str, filename: str, user) -> HttpRespo
         writer.writerow([table.caption])
         writer.writerow([c.label for c in table.columns])
         for row in table.rows:
-            writer.writerow([_safe(cell.export_value) for cell in row])
+            writer.writerow([cell.export_value for cell in row])
         if not table.rows:
             writer.writerow([table.empty])
         if table.source:
@@ -149,26 +141,26 @@ def as_xlsx(tables: list[Table], *, title: str, filename: str, user) -> HttpResp
     about = book.active
     about.title = "About"
     for line in _header_lines(title, user):
-        about.append(line)
+        append_row(about, line)
     about["A1"].font = Font(bold=True, size=14)
-    about.append([])
-    about.append(["Sheets"])
+    append_row(about, [])
+    append_row(about, ["Sheets"])
     used = {"about"}
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table.caption, used))
-        about.append([sheet.title, table.caption])
-        sheet.append([table.caption])
+        append_row(about, [sheet.title, table.caption])
+        append_row(sheet, [table.caption])
         sheet["A1"].font = Font(bold=True)
-        sheet.append([c.label for c in table.columns])
+        append_row(sheet, [c.label for c in table.columns])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_safe(cell.export_value) for cell in row])
+            append_row(sheet, [cell.export_value for cell in row])
         if not table.rows:
-            sheet.append([table.empty])
+            append_row(sheet, [table.empty])
         if table.source:
-            sheet.append([])
-            sheet.append([f"Source: {table.source}"])
+            append_row(sheet, [])
+            append_row(sheet, [f"Source: {table.source}"])
         for i, column in enumerate(table.columns):
             letter = sheet.cell(row=2, column=i + 1).column_letter
             sheet.column_dimensions[letter].width = max(12, min(48, len(column.label) + 4))

@@ -18,11 +18,14 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from indicators.access.scope import is_admin, role_of
+from indicators.access.permissions import is_staff_member
+from indicators.access.scope import role_of
+from indicators.engine.services.worklessness import EngineError
 from indicators.monitoring.cache import cached_page
 from indicators.monitoring.exports import Table, download
 from indicators.monitoring.presenters import tables as t
 from indicators.monitoring.selectors import dashboard as dash
+from indicators.places.models import LocalAuthority
 
 
 @require_GET
@@ -71,8 +74,6 @@ class NeighbourhoodFilter(forms.Form):
 
 
 def _my_neighbourhoods(request: HttpRequest):
-    from indicators.places.models import LocalAuthority
-
     authorities = list(LocalAuthority.objects.visible_to(request.user).filter(neighbourhoods__isnull=False).distinct())
     form = NeighbourhoodFilter(request.GET or None, authorities=authorities, deciles=range(1, 11))
     options = form.cleaned_data if form.is_valid() else {}
@@ -176,8 +177,7 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "map": {"id": "areas-map", "title": f"Centroids of the small areas of {n.name}", "points": points},
             "years_choices": dash.YEARS_CHOICES,
             "years": request.GET.get("years", "1"),
-            "can_manage_waves": role_of(request.user) is not None,
-            "is_admin": is_admin(request.user),
+            "can_manage_waves": is_staff_member(request.user),
             **_downloads("indicators:neighbourhood-export", n.pk, query=_query(request)),
         },
     )
@@ -278,8 +278,6 @@ class LeagueForm(forms.Form):
 
 
 def _league(request: HttpRequest):
-    from indicators.engine.services.worklessness import EngineError
-
     choices = dash.league_choices(user=request.user)
     data = request.GET.copy()
     if choices.areas and "area" not in data:

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from indicators.access.scope import is_admin
+from indicators.access.permissions import may_run_imports
 from indicators.official import selectors as selectors_official
 from indicators.official.models import Import, Indicator, Observation, Period
 from indicators.places.models import Neighbourhood
@@ -21,7 +21,7 @@ class IsAdminRole(permissions.BasePermission):
     message = "Only admins may read import records."
 
     def has_permission(self, request, view):
-        return is_admin(request.user)
+        return may_run_imports(request.user)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from indicators.access.scope import is_admin, scope_for
+from indicators.access.permissions import may_run_imports
+from indicators.access.scope import scope_for
+from indicators.places.models import LocalAuthority, SmallArea
 
 
 class Indicator(models.Model):
@@ -125,7 +127,7 @@ class Period(models.Model):
 class ImportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportQuerySet:
         """Imports are provenance records for admins only."""
-        return self.all() if is_admin(user) else self.none()
+        return self.all() if may_run_imports(user) else self.none()
 
 
 class Import(models.Model):
@@ -215,8 +217,6 @@ class ObservationQuerySet(models.QuerySet):
             return self.all()
         if not user or not user.is_authenticated:
             return self.none()
-        from indicators.places.models import LocalAuthority, SmallArea
-
         areas = SmallArea.objects.visible_to(user).values("pk")
         authorities = LocalAuthority.objects.visible_to(user).values("pk")
         return self.filter(Q(small_area__in=areas) | Q(local_authority__in=authorities))

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from indicators.access.scope import is_admin
+from indicators.access.permissions import may_run_imports
 from indicators.audit.models import Action
 from indicators.audit.services import audit_request
 from indicators.official.importing.observations import import_progress
@@ -24,7 +24,7 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 def _admin_only(view):
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not is_admin(request.user):
+        if not may_run_imports(request.user):
             raise PermissionDenied("Only admins may see and run imports.")
         return view(request, *args, **kwargs)
 

@@ -7,14 +7,13 @@ would run as a formula are defused.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
 
-from indicators.access.models import Role
-from indicators.access.scope import is_admin, role_of
+from indicators.access.permissions import may_export_free_text, may_export_responses
+from indicators.core.spreadsheets import SafeCsvWriter, append_row
 from indicators.places.models import Neighbourhood
 from surveys.models import Question, QuestionKind, Response, ResponseStatus, Wave
 from surveys.selectors import version_questions
@@ -31,21 +30,15 @@ FIXED_COLUMNS = [
 ]
 
 
-def _defuse(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_columns(*, questions: list[Question], include_free_text: bool) -> list[Question]:
     return [q for q in questions if include_free_text or q.kind != QuestionKind.TEXT]
 
 
 def export_rows(*, user, wave: Wave, include_free_text: bool = False) -> Iterator[list]:
     """The header, then one row per completed response in the user's neighbourhoods."""
-    if role_of(user) not in (Role.ADMIN, Role.OFFICER):
+    if not may_export_responses(user):
         raise PermissionDenied("Only officers and admins export responses.")
-    if include_free_text and not is_admin(user):
+    if include_free_text and not may_export_free_text(user):
         raise PermissionDenied("Only admins can export free-text answers.")
     questions = export_columns(questions=version_questions(wave.survey_version_id), include_free_text=include_free_text)
     yield FIXED_COLUMNS + [q.key for q in questions]
@@ -82,13 +75,13 @@ def export_rows(*, user, wave: Wave, include_free_text: bool = False) -> Iterato
             elif a.number is not None:
                 row.append(a.number)
             else:
-                row.append(_defuse(a.text))
+                row.append(a.text)
         yield row
 
 
 def export_csv(*, user, wave: Wave, include_free_text: bool = False) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     for row in export_rows(user=user, wave=wave, include_free_text=include_free_text):
         writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM so that Excel reads UTF-8
@@ -100,12 +93,12 @@ def export_xlsx(*, user, wave: Wave, include_free_text: bool = False) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Responses")
     for row in export_rows(user=user, wave=wave, include_free_text=include_free_text):
-        sheet.append(row)
+        append_row(sheet, row)
     notes = workbook.create_sheet("Questions")
-    notes.append(["key", "factor", "kind", "scored", "reverse_scored", "text", "source"])
+    append_row(notes, ["key", "factor", "kind", "scored", "reverse_scored", "text", "source"])
     for q in version_questions(wave.survey_version_id):
         if include_free_text or q.kind != QuestionKind.TEXT:
-            notes.append([q.key, q.factor, q.kind, q.scored, q.reverse_scored, q.text, q.source])
+            append_row(notes, [q.key, q.factor, q.kind, q.scored, q.reverse_scored, q.text, q.source])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -114,7 +107,7 @@ def export_xlsx(*, user, wave: Wave, include_free_text: bool = False) -> bytes:
 def codes_csv(*, wave: Wave, rows: list[tuple[str, str, str]]) -> bytes:
     """Mail-merge file for freshly made codes: (neighbourhood, code, url)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(["wave", "neighbourhood", "code", "survey_url", "closes_on"])
     for neighbourhood, code, url in rows:
         writer.writerow([wave.name, neighbourhood, code, url, wave.closes_on.isoformat()])

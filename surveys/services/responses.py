@@ -19,8 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from indicators.access.models import Role
-from indicators.access.scope import role_of
+from indicators.access.permissions import may_enter_paper
 from indicators.places.models import Neighbourhood
 from surveys.models import Answer, Channel, Invitation, Response, ResponseStatus, Wave
 from surveys.selectors import version_questions_for
@@ -320,7 +319,7 @@ def paper_response_create(
     With the code printed on the questionnaire, the code is used up (and the neighbourhood is the code's),
     so the same household cannot also answer online.
     """
-    if role_of(user) not in (Role.ADMIN, Role.OFFICER):
+    if not may_enter_paper(user):
         raise PermissionDenied("Only officers and admins enter paper questionnaires.")
     if code.strip():
         invitation = code_check(code=code, wave=wave)

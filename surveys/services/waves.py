@@ -12,8 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from indicators.access.models import Role
-from indicators.access.scope import is_admin, role_of
+from indicators.access.permissions import may_manage_waves, may_see_everything
 from indicators.places.models import Neighbourhood
 from surveys.models import Invitation, SurveyVersion, Wave
 from surveys.services.codes import code_generate, code_hash, code_normalise
@@ -24,7 +23,7 @@ MAX_INVITATIONS_PER_BATCH = 5000
 def _can_manage(user, neighbourhoods: Iterable[Neighbourhood]) -> bool:
     if user is None:  # commands and seeds run as the system
         return True
-    if role_of(user) not in (Role.ADMIN, Role.OFFICER):
+    if not may_manage_waves(user):
         return False
     visible = set(Neighbourhood.objects.visible_to(user).values_list("pk", flat=True))
     return all(n.pk in visible for n in neighbourhoods)
@@ -114,7 +113,7 @@ def survey_url_for_code(*, code: str) -> str:
 
 
 def wave_may_manage(*, user, wave: Wave) -> bool:
-    return is_admin(user) or (
-        role_of(user) == Role.OFFICER
+    return may_see_everything(user) or (
+        may_manage_waves(user)
         and wave.neighbourhoods.filter(pk__in=Neighbourhood.objects.visible_to(user).values("pk")).exists()
     )

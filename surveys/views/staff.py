@@ -13,8 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators.access.models import Role
-from indicators.access.scope import is_admin, role_of
+from indicators.access.permissions import (
+    is_staff_member,
+    may_enter_paper,
+    may_manage_waves,
+)
 from indicators.places.models import Neighbourhood
 from surveys import selectors
 from surveys.forms import CodesForm, WaveForm
@@ -25,7 +28,6 @@ from surveys.services.answering import AnswerErrors, as_list
 from surveys.services.waves import invitations_create, survey_url_for_code, wave_create, wave_may_manage
 from surveys.views.resident import _items
 
-STAFF_ROLES = (Role.ADMIN, Role.OFFICER, Role.ESTATE_MANAGER)
 PAPER_CODE_PROBLEMS = {
     svc.CodeProblem.WRONG: "No invitation has this code: check it against the questionnaire",
     svc.CodeProblem.USED: "This code has already been used: the household answered already",
@@ -36,11 +38,9 @@ PAPER_CODE_PROBLEMS = {
 }
 
 
-def _staff(request: HttpRequest) -> str:
-    role = role_of(request.user)
-    if role not in STAFF_ROLES:
+def _staff(request: HttpRequest) -> None:
+    if not is_staff_member(request.user):
         raise PermissionDenied
-    return role
 
 
 def _wave(request: HttpRequest, pk: int) -> Wave:
@@ -60,18 +60,18 @@ def _managed_wave(request: HttpRequest, pk: int) -> Wave:
 @login_required
 @require_GET
 def wave_list(request: HttpRequest) -> HttpResponse:
-    role = _staff(request)
+    _staff(request)
     return render(
         request,
         "surveys/staff/wave_list.html",
-        {"waves": selectors.wave_list(user=request.user), "can_create": role in (Role.ADMIN, Role.OFFICER)},
+        {"waves": selectors.wave_list(user=request.user), "can_create": may_manage_waves(request.user)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def wave_new(request: HttpRequest) -> HttpResponse:
-    if _staff(request) not in (Role.ADMIN, Role.OFFICER):
+    if not may_manage_waves(request.user):
         raise PermissionDenied
     versions = SurveyVersion.objects.select_related("survey").order_by("survey__name", "-number")
     form = WaveForm(
@@ -109,7 +109,6 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "wave": wave,
             "rows": rows,
             "manage": manage,
-            "is_admin": is_admin(request.user),
             "codes_form": CodesForm(neighbourhoods=neighbourhoods) if manage else None,
             "open_url": reverse("surveys:open", args=[wave.slug]) if wave.open_link else "",
         },
@@ -175,7 +174,7 @@ def wave_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    if _staff(request) not in (Role.ADMIN, Role.OFFICER):
+    if not may_enter_paper(request.user):
         raise PermissionDenied
     wave = _wave(request, pk)
     neighbourhoods = list(

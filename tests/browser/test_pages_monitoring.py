@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
-from indicators.engine.services.worklessness import improvement_report
+from indicators.engine.selectors.improvement import improvement_report
 from tests.browser.conftest import axe_check, no_sideways_scroll
 from tests.indicators.dashboard_data import PASSWORD, build_world
 

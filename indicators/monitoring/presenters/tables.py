@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.engine.models import Trend
+from indicators.engine.selectors.verdicts import factor_is_improving, factor_is_lagging, factor_signal
 from indicators.monitoring.exports import Cell, Column, Table, number, text, withheld
 from indicators.monitoring.selectors.dashboard import (
     FACTOR_GUIDE,
@@ -309,11 +310,12 @@ def checklist(page: NeighbourhoodPage) -> list[dict]:
             if status.benchmark_difference is not None:
                 words = AGAINST_WORDS.get(status.against_benchmark, "").capitalize()
                 shows += f" {words} ({status.benchmark_difference:+.1f} points)."
-            lagging = Trend.WORSE in (status.since_last_wave, status.against_benchmark)
-            improving = Trend.BETTER in (status.since_last_wave, status.against_benchmark) and not lagging
-            if lagging:
+            at_a_glance = factor_signal(
+                since_last_wave=status.since_last_wave, against_benchmark=status.against_benchmark
+            )
+            if factor_is_lagging(at_a_glance):
                 signal, tag = "Lagging: act", "bad"
-            elif improving:
+            elif factor_is_improving(at_a_glance):
                 signal, tag = "Improving: keep it up", "good"
             else:
                 signal, tag = "No clear signal", "neutral"

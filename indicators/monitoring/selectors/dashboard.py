@@ -22,6 +22,8 @@ from django.shortcuts import get_object_or_404
 
 from indicators.engine.models import FactorScore, PairComparison, Trend, WorklessnessPoint
 from indicators.engine.selectors.factors import FactorStatus, against, factor_scores, statuses_of
+from indicators.engine.selectors.improvement import improvement_report
+from indicators.engine.selectors.verdicts import factor_signal, worklessness_verdict
 from indicators.monitoring.state import official_state
 from indicators.official.models import Import, Indicator, Period
 from indicators.places import selectors
@@ -200,13 +202,6 @@ def window(series: list[tuple[Period, float | None, int]], years: str = "1") -> 
     return Window(start, end, start_rate, end_rate)
 
 
-def improving_status(change: float | None, benchmark_change: float | None) -> str:
-    """'improving' when the rate fell by more than the benchmark fell; 'lagging' otherwise; '' with no figures."""
-    if change is None or benchmark_change is None:
-        return ""
-    return "improving" if change < benchmark_change else "lagging"
-
-
 # --- My neighbourhoods -------------------------------------------------------------------------------------
 
 
@@ -229,8 +224,7 @@ class FactorCellStatus:
 
     @property
     def signal(self) -> str:
-        """The status at a glance: since the last wave where there is one, else against everyone surveyed."""
-        return self.since_last_wave or self.against_benchmark
+        return factor_signal(since_last_wave=self.since_last_wave, against_benchmark=self.against_benchmark)
 
 
 @dataclass
@@ -362,7 +356,7 @@ def my_neighbourhoods(
             row.change = end.rate - start.rate
             if span.benchmark_change is not None:
                 row.against_benchmark = row.change - span.benchmark_change
-            row.status = improving_status(row.change, span.benchmark_change)
+            row.status = worklessness_verdict(row.change, span.benchmark_change)
         if n.pk in responses:
             row.wave_name, row.responses = responses[n.pk]
         rows.append(row)
@@ -526,7 +520,7 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
         series=ordered,
         window=span,
         change=change,
-        status=improving_status(change, span.benchmark_change),
+        status=worklessness_verdict(change, span.benchmark_change),
         factor_rows=dict(factor_rows),
         wave_benchmarks=wave_benchmarks,
         la_scores=la_scores,
@@ -626,7 +620,6 @@ def league_choices(*, user, indicator_slug: str = WORKLESSNESS) -> LeagueChoices
 def _improvement_report(*, indicator_slug: str, start: str, end: str, reference: str):
     """The engine's report for everyone, shared by all users until the official figures change (survey responses
     do not touch it); callers scope it."""
-    from indicators.engine.services.worklessness import improvement_report
 
     seconds = getattr(settings, "REBALANCE_PAGE_CACHE_SECONDS", 300)
     if not seconds:

@@ -3,8 +3,9 @@
 import pytest
 
 from indicators.engine.models import WorklessnessPoint
+from indicators.engine.selectors.improvement import improvement_report
 from indicators.engine.services.refresh import observations_refresh
-from indicators.engine.services.worklessness import EngineError, improvement_report, worklessness_refresh
+from indicators.engine.services.worklessness import EngineError, worklessness_refresh
 from indicators.official.models import Indicator
 from tests.factories import (
     DeprivationFactory,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.engine.services.worklessness import EngineError, improvement_report
+from indicators.engine.selectors.improvement import improvement_report
+from indicators.engine.services.worklessness import EngineError
 
 
 def _pct(value: float | None) -> str:
