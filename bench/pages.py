@@ -365,7 +365,7 @@ def sessions_and_urls() -> list[tuple[str, str, str]]:
     from django.test import Client
     from django.urls import reverse
 
-    from indicators.monitoring.selectors.dashboard import league_choices
+    from indicators.monitoring.selectors.league import league_choices
     from indicators.places import selectors
 
     targets = []

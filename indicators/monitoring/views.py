@@ -21,10 +21,17 @@ from django.views.decorators.http import require_GET
 from indicators.access.permissions import is_staff_member
 from indicators.access.scope import role_of
 from indicators.engine.services.worklessness import EngineError
+from indicators.monitoring import content
 from indicators.monitoring.cache import cached_page
 from indicators.monitoring.exports import Table, download
-from indicators.monitoring.presenters import tables as t
-from indicators.monitoring.selectors import dashboard as dash
+from indicators.monitoring.presenters import league as league_tables
+from indicators.monitoring.presenters import neighbourhood as neighbourhood_tables
+from indicators.monitoring.presenters import neighbourhoods as neighbourhoods_tables
+from indicators.monitoring.presenters import pairs as pairs_tables
+from indicators.monitoring.selectors import league as league_data
+from indicators.monitoring.selectors import neighbourhood as neighbourhood_data
+from indicators.monitoring.selectors import neighbourhoods as neighbourhoods_data
+from indicators.monitoring.selectors import pairs as pairs_data
 from indicators.places.models import LocalAuthority
 
 
@@ -64,7 +71,7 @@ class NeighbourhoodFilter(forms.Form):
         required=False,
         choices=[("", "Any"), ("improving", "Improving"), ("lagging", "Lagging"), ("none", "No figure")],
     )
-    years = forms.ChoiceField(label="Change over", required=False, choices=dash.YEARS_CHOICES)
+    years = forms.ChoiceField(label="Change over", required=False, choices=content.YEARS_CHOICES)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, authorities=(), deciles=(), **kwargs):
@@ -78,7 +85,7 @@ def _my_neighbourhoods(request: HttpRequest):
     form = NeighbourhoodFilter(request.GET or None, authorities=authorities, deciles=range(1, 11))
     options = form.cleaned_data if form.is_valid() else {}
     sort = options.get("sort") or "la"
-    data = dash.my_neighbourhoods(
+    data = neighbourhoods_data.my_neighbourhoods(
         user=request.user,
         local_authority=options.get("la") or "",
         decile=options.get("decile"),
@@ -86,7 +93,7 @@ def _my_neighbourhoods(request: HttpRequest):
         sort=sort,
         years=options.get("years") or "1",
     )
-    table = t.my_neighbourhoods_table(data)
+    table = neighbourhoods_tables.my_neighbourhoods_table(data)
     columns = []
     for column in table.columns:
         if column.sort:
@@ -113,7 +120,7 @@ def my_neighbourhoods(request: HttpRequest) -> HttpResponse:
             "data": data,
             "table": table,
             "neighbourhoods": data.rows,
-            "factors": dash.FACTORS,
+            "factors": content.FACTORS,
             "role": role_of(request.user),
             **_downloads("indicators:my-neighbourhoods-export", query=_query(request)),
         },
@@ -132,17 +139,17 @@ def my_neighbourhoods_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _neighbourhood(request: HttpRequest, pk: int):
     years = request.GET.get("years", "1")
-    if years not in dict(dash.YEARS_CHOICES):
+    if years not in dict(content.YEARS_CHOICES):
         years = "1"
-    page = dash.neighbourhood_page(user=request.user, pk=pk, years=years)
-    items = t.checklist(page)
+    page = neighbourhood_data.neighbourhood_page(user=request.user, pk=pk, years=years)
+    items = neighbourhood_tables.checklist(page)
     tables = {
-        "changes": t.status_table(page),
-        "checklist": t.checklist_table(items),
-        "worklessness": t.worklessness_table(page),
-        "factor_waves": t.factor_waves_table(page),
-        "waves": t.waves_table(page),
-        "areas": t.areas_table(page),
+        "changes": neighbourhood_tables.status_table(page),
+        "checklist": neighbourhood_tables.checklist_table(items),
+        "worklessness": neighbourhood_tables.worklessness_table(page),
+        "factor_waves": neighbourhood_tables.factor_waves_table(page),
+        "waves": neighbourhood_tables.waves_table(page),
+        "areas": neighbourhood_tables.areas_table(page),
     }
     return page, items, tables
 
@@ -171,11 +178,11 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": items,
             "tables": tables,
             "pairs": page.pairs,
-            "worklessness_chart": t.worklessness_chart(page),
-            "factor_chart": t.factor_interval_chart(page),
-            "factor_wave_charts": t.factor_wave_charts(page),
+            "worklessness_chart": neighbourhood_tables.worklessness_chart(page),
+            "factor_chart": neighbourhood_tables.factor_interval_chart(page),
+            "factor_wave_charts": neighbourhood_tables.factor_wave_charts(page),
             "map": {"id": "areas-map", "title": f"Centroids of the small areas of {n.name}", "points": points},
-            "years_choices": dash.YEARS_CHOICES,
+            "years_choices": content.YEARS_CHOICES,
             "years": request.GET.get("years", "1"),
             "can_manage_waves": is_staff_member(request.user),
             **_downloads("indicators:neighbourhood-export", n.pk, query=_query(request)),
@@ -201,13 +208,13 @@ def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 @require_GET
 @cached_page
 def matched_pair_list(request: HttpRequest) -> HttpResponse:
-    pairs, latest, provenance = dash.pair_list(user=request.user)
+    pairs, latest, provenance = pairs_data.pair_list(user=request.user)
     return render(
         request,
         "indicators/matched_pair_list.html",
         {
             "pairs": pairs,
-            "table": t.pair_list_table(pairs, latest, provenance),
+            "table": pairs_tables.pair_list_table(pairs, latest, provenance),
             **_downloads("indicators:matched-pair-list-export"),
         },
     )
@@ -216,13 +223,13 @@ def matched_pair_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def matched_pair_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    table = t.pair_list_table(*dash.pair_list(user=request.user))
+    table = pairs_tables.pair_list_table(*pairs_data.pair_list(user=request.user))
     return download(fmt, [table], title="Matched pairs", filename="matched-pairs", user=request.user)
 
 
 def _pair(request: HttpRequest, pk: int):
-    page = dash.pair_page(user=request.user, pk=pk)
-    return page, [t.pair_factor_table(page), t.pair_worklessness_table(page)]
+    page = pairs_data.pair_page(user=request.user, pk=pk)
+    return page, [pairs_tables.pair_factor_table(page), pairs_tables.pair_worklessness_table(page)]
 
 
 @login_required
@@ -238,10 +245,10 @@ def matched_pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "factor_table": tables[0],
             "worklessness_table": tables[1],
-            "summary": t.pair_summary(page),
-            "worklessness_chart": t.pair_worklessness_chart(page),
-            "gap_chart": t.pair_gap_chart(page),
-            "side_charts": t.pair_interval_chart(page),
+            "summary": pairs_tables.pair_summary(page),
+            "worklessness_chart": pairs_tables.pair_worklessness_chart(page),
+            "gap_chart": pairs_tables.pair_gap_chart(page),
+            "side_charts": pairs_tables.pair_interval_chart(page),
             **_downloads("indicators:matched-pair-export", page.pair.pk),
         },
     )
@@ -269,7 +276,7 @@ class LeagueForm(forms.Form):
     end = forms.ChoiceField(label="To")
     reference = forms.ChoiceField(label="Benchmark", choices=REFERENCES, required=False)
 
-    def __init__(self, *args, choices: dash.LeagueChoices, **kwargs):
+    def __init__(self, *args, choices: league_data.LeagueChoices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = choices.areas
         periods = [(p.label, p.label) for p in choices.periods]
@@ -278,7 +285,7 @@ class LeagueForm(forms.Form):
 
 
 def _league(request: HttpRequest):
-    choices = dash.league_choices(user=request.user)
+    choices = league_data.league_choices(user=request.user)
     data = request.GET.copy()
     if choices.areas and "area" not in data:
         data["area"] = choices.areas[0][0]
@@ -296,9 +303,9 @@ def _league(request: HttpRequest):
     if form.is_valid() and choices.areas:
         area = form.cleaned_data["area"]
         try:
-            report, area_row, la_rows, neighbourhoods = dash.league(
+            report, area_row, la_rows, neighbourhoods = league_data.league(
                 user=request.user,
-                indicator_slug=dash.WORKLESSNESS,
+                indicator_slug=content.WORKLESSNESS,
                 area=area,
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
@@ -314,8 +321,8 @@ def _league(request: HttpRequest):
                 "report": report,
                 "area_label": label,
                 "area_row": area_row,
-                "published": dash.REPORT_SHARES.get(region_slug),
-                "tables": t.league_tables(report, label, area_row, la_rows, neighbourhoods, region_slug),
+                "published": content.REPORT_SHARES.get(region_slug),
+                "tables": league_tables.league_tables(report, label, area_row, la_rows, neighbourhoods, region_slug),
             }
     return form, choices, result
 

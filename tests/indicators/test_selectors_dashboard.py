@@ -9,8 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from indicators.engine.models import WorklessnessPoint
+from indicators.engine.selectors.verdicts import worklessness_verdict
 from indicators.monitoring.exports import Column, Table, as_csv, as_xlsx, number, text, withheld
-from indicators.monitoring.selectors import dashboard as dash
+from indicators.monitoring.selectors import common
+from indicators.monitoring.selectors import league as league_data
+from indicators.monitoring.selectors import neighbourhoods as neighbourhoods_data
 from indicators.official.models import Period
 from tests.factories import UserFactory
 from tests.indicators.dashboard_data import build_world
@@ -24,24 +27,24 @@ def period(year: int, month: int = 1) -> Period:
 
 def test_window_goes_back_the_years_asked_for_or_to_the_start():
     series = [(period(y, m), float(y - 2000) + m / 100, 1) for y in (2018, 2019, 2020, 2021) for m in (1, 6)]
-    one = dash.window(series, "1")
+    one = common.window(series, "1")
     assert (one.start.label, one.end.label) == ("June 2020", "June 2021")
     assert one.benchmark_change == pytest.approx(1.0)
-    three = dash.window(series, "3")
+    three = common.window(series, "3")
     assert three.start.label == "June 2018"
-    five = dash.window(series, "5")
+    five = common.window(series, "5")
     assert five.start.label == "January 2018"  # not that far back: the earliest
-    whole = dash.window(series, "all")
+    whole = common.window(series, "all")
     assert (whole.start.label, whole.end.label) == ("January 2018", "June 2021")
-    assert dash.window([], "1").end is None
+    assert common.window([], "1").end is None
 
 
 def test_improving_means_falling_by_more_than_the_benchmark():
-    assert dash.improving_status(-2.0, -1.0) == "improving"
-    assert dash.improving_status(-0.5, -1.0) == "lagging"
-    assert dash.improving_status(-1.0, -1.0) == "lagging"  # the same fall is not faster
-    assert dash.improving_status(None, -1.0) == ""
-    assert dash.improving_status(-1.0, None) == ""
+    assert worklessness_verdict(-2.0, -1.0) == "improving"
+    assert worklessness_verdict(-0.5, -1.0) == "lagging"
+    assert worklessness_verdict(-1.0, -1.0) == "lagging"  # the same fall is not faster
+    assert worklessness_verdict(None, -1.0) == ""
+    assert worklessness_verdict(-1.0, None) == ""
 
 
 def test_numbers_never_show_a_missing_figure_as_zero():
@@ -78,7 +81,7 @@ def world(db):
 
 
 def test_my_neighbourhoods_reads_rates_and_factor_status(world):
-    data = dash.my_neighbourhoods(user=world["officer"])
+    data = neighbourhoods_data.my_neighbourhoods(user=world["officer"])
     rows = {r.neighbourhood.name: r for r in data.rows}
     assert set(rows) == {"Harehills", "Seacroft"}
     harehills = rows["Harehills"]
@@ -97,9 +100,9 @@ def test_my_neighbourhoods_reads_rates_and_factor_status(world):
 
 
 def test_league_choices_are_the_users_places(world):
-    choices = dash.league_choices(user=world["officer"])
+    choices = league_data.league_choices(user=world["officer"])
     assert choices.areas == [("region:greater-leeds", "Greater Leeds (region)"), ("la:E08000035", "Leeds")]
     assert [p.label for p in choices.periods] == ["January 2019", "January 2020", "January 2021"]
-    manager = dash.league_choices(user=world["manager"])
+    manager = league_data.league_choices(user=world["manager"])
     assert ("la:E08000012", "Liverpool") in manager.areas
     assert all("Leeds" not in label for _, label in manager.areas)

@@ -1,0 +1,376 @@
+"""One neighbourhood's tables, checklist and charts."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators.engine.selectors.verdicts import factor_is_improving, factor_is_lagging, factor_signal
+from indicators.monitoring.content import FACTOR_GUIDE, FACTORS
+from indicators.monitoring.exports import Column, Table, number, text, withheld
+from indicators.monitoring.presenters.cells import (
+    AGAINST_WORDS,
+    FACTOR_SOURCE,
+    SINCE_WORDS,
+    TREND_TAG,
+    interval_cell,
+    score_cell,
+    short,
+)
+from indicators.monitoring.selectors.neighbourhood import NeighbourhoodPage
+
+
+def worklessness_table(page: NeighbourhoodPage) -> Table:
+    rows = []
+    for entry in reversed(page.series):
+        point = entry["point"]
+        gap = (
+            entry["rate"] - entry["benchmark"] if entry["rate"] is not None and entry["benchmark"] is not None else None
+        )
+        rows.append(
+            [
+                text(entry["period"].label),
+                number(entry["rate"], digits=2),
+                number(point.numerator if point else None, digits=0),
+                number(point.denominator if point else None, digits=0),
+                text(f"{point.areas} of {point.areas_expected}" if point else "none"),
+                number(entry["la_rate"], digits=2),
+                number(entry["benchmark"], digits=2),
+                number(gap, digits=2, signed=True),
+            ]
+        )
+    return Table(
+        key="worklessness",
+        caption=f"Worklessness rate of {page.neighbourhood.name}, its local authority and the benchmark, by period",
+        columns=[
+            Column("Period"),
+            Column("Neighbourhood rate (%)", numeric=True),
+            Column("Claimants", numeric=True),
+            Column("Working-age residents", numeric=True),
+            Column("Small areas with figures"),
+            Column(f"{page.neighbourhood.local_authority.name} rate (%)", numeric=True),
+            Column("Benchmark rate (%)", numeric=True),
+            Column("Neighbourhood minus benchmark (points)", numeric=True),
+        ],
+        rows=rows,
+        source=page.provenance.describe()
+        + " Rates are sums of the small areas' claimants over the sums of their residents aged 16-64; "
+        "claimant counts keep the publisher's rounding to 5. Benchmark: mean rate of England's deprived LSOAs.",
+    )
+
+
+def status_table(page: NeighbourhoodPage) -> Table:
+    rows = []
+    for key, label in FACTORS:
+        status = page.statuses.get(key)
+        if status is None:
+            rows.append([text(label), text("not surveyed")] + [text("not surveyed")] * 5)
+            continue
+        figure = status.figure
+        if figure.withheld:
+            reason = withheld(figure.withheld_reason)
+            rows.append(
+                [
+                    text(label),
+                    text(figure.wave.name),
+                    reason,
+                    number(figure.responses, digits=0),
+                    reason,
+                    reason,
+                    reason,
+                ]
+            )
+            continue
+        since = (
+            number(
+                figure.change,
+                digits=1,
+                signed=True,
+                tag=TREND_TAG.get(status.since_last_wave, ""),
+                note=f"{SINCE_WORDS.get(status.since_last_wave, '')}, since {figure.previous_wave}",
+            )
+            if figure.change is not None
+            else text("first wave")
+        )
+        against = (
+            number(
+                status.benchmark_difference,
+                digits=1,
+                signed=True,
+                tag=TREND_TAG.get(status.against_benchmark, ""),
+                note=AGAINST_WORDS.get(status.against_benchmark, ""),
+            )
+            if status.benchmark_difference is not None
+            else text("no figure")
+        )
+        rows.append(
+            [
+                text(label),
+                text(figure.wave.name),
+                number(figure.mean, digits=1),
+                number(figure.responses, digits=0),
+                interval_cell(figure),
+                since,
+                against,
+            ]
+        )
+    return Table(
+        key="changes",
+        caption="Where each factor stands at the latest wave, and what changed since the last",
+        columns=[
+            Column("Factor"),
+            Column("Wave"),
+            Column("Score (0-100)", numeric=True),
+            Column("Responses", numeric=True),
+            Column("95% interval"),
+            Column("Change since last wave (points)", numeric=True),
+            Column("Against everyone surveyed (points)", numeric=True),
+        ],
+        rows=rows,
+        source=FACTOR_SOURCE.format(threshold=page.threshold),
+    )
+
+
+def factor_waves_table(page: NeighbourhoodPage) -> Table:
+    rows = []
+    for key, label in FACTORS:
+        for figure in page.factor_rows.get(key, []):
+            la = page.la_scores.get((figure.wave_id, key))
+            wave = page.wave_benchmarks.get((figure.wave_id, key))
+            rows.append(
+                [
+                    text(label),
+                    text(figure.wave.name),
+                    score_cell(figure),
+                    interval_cell(figure),
+                    number(figure.favourable_share, digits=0)
+                    if not figure.withheld
+                    else withheld(figure.withheld_reason),
+                    number(figure.responses, digits=0),
+                    score_cell(la) if la else text("not available"),
+                    score_cell(wave) if wave else text("not available"),
+                ]
+            )
+    return Table(
+        key="factor-waves",
+        caption=f"Factor scores of {page.neighbourhood.name} at each survey wave",
+        columns=[
+            Column("Factor"),
+            Column("Wave"),
+            Column("Score (0-100)", numeric=True),
+            Column("95% interval"),
+            Column("Favourable (%)", numeric=True),
+            Column("Responses", numeric=True),
+            Column(f"{page.neighbourhood.local_authority.name} score", numeric=True),
+            Column("Everyone surveyed in the wave", numeric=True),
+        ],
+        rows=rows,
+        source=FACTOR_SOURCE.format(threshold=page.threshold),
+        empty="No survey wave has been fielded here yet.",
+    )
+
+
+def checklist(page: NeighbourhoodPage) -> list[dict]:
+    items = []
+    for key, label in FACTORS:
+        guide = FACTOR_GUIDE[key]
+        status = page.statuses.get(key)
+        if status is None:
+            shows, signal, tag = "Not surveyed yet: no figure.", "No figure", "neutral"
+        elif status.withheld:
+            shows = f"Withheld at {status.figure.wave}: {status.figure.withheld_reason}."
+            signal, tag = "Withheld", "neutral"
+        else:
+            f = status.figure
+            interval = f"95% interval {f.ci_low:.1f} to {f.ci_high:.1f}, " if f.ci_low is not None else ""
+            shows = f"Score {f.mean:.1f} out of 100 ({interval}{f.responses} responses, {f.wave})."
+            if f.change is not None:
+                words = SINCE_WORDS.get(status.since_last_wave, "").capitalize()
+                shows += f" {words} ({f.change:+.1f} points since {f.previous_wave})."
+            if status.benchmark_difference is not None:
+                words = AGAINST_WORDS.get(status.against_benchmark, "").capitalize()
+                shows += f" {words} ({status.benchmark_difference:+.1f} points)."
+            at_a_glance = factor_signal(
+                since_last_wave=status.since_last_wave, against_benchmark=status.against_benchmark
+            )
+            if factor_is_lagging(at_a_glance):
+                signal, tag = "Lagging: act", "bad"
+            elif factor_is_improving(at_a_glance):
+                signal, tag = "Improving: keep it up", "good"
+            else:
+                signal, tag = "No clear signal", "neutral"
+        items.append(
+            {
+                "key": key,
+                "label": label,
+                "shows": shows,
+                "signal": signal,
+                "tag": tag,
+                "improving": guide.improving,
+                "lagging": guide.lagging,
+                "response": guide.response,
+            }
+        )
+    return items
+
+
+def checklist_table(items: list[dict]) -> Table:
+    return Table(
+        key="checklist",
+        caption="The report's factors: what the data shows and the recommended response",
+        columns=[Column("Factor"), Column("Signal"), Column("What the data shows"), Column("Recommended response")],
+        rows=[
+            [text(i["label"]), text(i["signal"], tag=i["tag"]), text(i["shows"]), text(i["response"])] for i in items
+        ],
+        source="Improving and lagging signs and responses: Rebalancing Local Economies (ippr north and the "
+        "Joseph Rowntree Foundation, 2010).",
+    )
+
+
+def waves_table(page: NeighbourhoodPage) -> Table:
+    today = timezone.localdate()
+    rows = []
+    for p in page.waves:
+        w = p.wave
+        state = "open" if w.is_open(today) else ("closed" if w.has_closed(today) else "not open yet")
+        rows.append(
+            [
+                text(w.name, url=reverse("surveys:wave-detail", args=[w.pk])),
+                text(f"{w.opens_on:%d %b %Y} to {w.closes_on:%d %b %Y}"),
+                text(state),
+                number(p.invitations, digits=0),
+                number(p.completed, digits=0),
+                number(p.invitations_used, digits=0),
+                number(p.response_rate, digits=0, missing="no codes issued"),
+                number(p.in_progress, digits=0),
+            ]
+        )
+    return Table(
+        key="waves",
+        caption=f"Survey waves in {page.neighbourhood.name}: responses and progress",
+        columns=[
+            Column("Wave"),
+            Column("Dates"),
+            Column("State"),
+            Column("Invitation codes", numeric=True),
+            Column("Completed responses", numeric=True),
+            Column("Codes used", numeric=True),
+            Column("Response rate from codes (%)", numeric=True),
+            Column("Started, not finished", numeric=True),
+        ],
+        rows=rows,
+        source="Survey waves: counts of invitation codes and of responses (never answers).",
+        empty="No survey wave includes this neighbourhood yet.",
+    )
+
+
+def areas_table(page: NeighbourhoodPage) -> Table:
+    n = page.neighbourhood
+    rows = []
+    for area in n.small_areas.all():
+        imd = area.imd[0] if area.imd else None
+        rows.append(
+            [
+                text(area.code),
+                text(area.name),
+                number(imd.rank if imd else None, digits=0, missing="not loaded"),
+                number(imd.decile if imd else None, digits=0, missing="not loaded"),
+                text(f"{area.latitude}, {area.longitude}" if area.latitude is not None else "not loaded"),
+            ]
+        )
+    edition = (
+        n.small_areas.all()[0].imd[0].get_edition_display() if rows and n.small_areas.all()[0].imd else "not loaded"
+    )
+    return Table(
+        key="areas",
+        caption=f"The small areas of {n.name} and their deprivation",
+        columns=[
+            Column("Code"),
+            Column("Name"),
+            Column("IMD rank (1 is most deprived)", numeric=True),
+            Column("IMD decile", numeric=True),
+            Column("Centroid (latitude, longitude)"),
+        ],
+        rows=rows,
+        source=f"Index of Multiple Deprivation: {edition} (Ministry of Housing, Communities and Local Government).",
+    )
+
+
+def worklessness_chart(page: NeighbourhoodPage) -> dict:
+    series = page.series
+    return {
+        "id": "worklessness-chart",
+        "title": f"Worklessness rate of {page.neighbourhood.name} against its local authority and the benchmark",
+        "summary": (
+            f"Line chart, {series[0]['period']} to {series[-1]['period']}: the figures are in the table that follows."
+            if series
+            else ""
+        ),
+        "x": [short(e["period"]) for e in series],
+        "y_label": "Worklessness rate, % of residents aged 16-64",
+        "series": [
+            {"name": page.neighbourhood.name, "values": [e["rate"] for e in series]},
+            {"name": page.neighbourhood.local_authority.name, "values": [e["la_rate"] for e in series]},
+            {"name": "Benchmark: England's deprived LSOAs", "values": [e["benchmark"] for e in series]},
+        ],
+        "empty": "No worklessness figures have been imported for this neighbourhood yet.",
+    }
+
+
+def factor_interval_chart(page: NeighbourhoodPage) -> dict:
+    items = []
+    for key, label in FACTORS:
+        status = page.statuses.get(key)
+        if status is None:
+            items.append({"label": label, "mean": None, "note": "not surveyed"})
+            continue
+        f = status.figure
+        items.append(
+            {
+                "label": label,
+                "mean": f.mean,
+                "low": f.ci_low if f.ci_low is not None else f.mean,
+                "high": f.ci_high if f.ci_high is not None else f.mean,
+                "benchmark": status.benchmark.mean if status.benchmark and not status.benchmark.withheld else None,
+                "withheld": f.withheld,
+                "note": f"Withheld: {f.withheld_reason}" if f.withheld else "",
+            }
+        )
+    waves = sorted({str(s.figure.wave) for s in page.statuses.values()})
+    title = "Factor scores at the latest wave, out of 100" + (f" ({', '.join(waves)})" if waves else "")
+    return {"id": "factors-chart", "title": title, "items": items}
+
+
+def factor_wave_charts(page: NeighbourhoodPage) -> list[dict]:
+    """One small chart per factor over the waves, when there is more than one wave."""
+    charts = []
+    for key, label in FACTORS:
+        rows = page.factor_rows.get(key, [])
+        if len(rows) < 2:
+            continue
+        bench = [page.wave_benchmarks.get((r.wave_id, key)) for r in rows]
+        charts.append(
+            {
+                "id": f"factor-{key}",
+                "title": f"{label}: score at each wave with its 95% interval",
+                "summary": "The figures are in the table of factor scores at each wave.",
+                "x": [r.wave.name for r in rows],
+                "y_min": 0,
+                "y_max": 100,
+                "y_label": f"{label} (0-100)",
+                "series": [
+                    {
+                        "name": page.neighbourhood.name,
+                        "values": [r.mean for r in rows],
+                        "low": [r.ci_low for r in rows],
+                        "high": [r.ci_high for r in rows],
+                    },
+                    {
+                        "name": "Everyone surveyed",
+                        "values": [b.mean if b and not b.withheld else None for b in bench],
+                        "style": 2,
+                    },
+                ],
+            }
+        )
+    return charts

@@ -1,0 +1,169 @@
+"""One neighbourhood's page: its worklessness against the authority and the benchmark, its factors wave by wave,
+its survey waves and its small areas."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from indicators.engine.models import FactorScore, WorklessnessPoint
+from indicators.engine.selectors.factors import FactorStatus, statuses_of
+from indicators.engine.selectors.verdicts import worklessness_verdict
+from indicators.monitoring.selectors.common import Provenance, Window, window, worklessness_provenance
+from indicators.official.models import Period
+from indicators.places import selectors
+from indicators.places.models import MatchedPair, Neighbourhood
+from surveys.models import Invitation, Response, ResponseStatus, Wave
+
+
+@dataclass
+class WaveProgress:
+    wave: Wave
+    completed: int = 0
+    in_progress: int = 0
+    invitations: int = 0
+    invitations_used: int = 0
+
+    @property
+    def response_rate(self) -> float | None:
+        """Share of invitation codes used for a completed response (open-link answers have no code)."""
+        return 100.0 * self.invitations_used / self.invitations if self.invitations else None
+
+
+@dataclass
+class NeighbourhoodPage:
+    neighbourhood: Neighbourhood
+    provenance: Provenance
+    series: list[dict]  # one per period: period, rate, la_rate, benchmark, numerator, denominator, areas...
+    window: Window
+    change: float | None
+    status: str
+    factor_rows: dict[str, list[FactorScore]]  # factor -> rows oldest first
+    wave_benchmarks: dict[tuple[int, str], FactorScore]
+    la_scores: dict[tuple[int, str], FactorScore]
+    statuses: dict[str, FactorStatus]
+    waves: list[WaveProgress]
+    pairs: list[MatchedPair]
+    threshold: int = field(default_factory=lambda: settings.REBALANCE_DISCLOSURE_MIN_RESPONSES)
+
+    @property
+    def current_wave(self) -> WaveProgress | None:
+        return self.waves[0] if self.waves else None
+
+    @property
+    def latest(self) -> dict | None:
+        shown = [p for p in self.series if p["rate"] is not None]
+        return shown[-1] if shown else None
+
+
+def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
+    neighbourhood = selectors.neighbourhood_detail(user=user, pk=pk)
+    provenance = worklessness_provenance()
+    indicator = provenance.indicator
+
+    series: dict[int, dict] = {}
+    if indicator is not None:
+        # Three series of ten years of months: plain values, and each period made once, not once per series.
+        points = list(
+            WorklessnessPoint.objects.visible_to(user)
+            .filter(indicator=indicator)
+            .filter(
+                Q(level=WorklessnessPoint.Level.NEIGHBOURHOOD, neighbourhood_id=neighbourhood.pk)
+                | Q(level=WorklessnessPoint.Level.LOCAL_AUTHORITY, local_authority_id=neighbourhood.local_authority_id)
+                | Q(level=WorklessnessPoint.Level.BENCHMARK)
+            )
+            .order_by("period__start")
+            .values("period_id", "level", "rate", "numerator", "denominator", "areas", "areas_expected")
+        )
+        periods = Period.objects.in_bulk({p["period_id"] for p in points})
+        for point in points:
+            entry = series.setdefault(
+                point["period_id"],
+                {
+                    "period": periods[point["period_id"]],
+                    "rate": None,
+                    "la_rate": None,
+                    "benchmark": None,
+                    "point": None,
+                },
+            )
+            if point["level"] == WorklessnessPoint.Level.NEIGHBOURHOOD:
+                entry["rate"], entry["point"] = point["rate"], SimpleNamespace(**point)
+            elif point["level"] == WorklessnessPoint.Level.LOCAL_AUTHORITY:
+                entry["la_rate"] = point["rate"]
+            else:
+                entry["benchmark"] = point["rate"]
+    ordered = [v for v in series.values() if v["rate"] is not None or v["benchmark"] is not None]
+    bench = [(e["period"], e["benchmark"], 0) for e in ordered if e["benchmark"] is not None]
+    span = window(bench, years)
+    change = None
+    if span.start and span.end:
+        start = series.get(span.start.pk, {}).get("rate")
+        end = series.get(span.end.pk, {}).get("rate")
+        if start is not None and end is not None:
+            change = end - start
+
+    scores = list(
+        FactorScore.objects.visible_to(user)
+        .select_related("wave", "previous_wave")  # shown by name
+        .filter(
+            Q(level=FactorScore.Level.NEIGHBOURHOOD, neighbourhood_id=neighbourhood.pk)
+            | Q(level=FactorScore.Level.LOCAL_AUTHORITY, local_authority_id=neighbourhood.local_authority_id)
+            | Q(
+                level=FactorScore.Level.WAVE,
+                wave_id__in=Wave.objects.filter(neighbourhoods=neighbourhood.pk).values("pk"),
+            )
+        )
+        .order_by("wave__opens_on", "wave_id")
+    )
+    factor_rows: dict[str, list[FactorScore]] = defaultdict(list)
+    wave_benchmarks, la_scores = {}, {}
+    for score in scores:
+        if score.level == FactorScore.Level.NEIGHBOURHOOD:
+            factor_rows[score.factor].append(score)
+        elif score.level == FactorScore.Level.WAVE:
+            wave_benchmarks[(score.wave_id, score.factor)] = score
+        else:
+            la_scores[(score.wave_id, score.factor)] = score
+    own = [score for score in scores if score.level == FactorScore.Level.NEIGHBOURHOOD]
+    statuses = {s.factor: s for s in statuses_of(own, wave_benchmarks)}
+
+    waves = [WaveProgress(wave=w) for w in Wave.objects.filter(neighbourhoods=neighbourhood).order_by("-opens_on")]
+    by_wave = {p.wave.pk: p for p in waves}
+    for row in (
+        Response.objects.filter(neighbourhood=neighbourhood, wave_id__in=list(by_wave))
+        .values("wave_id")
+        .annotate(
+            completed=Count("pk", filter=Q(status=ResponseStatus.COMPLETED)),
+            in_progress=Count("pk", filter=Q(status=ResponseStatus.IN_PROGRESS)),
+        )
+    ):
+        by_wave[row["wave_id"]].completed = row["completed"]
+        by_wave[row["wave_id"]].in_progress = row["in_progress"]
+    for row in (
+        Invitation.objects.filter(neighbourhood=neighbourhood, wave_id__in=list(by_wave))
+        .values("wave_id")
+        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
+    ):
+        by_wave[row["wave_id"]].invitations = row["issued"]
+        by_wave[row["wave_id"]].invitations_used = row["used"]
+
+    pairs = list(selectors.matched_pair_list(user=user).filter(Q(first=neighbourhood) | Q(second=neighbourhood)))
+    return NeighbourhoodPage(
+        neighbourhood=neighbourhood,
+        provenance=provenance,
+        series=ordered,
+        window=span,
+        change=change,
+        status=worklessness_verdict(change, span.benchmark_change),
+        factor_rows=dict(factor_rows),
+        wave_benchmarks=wave_benchmarks,
+        la_scores=la_scores,
+        statuses=statuses,
+        waves=waves,
+        pairs=pairs,
+    )
