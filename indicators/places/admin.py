@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, SmallArea
-from indicators.places.services import validate_neighbourhood_areas
+from indicators.places.services import matched_pair_check, validate_neighbourhood_areas
 
 
 @admin.register(Region)
@@ -63,8 +63,8 @@ class MatchedPairForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("first"), cleaned.get("second")
-        if first and second and first == second:
-            raise forms.ValidationError("A neighbourhood cannot be matched with itself.")
+        if first and second:
+            matched_pair_check(first=first, second=second, reason=cleaned.get("reason") or "", pair_id=self.instance.pk)
         return cleaned
 
 

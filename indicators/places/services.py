@@ -36,13 +36,19 @@ def neighbourhood_create(
     return neighbourhood
 
 
-def matched_pair_create(*, first: Neighbourhood, second: Neighbourhood, reason: str) -> MatchedPair:
+def matched_pair_check(*, first: Neighbourhood, second: Neighbourhood, reason: str, pair_id: int | None = None) -> None:
+    """The rules of a pair, for the service and the admin form alike (``pair_id``: the pair being edited)."""
     if first.pk == second.pk:
         raise ValidationError("A neighbourhood cannot be matched with itself.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why these two neighbourhoods were matched."})
-    if MatchedPair.objects.filter(first__in=[first, second], second__in=[first, second]).exists():
+    others = MatchedPair.objects.exclude(pk=pair_id) if pair_id else MatchedPair.objects.all()
+    if others.filter(first__in=[first, second], second__in=[first, second]).exists():
         raise ValidationError(f"{first} and {second} are already a matched pair.")
+
+
+def matched_pair_create(*, first: Neighbourhood, second: Neighbourhood, reason: str) -> MatchedPair:
+    matched_pair_check(first=first, second=second, reason=reason)
     return MatchedPair.objects.create(first=first, second=second, reason=reason.strip())
 
 
