@@ -21,9 +21,17 @@ questionnaire in every neighbourhood, a resident submitting R complete responses
 a second through the API, and a real Celery worker refreshing the engine's
 figures after them, so the states behind the page cache change as they would.
 
-Prints p50 / p95 / p99 latency and throughput, overall and per page. The data
-is kept in the database (default ``rb_pages_bench``) and reused by the next run
-unless ``--rebuild`` is given. Targets 127.0.0.1 only; stops by itself.
+Prints p50 / p95 / p99 latency and throughput, overall and per page, and sets
+each page against a bare render of the same size measured in the same run,
+since the machine's speed changes from one minute to the next: the same
+gunicorn also answers /_bench/bare-render/<bytes> (bench/bare_wsgi.py, before
+Django's handler sees the request), a trivial Django template rendered to a
+body of that many bytes with no query. Bare and real phases alternate (bare,
+real, bare, real with --rounds 2), hit by the same users in the same loop, each
+page's bare twin sized to its body; the real phases share --duration.
+
+The data is kept in the database (default ``rb_pages_bench``) and reused by the
+next run unless ``--rebuild`` is given. Targets 127.0.0.1 only; stops by itself.
 """
 
 from __future__ import annotations
@@ -347,8 +355,13 @@ _application = None
 
 
 def application(environ, start_response):
-    """The site's WSGI app for gunicorn, with the page cache switched off when BENCH_PAGE_CACHE=off."""
+    """The site's WSGI app for gunicorn, with the page cache switched off when BENCH_PAGE_CACHE=off,
+    and the bare render the pages are measured against."""
     global _application
+    from bench.bare_wsgi import BARE_RENDER_PREFIX, bare_render
+
+    if environ.get("PATH_INFO", "").startswith(BARE_RENDER_PREFIX):
+        return bare_render(environ, start_response)
     if _application is None:
         from django.conf import settings
         from django.core.wsgi import get_wsgi_application
@@ -401,9 +414,21 @@ def hit(url: str, cookie: str) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
+def body_size(url: str, cookie: str) -> int:
+    """The bytes of a page's body, as the load's users get it."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        conn.request("GET", url, headers={"Cookie": cookie})
+        return len(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
 def load(
     targets, *, users: int, duration: float, warmup: float, think: float, fieldwork: float = 0, codes=()
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], list[str], list[int], float]:
+    """Each page's latencies over ``duration`` after ``warmup``; the errors, the fieldwork's statuses and the
+    seconds the fieldwork ran."""
     pages = sorted({page for _, page, _ in targets})
     by_page = {page: [t for t in targets if t[1] == page] for page in pages}
     results: dict[str, list[float]] = {page: [] for page in pages}
@@ -440,12 +465,7 @@ def load(
         t.start()
     for t in threads:
         t.join()
-    if errors:
-        print(f"{len(errors)} errors, e.g. {errors[:3]}")
-    if fieldwork:
-        stored = sum(1 for status in sent if status == 201)
-        print(f"fieldwork: {len(sent)} responses sent ({len(sent) / (stop_at - start):.1f}/s), {stored} stored")
-    return results
+    return results, errors, sent, stop_at - start
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -486,11 +506,13 @@ def main() -> None:
     parser.add_argument(
         "--fieldwork", type=float, default=0, help="complete responses a second submitted meanwhile (0: none)"
     )
+    parser.add_argument("--rounds", type=int, default=2, help="bare and real phases taken alternately this many times")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--cache", choices=["on", "off", "both"], default="both", help="the page cache")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="the page cache's Redis database")
     args = parser.parse_args()
     args.duration = min(args.duration, 300)  # bounded, whatever is asked
+    args.rounds = max(1, min(args.rounds, 10))
 
     setup_django(args.database)
     if args.rebuild or not data_ready(args):
@@ -505,13 +527,19 @@ def main() -> None:
 
 
 def run(args, targets, mode: str) -> None:
+    """One gunicorn with the page cache ``mode``: bare and real phases in turn, then their figures."""
+    from bench.bare_wsgi import bare_render_path
+
     env = {**os.environ, "DJANGO_DEBUG": "false", "DATABASE_URL": args.database, "BENCH_PAGE_CACHE": mode}
     # The page cache is shared by the workers through Redis, as in production; sessions live in the database.
     env["REDIS_URL"] = args.redis
     env["SURVEY_API_SUBMIT_RATE"] = "100000000/60"  # one client address sends every response
     codes: list[str] = []
+    phase_seconds = args.duration / args.rounds
+    # The residents submit through every phase, bare ones too, so both are measured under the same load.
+    per_phase = int(args.fieldwork * (args.warmup + phase_seconds)) + 10
     if args.fieldwork:
-        codes = fieldwork_codes(int(args.fieldwork * (args.warmup + args.duration)) + 10)
+        codes = fieldwork_codes(2 * args.rounds * per_phase)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "bench.pages:application", "-b", f"127.0.0.1:{PORT}",
          "-w", str(args.workers), "--log-level", "warning"],
@@ -534,25 +562,108 @@ def run(args, targets, mode: str) -> None:
             for cookie, _, url in targets:  # each page rendered once, then served from the cache
                 hit(url, cookie)
             say(f"page cache filled with {len(targets)} pages in {time.perf_counter() - started:.1f} s")
+        # Measured as this mode serves them, after the fill: a page cached is a page as the load will get it.
+        # By user as well as address: the same address shows each user their own page.
+        sizes = {(cookie, url): body_size(url, cookie) for cookie, _, url in targets}
+        # Each page's bare twin: the same user, cookie and page name, a body of the same bytes.
+        bare_targets = [(cookie, page, bare_render_path(sizes[cookie, url])) for cookie, page, url in targets]
         say(f"page cache {mode}: gunicorn with {args.workers} workers on {os.cpu_count()} CPUs; {args.users} users, "
-            f"{args.warmup:.0f} s warm-up then {args.duration:.0f} s measured")  # fmt: skip
+            f"{args.rounds} rounds of a bare phase then a real one, each {args.warmup:.0f} s warm-up then "
+            f"{phase_seconds:.0f} s measured ({args.duration:.0f} s of each kind in all)")  # fmt: skip
         worker = start_worker(env) if args.fieldwork else None
+        phases = []
         try:
-            results = load(
-                targets, users=args.users, duration=args.duration, warmup=args.warmup, think=args.think,
-                fieldwork=args.fieldwork, codes=codes,
-            )  # fmt: skip
+            for r in range(2 * args.rounds):
+                kind = ("bare", "real")[r % 2]
+                results, errors, sent, span = load(
+                    bare_targets if kind == "bare" else targets, users=args.users, duration=phase_seconds,
+                    warmup=args.warmup, think=args.think, fieldwork=args.fieldwork,
+                    codes=codes[r * per_phase : (r + 1) * per_phase],
+                )  # fmt: skip
+                phases.append((kind, results, errors, sent, span))
         finally:
             if worker is not None:
                 os.killpg(worker.pid, signal.SIGTERM)
                 worker.wait(timeout=60)
+        real, bare = merged_phases(phases, "real"), merged_phases(phases, "bare")
+        for kind, (_, errors, _, _) in (("real", real), ("bare", bare)):
+            if errors:
+                print(f"{len(errors)} errors in the {kind} phases, e.g. {errors[:3]}")
+        if args.fieldwork:
+            sent = real[2] + bare[2]
+            stored = sum(1 for status in sent if status == 201)
+            rate = len(sent) / (real[3] + bare[3])
+            print(f"fieldwork: {len(sent)} responses sent ({rate:.1f}/s), {stored} stored")
         print(f"\npage cache {mode}:", end="")
-        report(results, args.duration, args.users, args.think)
+        report(real[0], args.duration, args.users, args.think)
+        report_against_bare(real[0], bare[0], targets, sizes, args.duration)
+        for n, (b, p) in enumerate(zip(phases[::2], phases[1::2], strict=True), start=1):
+            b_all = [v for vs in b[1].values() for v in vs]
+            p_all = [v for vs in p[1].values() for v in vs]
+            if b_all and p_all:
+                print(
+                    f"round {n}: all pages p50 {1000 * statistics.median(p_all):.1f} ms = "
+                    f"{statistics.median(p_all) / statistics.median(b_all):.1f} × the bare renders' "
+                    f"{1000 * statistics.median(b_all):.1f} ms"
+                )
         if args.fieldwork:
             fieldwork_report()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def merged_phases(phases, kind: str) -> tuple[dict[str, list[float]], list[str], list[int], float]:
+    """The phases of one kind as one: each page's latencies, the errors, the fieldwork's statuses, the seconds."""
+    results: dict[str, list[float]] = {}
+    errors: list[str] = []
+    sent: list[int] = []
+    span = 0.0
+    for phase_kind, phase_results, phase_errors, phase_sent, phase_span in phases:
+        if phase_kind != kind:
+            continue
+        for page, values in phase_results.items():
+            results.setdefault(page, []).extend(values)
+        errors += phase_errors
+        sent += phase_sent
+        span += phase_span
+    return results, errors, sent, span
+
+
+def report_against_bare(
+    results: dict[str, list[float]],
+    bare: dict[str, list[float]],
+    targets,
+    sizes: dict[tuple[str, str], int],
+    duration: float,
+) -> None:
+    """Each page's p50 and p95 beside those of its bare render of the same size, and their ratios."""
+    every = [v for vs in results.values() for v in vs]
+    bare_every = [v for vs in bare.values() for v in vs]
+    page_bytes = {
+        page: int(statistics.median(sizes[cookie, url] for cookie, p, url in targets if p == page)) for page in results
+    }
+    print(
+        "against a bare render of the same size (a trivial Django template, no query; same gunicorn and users; "
+        f"{len(bare_every)} requests, {len(bare_every) / duration:.1f} requests/s; bytes: the page's median body):"
+    )
+    print(
+        f"{'page':<20} {'bytes':>8} {'p50 ms':>8} {'p95 ms':>8} {'bare p50':>9} {'bare p95':>9} "
+        f"{'p50 ×':>7} {'p95 ×':>7}"
+    )
+    for page, values, bare_values in [
+        *[(page, values, bare.get(page, [])) for page, values in results.items()],
+        ("all pages", every, bare_every),
+    ]:
+        if not values or not bare_values:
+            continue
+        p50, p95 = statistics.median(values), percentile(values, 95)
+        b50, b95 = statistics.median(bare_values), percentile(bare_values, 95)
+        size = f"{page_bytes[page]:,}" if page in page_bytes else ""
+        print(
+            f"{page:<20} {size:>8} {1000 * p50:>8.1f} {1000 * p95:>8.1f} {1000 * b50:>9.1f} {1000 * b95:>9.1f} "
+            f"{p50 / b50:>7.1f} {p95 / b95:>7.1f}"
+        )
 
 
 def fieldwork_report() -> None:

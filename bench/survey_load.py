@@ -7,6 +7,14 @@ with invitation codes to /api/v1/responses/, each on a connection of its own
 Bounded in requests and in time; stops gunicorn and cleans up by itself.
 Never part of the test suite.
 
+The figures are set against a bare floor measured in the same run, since the
+machine's speed changes from one minute to the next: the same gunicorn (through
+bench/bare_wsgi.py, which hands every other path to the site) also answers
+POST /_bench/bare-insert, which writes the same request body as one row into a
+table of the benchmark's own through psycopg, commits, and answers 201. Bare
+and real phases alternate (bare, real, bare, real with --rounds 2), with the
+same client threads and request bytes; the real phases share the codes.
+
     .venv/bin/python bench/survey_load.py [--requests 3000] [--concurrency 16] [--seconds 60] [--workers 5]
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rb_surveys_bench, recreated each run)
@@ -16,6 +24,7 @@ and REDIS_URL (default redis://127.0.0.1:6379/5, flushed at the end).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import http.client
 import json
 import os
@@ -153,11 +162,13 @@ def production_env(*, database_url: str, redis_url: str, key_prefix: str, **extr
     }
 
 
-def start_gunicorn(env: dict[str, str], *, workers: int, args: tuple[str, ...] = (), quiet: bool = False):
+def start_gunicorn(
+    env: dict[str, str], *, workers: int, args: tuple[str, ...] = (), quiet: bool = False, app: str = "config.wsgi"
+):
     """gunicorn on a free loopback port, in its own session; returns once it answers, with its port."""
     port = _free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        [str(ROOT / ".venv/bin/gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--log-level", "critical" if quiet else "warning", *args],
         cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL if quiet else None,
     )  # fmt: skip
@@ -209,12 +220,12 @@ class Submitter:
     encoding per request cost about twice as much).
     """
 
-    def __init__(self, port: int, answers: dict) -> None:
+    def __init__(self, port: int, answers: dict, path: str = "/api/v1/responses/") -> None:
         self.address = ("127.0.0.1", port)
         head, tail = json.dumps({"code": "\0", "answers": answers}).split('"\\u0000"')
         self.head, self.tail = head.encode(), tail.encode()
         self.request = (
-            "POST /api/v1/responses/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             "Connection: close\r\nContent-Length: {}\r\n\r\n"
         )
 
@@ -266,16 +277,110 @@ def _percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
 
 
+@dataclasses.dataclass
+class Phase:
+    """What one stretch of load did: the answers' statuses, the 201s' latencies, and the CPU it took."""
+
+    kind: str  # "bare" or "real"
+    latencies: list[float] = dataclasses.field(default_factory=list)
+    statuses: dict[int, int] = dataclasses.field(default_factory=dict)
+    wall: float = 0.0
+    client_cpu: float = 0.0
+    programs: dict[str, float] = dataclasses.field(default_factory=dict)
+    machine: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+
+def run_phase(kind: str, submitter: Submitter, codes: list[str], *, concurrency: int, seconds: float) -> Phase:
+    """POST one request per code from ``concurrency`` client threads, for ``seconds`` at most."""
+    phase = Phase(kind)
+    lock = threading.Lock()
+    queue = iter(codes)
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                code = next(queue, None)
+            if code is None:
+                return
+            started = time.perf_counter()
+            status = submitter.post(code)
+            elapsed = time.perf_counter() - started
+            with lock:
+                phase.statuses[status] = phase.statuses.get(status, 0) + 1
+                if status == 201:
+                    phase.latencies.append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    client_cpu, programs, machine = time.process_time(), cpu_seconds_by_program(), machine_cpu()
+    phase.wall = run_threads(threads)
+    phase.client_cpu = time.process_time() - client_cpu
+    phase.machine = tuple(after - before for after, before in zip(machine_cpu(), machine, strict=True))
+    phase.programs = {k: v - programs.get(k, 0.0) for k, v in cpu_seconds_by_program().items()}
+    return phase
+
+
+def merged(phases: list[Phase], kind: str) -> Phase:
+    """The phases of one kind as one: latencies, statuses, seconds and CPU added up."""
+    total = Phase(kind)
+    for phase in phases:
+        if phase.kind != kind:
+            continue
+        total.latencies += phase.latencies
+        for status, n in phase.statuses.items():
+            total.statuses[status] = total.statuses.get(status, 0) + n
+        total.wall += phase.wall
+        total.client_cpu += phase.client_cpu
+        for name, value in phase.programs.items():
+            total.programs[name] = total.programs.get(name, 0.0) + value
+        total.machine = (total.machine[0] + phase.machine[0], total.machine[1] + phase.machine[1])
+    total.latencies.sort()
+    return total
+
+
+def cpu_line(phase: Phase, unit: str) -> str:
+    done = max(1, len(phase.latencies))
+    # Stable where throughput is not: the machine's cores change speed from one minute to the next.
+    per = {name: 1000 * value / done for name, value in phase.programs.items()}
+    return f"CPU per {unit}, ms: " + ", ".join(
+        f"{name} {per.get(name, 0):.2f} (kernel {per.get(f'{name} (kernel)', 0):.2f})"
+        for name in ("gunicorn", "postgres", "redis-server")
+    )
+
+
+def latency_line(ms: list[float]) -> str:
+    return (
+        f"p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
+        f"p99 {_percentile(ms, 99):.1f}  mean {statistics.fmean(ms):.1f}  max {ms[-1]:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3000, help="complete responses to submit (at most)")
     parser.add_argument("--concurrency", type=int, default=16, help="client threads")
-    parser.add_argument("--seconds", type=float, default=60, help="stop after this long whatever happens")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=60,
+        help="the real phases stop after this long in all whatever happens, and so do the bare ones",
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per gunicorn worker (above 1: gthread workers, keep-alive)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="bare and real phases taken alternately this many times, each with its share of the requests",
+    )
     args = parser.parse_args()
+    args.rounds = max(1, min(args.rounds, 20, args.requests))
 
     db_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
     if not db_url.startswith(("postgres://", "postgresql://")):
@@ -287,76 +392,84 @@ def main() -> None:
     _recreate_database(db_url)
     print(f"preparing {args.requests} codes in {db_url.rsplit('/', 1)[1]} …", flush=True)
     codes, answers = _prepare(args.requests)
+    from bench.bare_wsgi import BARE_INSERT_PATH, bare_table_count, bare_table_create
+
+    bare_table_create(db_url)
 
     serving = ("--keep-alive", "30") + (("--threads", str(args.threads)) if args.threads > 1 else ())
-    gunicorn, port = start_gunicorn(env, workers=args.workers, args=serving)
+    gunicorn, port = start_gunicorn(env, workers=args.workers, args=serving, app="bench.bare_wsgi:application")
+    phases: list[Phase] = []
     try:
-        latencies: list[float] = []
-        statuses: dict[int, int] = {}
-        lock = threading.Lock()
-        queue = iter(codes)
-        deadline = time.monotonic() + args.seconds
-
-        submitter = Submitter(port, answers)
-
-        def client() -> None:
-            while time.monotonic() < deadline:
-                with lock:
-                    code = next(queue, None)
-                if code is None:
-                    return
-                started = time.perf_counter()
-                status = submitter.post(code)
-                elapsed = time.perf_counter() - started
-                with lock:
-                    statuses[status] = statuses.get(status, 0) + 1
-                    if status == 201:
-                        latencies.append(elapsed)
-
-        threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
-        client_cpu, programs, machine = time.process_time(), cpu_seconds_by_program(), machine_cpu()
-        wall = run_threads(threads)
-        client_cpu = time.process_time() - client_cpu
-        machine = tuple(after - before for after, before in zip(machine_cpu(), machine, strict=True))
-        programs = {k: v - programs.get(k, 0.0) for k, v in cpu_seconds_by_program().items()}
+        submitters = {"real": Submitter(port, answers), "bare": Submitter(port, answers, path=BARE_INSERT_PATH)}
+        for r in range(args.rounds):
+            # The bare phase sends the very bodies its real phase will: the same bytes, codes and all.
+            share = codes[r * len(codes) // args.rounds : (r + 1) * len(codes) // args.rounds]
+            for kind in ("bare", "real"):
+                phases.append(
+                    run_phase(
+                        kind, submitters[kind], share, concurrency=args.concurrency, seconds=args.seconds / args.rounds
+                    )
+                )
     finally:
         stop_gunicorn(gunicorn)
 
     from surveys.models import Response
 
     stored = Response.objects.filter(status="completed").count()
-    latencies.sort()
+    real, bare = merged(phases, "real"), merged(phases, "bare")
+    latencies, wall, client_cpu, machine = real.latencies, real.wall, real.client_cpu, real.machine
     ms = [v * 1000 for v in latencies]
     print(
         f"gunicorn workers {args.workers} × {args.threads} threads, client threads {args.concurrency}, "
         f"cpus {os.cpu_count()}"
     )
-    print(f"statuses {dict(sorted(statuses.items()))}; completed responses stored {stored}")
+    print(f"statuses {dict(sorted(real.statuses.items()))}; completed responses stored {stored}")
     print(f"throughput {len(latencies) / wall:.0f} complete responses/s over {wall:.1f} s")
     # The clients share the cores with the server: what they took is not the server's to use.
     print(f"the load clients' own CPU: {1000 * client_cpu / max(1, len(latencies)):.2f} ms a response")
-    done = max(1, len(latencies))
-    # Stable where throughput is not: the machine's cores change speed from one minute to the next.
-    per = {name: 1000 * value / done for name, value in programs.items()}
-    print(
-        "CPU per response, ms: "
-        + ", ".join(
-            f"{name} {per.get(name, 0):.2f} (kernel {per.get(f'{name} (kernel)', 0):.2f})"
-            for name in ("gunicorn", "postgres", "redis-server")
-        )
-    )
+    print(cpu_line(real, "response"))
     if sum(machine):
         print(f"cores busy {100 * machine[0] / sum(machine):.0f}% of the run")
     if ms:
+        print(f"latency ms: {latency_line(ms)}")
+
+    # The floor, from the same run: what the stack gives for one committed INSERT of the same bytes.
+    bare_stored = bare_table_count(db_url)
+    bare_ms = [v * 1000 for v in bare.latencies]
+    body = len(submitters["bare"].head) + len(json.dumps(codes[0])) + len(submitters["bare"].tail) if codes else 0
+    print(
+        f"\nbare INSERT endpoint ({BARE_INSERT_PATH}: the same {body}-byte body as one row, committed), "
+        f"{args.rounds} rounds of a bare phase then a real one:"
+    )
+    print(f"bare statuses {dict(sorted(bare.statuses.items()))}; rows stored {bare_stored}")
+    print(f"bare throughput {bare.rate:.0f} requests/s over {bare.wall:.1f} s")
+    print(f"the load clients' own CPU: {1000 * bare.client_cpu / max(1, len(bare.latencies)):.2f} ms a bare request")
+    print(cpu_line(bare, "bare request"))
+    if sum(bare.machine):
+        print(f"cores busy {100 * bare.machine[0] / sum(bare.machine):.0f}% of the bare phases")
+    if bare_ms:
+        print(f"bare latency ms: {latency_line(bare_ms)}")
+    for n, (b, s) in enumerate(zip(phases[::2], phases[1::2], strict=True), start=1):
+        ratio = f"{s.rate / b.rate:.2f}" if b.rate else "n/a"
+        print(f"round {n}: bare {b.rate:.0f}/s, submissions {s.rate:.0f}/s = {ratio} ×")
+    if bare.rate and ms and bare_ms:
+        ratio = real.rate / bare.rate
+        print(f"submissions: {real.rate:.0f}/s = {ratio:.2f} × the bare INSERT endpoint's {bare.rate:.0f}/s")
         print(
-            f"latency ms: p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
-            f"p99 {_percentile(ms, 99):.1f}  mean {statistics.fmean(ms):.1f}  max {ms[-1]:.1f}"
+            "latency against the bare INSERT endpoint's: "
+            + ", ".join(
+                f"p{p} {_percentile(ms, p):.1f} ms = {_percentile(ms, p) / _percentile(bare_ms, p):.1f} × "
+                f"{_percentile(bare_ms, p):.1f} ms"
+                for p in (50, 95, 99)
+            )
         )
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()  # the queued engine tasks and cache keys of this run
     if stored != len(latencies):
         sys.exit("stored responses do not match the 201 answers")
+    if bare_stored != len(bare.latencies):
+        sys.exit("bare rows stored do not match the bare endpoint's 201 answers")
 
 
 if __name__ == "__main__":
