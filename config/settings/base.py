@@ -138,16 +138,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # broker is down; the engine's catch-up job picks up whatever was not queued.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BEAT_SCHEDULE: dict = {
-    "engine: recompute every rollup and report drift (nightly)": {
-        "task": "indicators.engine.tasks.recompute_everything",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    "engine: catch up on responses stored while the broker was down": {
-        "task": "indicators.engine.tasks.catch_up",
-        "schedule": crontab(minute="*/10"),
-    },
-}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -294,14 +284,6 @@ SURVEY_RETAIN_UNFINISHED_DAYS = env.int("SURVEY_RETAIN_UNFINISHED_DAYS", default
 SURVEY_RETAIN_RESPONSES_DAYS = env.int("SURVEY_RETAIN_RESPONSES_DAYS", default=0)
 # The audit log, in days after each entry.
 AUDIT_RETAIN_DAYS = env.int("AUDIT_RETAIN_DAYS", default=730)
-CELERY_BEAT_SCHEDULE["surveys: apply retention periods (nightly)"] = {
-    "task": "surveys.tasks.apply_retention",
-    "schedule": crontab(hour=3, minute=15),
-}
-CELERY_BEAT_SCHEDULE["surveys-unlink-closed-waves"] = {
-    "task": "surveys.tasks.unlink_closed_waves",
-    "schedule": 60 * 60,
-}
 
 # --- Official data -------------------------------------------------------------
 # The Nomis API (no key needed for anonymous queries of up to 25,000 rows a page).
@@ -321,17 +303,7 @@ REBALANCE_NOMIS_FETCHES = [
 ]
 # Switch off with REBALANCE_NOMIS_MONTHLY_FETCH=0 where the deployment has no network access (it would only fail,
 # clearly, storing nothing).
-if env.bool("REBALANCE_NOMIS_MONTHLY_FETCH", default=True):
-    CELERY_BEAT_SCHEDULE["indicators-fetch-nomis-monthly"] = {
-        "task": "indicators.fetch_nomis_monthly",
-        # The claimant count comes out mid-month; the 20th at 06:00 is after it.
-        "schedule": crontab(minute=0, hour=6, day_of_month=20),
-    }
-# Uploads stored while the broker was down are still queued: run them.
-CELERY_BEAT_SCHEDULE["indicators-run-queued-imports"] = {
-    "task": "indicators.run_queued_imports",
-    "schedule": crontab(minute="*/10"),
-}
+REBALANCE_NOMIS_MONTHLY_FETCH = env.bool("REBALANCE_NOMIS_MONTHLY_FETCH", default=True)
 
 # --- Monitoring pages ------------------------------------------------------------
 # A page is cached per session until the engine's figures change, for at most this long (0: no cache).
@@ -341,3 +313,35 @@ REBALANCE_PAGE_STATE_SECONDS = env.int("REBALANCE_PAGE_STATE_SECONDS", default=5
 # Survey figures change after every few responses during fieldwork: a page may lag them by this long
 # rather than being rendered afresh for every user at every response.
 REBALANCE_PAGE_FIELDWORK_SECONDS = env.int("REBALANCE_PAGE_FIELDWORK_SECONDS", default=60)
+
+# --- The one beat schedule ---------------------------------------------------------------------------------
+# Every periodic task, by the name it is registered under (stored beat entries and queued messages use it).
+CELERY_BEAT_SCHEDULE: dict = {
+    "engine: recompute every rollup and report drift (nightly)": {
+        "task": "indicators.engine.tasks.recompute_everything",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "engine: catch up on responses stored while the broker was down": {
+        "task": "indicators.engine.tasks.catch_up",
+        "schedule": crontab(minute="*/10"),
+    },
+    "surveys: apply retention periods (nightly)": {
+        "task": "surveys.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "surveys-unlink-closed-waves": {
+        "task": "surveys.tasks.unlink_closed_waves",
+        "schedule": 60 * 60,
+    },
+    # Uploads stored while the broker was down are still queued: run them.
+    "indicators-run-queued-imports": {
+        "task": "indicators.run_queued_imports",
+        "schedule": crontab(minute="*/10"),
+    },
+}
+if REBALANCE_NOMIS_MONTHLY_FETCH:
+    CELERY_BEAT_SCHEDULE["indicators-fetch-nomis-monthly"] = {
+        "task": "indicators.fetch_nomis_monthly",
+        # The claimant count comes out mid-month; the 20th at 06:00 is after it.
+        "schedule": crontab(minute=0, hour=6, day_of_month=20),
+    }
