@@ -36,7 +36,7 @@ def _scores(points: list[float | None], *, reverse: bool) -> list[int | None]:
 
 @transaction.atomic
 def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: int | None = None) -> Question:
-    """Add one question from a spec (see surveys.services.default_questionnaire for the format)."""
+    """Add one question from a spec (see surveys/data/default_questionnaire.json for examples)."""
     version_assert_editable(version=version)
     kind = spec["kind"]
     if kind not in QuestionKind.values:

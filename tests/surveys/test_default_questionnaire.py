@@ -50,3 +50,32 @@ def test_the_loader_builds_exactly_the_questionnaire_pinned_in_the_golden_file()
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(dump, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     assert dump == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_a_few_facts_of_the_built_questionnaire_hold_without_the_golden_file():
+    dump = built_dump(default_questionnaire_load())
+    questions = {q["key"]: q for q in dump["questions"]}
+    assert len(questions) == 40
+    assert [q["page"] for q in dump["questions"]] == sorted(q["page"] for q in dump["questions"])
+    assert max(q["page"] for q in dump["questions"]) == 14
+    assert [k for k, q in questions.items() if q["show_if_question"]] == ["move_reasons", "support_useful"]
+    assert questions["support_useful"]["show_if_values"] == ["yes"]
+    assert {k for k, q in questions.items() if q["reverse_scored"]} == {
+        "litter_problem",
+        "expect_move",
+        "ons_anxious_yesterday",
+    }
+    assert [(o["code"], o["score"]) for o in questions["litter_problem"]["options"]] == [
+        ("very_big", 0),
+        ("fairly_big", 33),
+        ("not_very_big", 67),
+        ("not_a_problem", 100),
+    ]
+    assert [o["score"] for o in questions["pull_together"]["options"]] == [100, 67, 33, 0, None]
+    assert questions["still_here_in_five_years"]["options"][0]["translations"] == {"cy": {"label": "Cytuno’n gryf"}}
+    assert questions["ons_worthwhile"]["translations"]["cy"]["hint"].startswith("Mae 0 yn golygu")
+    assert not questions["ons_worthwhile"]["scored"]
+    assert questions["years_at_address"]["min_value"] == 0
+    assert questions["years_at_address"]["max_value"] == 100
+    assert questions["gse_10"]["source"] == "General Self-Efficacy Scale (Schwarzer and Jerusalem, 1995)"
+    assert sum(len(q["options"]) for q in dump["questions"]) == 192

@@ -11,7 +11,7 @@ from surveys.services.answering import (
     options_by_code,
     shown_questions,
 )
-from surveys.services.default_questionnaire import QUESTIONS, default_questionnaire_load
+from surveys.services.default_questionnaire import default_questionnaire_load, default_questionnaire_specs
 from surveys.services.questionnaire import question_create, question_update, version_copy
 from surveys.services.responses import response_submit
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, version_factory, wave_factory
@@ -161,7 +161,7 @@ def test_the_default_questionnaire_covers_every_factor_with_a_source_for_each_it
     assert {q.demographic for q in questions} >= {"age_band", "sex"}
     # Loading again changes nothing.
     assert default_questionnaire_load() == version
-    assert Question.objects.filter(version__survey=version.survey).count() == len(QUESTIONS)
+    assert Question.objects.filter(version__survey=version.survey).count() == len(default_questionnaire_specs())
 
 
 def test_texts_come_in_welsh_where_translated_and_fall_back_to_english_item_by_item():
