@@ -1,0 +1,195 @@
+"""Reading a file's rows and checking every one against its ``Layout``, into a ``ParsedFile``; nothing is written.
+
+The first bad row raises ``ImportFileError`` naming line, column and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from indicators.official.importing.files import ImportFileError, text_stream
+from indicators.official.importing.observations.cells import AREA_CODE, NUMBER, cell_status, unusual_value
+from indicators.official.importing.observations.layout import Layout
+from indicators.official.importing.observations.progress import Progress
+from indicators.official.importing.periods import PeriodKey, parse_period
+from indicators.places.models import LocalAuthority, SmallArea
+
+PROGRESS_EVERY = 25_000
+
+
+@dataclass
+class ParsedFile:
+    """Every row of a file, checked, ready to write. ``rows`` are
+    ``(small_area_id, local_authority_id, period_index, value, status, status_code)``; ``value`` is a decimal
+    string or None; ``period_index`` points into ``periods``."""
+
+    rows: list[tuple] = field(default_factory=list)
+    periods: list[PeriodKey] = field(default_factory=list)
+    read: int = 0
+    skipped: int = 0
+    unknown_areas: dict[str, int] = field(default_factory=dict)
+
+
+def read_source(source: str | Path | BinaryIO | bytes) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, (str, Path)):
+        try:
+            return Path(source).read_bytes()
+        except OSError as exc:
+            raise ImportFileError(f"cannot read the file: {exc.strerror or exc}") from exc
+    return source.read()
+
+
+def read_header(text: str) -> tuple[csv.reader, tuple[str, ...]]:
+    reader = csv.reader(text_stream(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("the file is empty") from None
+    except csv.Error as exc:
+        raise ImportFileError(f"not a CSV file ({exc})", line=1) from exc
+    header = tuple(h.strip() for h in header)
+    if not any(header):
+        raise ImportFileError("the first line is empty: expected a header", line=1)
+    return reader, header
+
+
+def area_index() -> tuple[dict[str, int], dict[str, int]]:
+    """Code → id for every small area and local authority we hold."""
+    return (
+        dict(SmallArea.objects.values_list("code", "id")),
+        dict(LocalAuthority.objects.values_list("code", "id")),
+    )
+
+
+def parse_rows(
+    text: str,
+    reader,
+    layout: Layout,
+    *,
+    areas: tuple[dict[str, int], dict[str, int]] | None = None,
+    progress: Progress | None = None,
+) -> ParsedFile:
+    """Check every row against the layout; the first bad one raises ImportFileError. Writes nothing."""
+    # One piece: the loop runs for each of millions of rows, over local names; what is rare is in helpers.
+    small_areas, local_authorities = areas or area_index()
+    parsed = ParsedFile()
+    rows, unknown = parsed.rows, parsed.unknown_areas
+    width = len(layout.header)
+    period_cache: dict[tuple[str, ...], int] = {}
+    status_cache: dict[tuple[str, str, str, bool], tuple[str, str]] = {}
+    seen: dict[int, int] = {}
+    area_at, value_at, periods_at = layout.area, layout.value, layout.periods
+    code_at, name_at, filters = layout.status_code, layout.status_name, layout.filters
+    total_lines = max(text.count("\n"), 1)
+    value_column = layout.header[value_at]
+    number_match = NUMBER.match
+    for values in reader:
+        line = reader.line_num
+        parsed.read += 1
+        if progress and parsed.read % PROGRESS_EVERY == 0:
+            progress("checking", line, total_lines)
+        if len(values) != width:
+            _check_blank(values, width, line)
+            parsed.read -= 1
+            continue
+        if filters and any(values[i].strip() != want for i, want in filters):
+            parsed.skipped += 1
+            continue
+        # Period: read each distinct label once.
+        labels = tuple(values[i] for i in periods_at)
+        period = period_cache.get(labels)
+        if period is None:
+            period = period_cache[labels] = _period(labels, layout, line, parsed.periods)
+        # Value and status: checked on every row, ours or not.
+        raw, marker = values[value_at].strip(), ""
+        if raw and (
+            not number_match(raw) or raw[0] == "+" or len(raw) > 12 or ("." in raw and len(raw) - raw.index(".") > 5)
+        ):
+            raw, marker = unusual_value(raw, line, value_column)
+        status_key = (
+            values[code_at].strip() if code_at is not None else "",
+            values[name_at].strip() if name_at is not None else "",
+            marker,
+            bool(raw),
+        )
+        status = status_cache.get(status_key)
+        if status is None:
+            status = status_cache[status_key] = cell_status(*status_key, layout, line)
+        # Area: ours, someone else's (counted), or not an area code at all (an error).
+        code = values[area_at].strip()
+        small_area = small_areas.get(code)
+        local_authority = None
+        if small_area is None:
+            local_authority = local_authorities.get(code)
+            if local_authority is None:
+                _check_area_code(code, layout, line)
+                unknown[code] = unknown.get(code, 0) + 1
+                parsed.skipped += 1
+                continue
+            key = -local_authority * 100_000 - period
+        else:
+            key = small_area * 100_000 + period
+        first = seen.setdefault(key, line)
+        if first != line:
+            raise ImportFileError(_duplicate_message(text, layout, code, first, values), line)
+        rows.append((small_area, local_authority, period, raw or None, status[0], status[1]))
+    if not parsed.read:
+        raise ImportFileError("the file has a header but no rows", line=2)
+    if progress:
+        progress("checking", total_lines, total_lines)
+    return parsed
+
+
+def _check_blank(values: list[str], width: int, line: int) -> None:
+    """A row of the wrong width is let through only when it is blank."""
+    if any(v.strip() for v in values):
+        raise ImportFileError(
+            f"has {len(values)} fields where the header has {width}: the file may be cut short or mis-quoted",
+            line=line,
+        )
+
+
+def _check_area_code(code: str, layout: Layout, line: int) -> None:
+    if not AREA_CODE.match(code):
+        raise ImportFileError(
+            f"'{code}' is not an area code (a letter and eight digits, e.g. E01012345)",
+            line,
+            layout.header[layout.area],
+        )
+
+
+def _period(labels: tuple[str, ...], layout: Layout, line: int, periods: list[PeriodKey]) -> int:
+    reasons = []
+    for index, label in zip(layout.periods, labels, strict=True):
+        if not label.strip():
+            continue
+        try:
+            key = parse_period(label.strip(), census=layout.census)
+        except ValueError as exc:
+            reasons.append((index, str(exc)))
+            continue
+        if key not in periods:
+            periods.append(key)
+        return periods.index(key)
+    index, reason = reasons[0] if reasons else (layout.periods[0], "the period is empty")
+    raise ImportFileError(reason, line, layout.header[index])
+
+
+def _duplicate_message(text: str, layout: Layout, code: str, first: int, values: list[str]) -> str:
+    message = f"area {code} has a second figure for the same period (first on line {first})"
+    if layout.hint_columns:
+        earlier = next(csv.reader(io.StringIO(text.splitlines()[first - 1])))
+        differ = [i for i in layout.hint_columns if i < len(earlier) and earlier[i].strip() != values[i].strip()]
+        if differ:
+            column = layout.header[differ[0]]
+            message += (
+                f"; the rows differ in {', '.join(layout.header[i] for i in differ)}: "
+                f'choose one with --where "{column}={earlier[differ[0]].strip()}"'
+            )
+    return message
