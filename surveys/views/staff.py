@@ -26,7 +26,7 @@ from surveys.services import exports, letters
 from surveys.services import responses as svc
 from surveys.services.answering import AnswerErrors, as_list
 from surveys.services.waves import invitations_create, survey_url_for_code, wave_create, wave_may_manage
-from surveys.views.resident import _items
+from surveys.views.items import question_items
 
 PAPER_CODE_PROBLEMS = {
     svc.CodeProblem.WRONG: "No invitation has this code: check it against the questionnaire",
@@ -214,7 +214,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "neighbourhoods": neighbourhoods,
             "chosen": chosen,
             "code": request.POST.get("code", ""),
-            "items": _items(questions, raw, errors, "en"),
+            "items": question_items(questions, raw, errors, "en"),
             "errors": errors,
         },
         status=400 if errors else 200,
