@@ -12,9 +12,10 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from indicators.places.models import Neighbourhood
+from indicators.places.models import MatchedPair, Neighbourhood
 from surveys.models import Channel, QuestionKind, Wave
 from surveys.selectors import version_questions
 from surveys.services.answering import is_shown
@@ -75,10 +76,6 @@ EARLIER_WAVES = [("Spring 2024 (synthetic responses)", 730), ("Spring 2025 (synt
 
 def _demo_neighbourhoods() -> list[Neighbourhood]:
     """Both sides of the demo's matched pairs, and the estate manager's neighbourhoods."""
-    from django.db.models import Q
-
-    from indicators.places.models import MatchedPair
-
     sides = MatchedPair.objects.values_list("first_id", "second_id")
     ids = {n for pair in sides for n in pair}
     managed = Neighbourhood.objects.filter(assignments__user__username="manager.liverpool").values_list("pk", flat=True)
@@ -90,8 +87,6 @@ def _demo_neighbourhoods() -> list[Neighbourhood]:
 
 def _leans(neighbourhoods: list[Neighbourhood]) -> dict[int, tuple[float, float]]:
     """(starting lean, change per wave): first sides of pairs improve, second sides drift down."""
-    from indicators.places.models import MatchedPair
-
     firsts = set(MatchedPair.objects.values_list("first_id", flat=True))
     seconds = set(MatchedPair.objects.values_list("second_id", flat=True))
     leans = {}
@@ -100,6 +95,26 @@ def _leans(neighbourhoods: list[Neighbourhood]) -> dict[int, tuple[float, float]
         step = 0.08 if n.pk in firsts else -0.03 if n.pk in seconds else 0.02
         leans[n.pk] = (start, step)
     return leans
+
+
+def _synthetic_response_submit(
+    *, wave: Wave, neighbourhood: Neighbourhood, questions, rng: random.Random, lean: float
+) -> None:
+    """One made-up response, completed at some time in the wave's first fortnight.
+
+    It goes in without a code (channel "paper", marked synthetic), so every demo code is still free
+    for someone trying the survey pages."""
+    raw = _synthetic_answers(questions, rng, lean)
+    noon = timezone.make_aware(datetime.datetime.combine(wave.opens_on, datetime.time(12)))
+    response_submit(
+        raw=raw,
+        channel=Channel.PAPER,
+        wave=wave,
+        neighbourhood=neighbourhood,
+        synthetic=True,
+        completed_at=noon + datetime.timedelta(minutes=rng.randint(10, 20000)),
+        notify=False,
+    )
 
 
 def seed_surveys(
@@ -148,18 +163,9 @@ def seed_surveys(
                 lean = min(max(start + step * number, 0.05), 0.95)
                 # Some neighbourhoods get too few answers to show, so the demo shows withheld figures too.
                 count = 6 if (i + number) % 7 == 0 else max(responses_each + rng.randint(-4, 6), 1)
-                # Synthetic responses go in without codes (channel "paper" marked synthetic), so every demo
-                # code is still free for someone trying the survey pages.
                 for _ in range(count):
-                    response_submit(
-                        raw=_synthetic_answers(questions, rng, lean),
-                        channel=Channel.PAPER,
-                        wave=wave,
-                        neighbourhood=neighbourhood,
-                        synthetic=True,
-                        completed_at=timezone.make_aware(datetime.datetime.combine(opens_on, datetime.time(12)))
-                        + datetime.timedelta(minutes=rng.randint(10, 20000)),
-                        notify=False,
+                    _synthetic_response_submit(
+                        wave=wave, neighbourhood=neighbourhood, questions=questions, rng=rng, lean=lean
                     )
     return DemoSurvey(wave=wave, codes=_unused(wave, codes_each))
 

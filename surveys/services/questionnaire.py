@@ -34,6 +34,54 @@ def _scores(points: list[float | None], *, reverse: bool) -> list[int | None]:
     return out
 
 
+def _show_if(*, version: SurveyVersion, spec: dict[str, Any], position: int) -> tuple[Question | None, list[str]]:
+    """Skip logic: the earlier question that decides whether this one is shown, and the codes that show it."""
+    if not spec.get("show_if"):
+        return None, []
+    key, values = spec["show_if"]
+    show_if_question = version.questions.filter(key=key, position__lt=position).first()
+    if show_if_question is None:
+        raise ValidationError({"show_if": f"Skip logic must point at an earlier question; '{key}' is not one."})
+    known = set(show_if_question.options.values_list("code", flat=True))
+    if not set(values) <= known:
+        raise ValidationError({"show_if": f"'{key}' has no option(s) {sorted(set(values) - known)}."})
+    return show_if_question, list(values)
+
+
+def _option_specs(*, spec: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The spec's options, or the ones a 0 to 10 or yes/no question gets when it lists none."""
+    options = spec.get("options", [])
+    if kind == QuestionKind.SCALE_0_10 and not options:
+        options = [{"code": str(n), "label": str(n), "points": n} for n in range(11)]
+        for end, label in ((0, spec.get("low_label")), (10, spec.get("high_label"))):
+            if label:
+                options[end]["label"] = f"{end}: {label}"
+    if kind == QuestionKind.YES_NO and not options:
+        options = [{"code": "yes", "label": "Yes", "points": 1}, {"code": "no", "label": "No", "points": 0}]
+    return options
+
+
+def _options_create(*, question: Question, options: list[dict[str, Any]]) -> None:
+    if question.has_options and len(options) < 2:
+        raise ValidationError({"options": f"A {question.kind} question needs at least two options."})
+    if not question.has_options and options:
+        raise ValidationError({"options": f"A {question.kind} question has no options."})
+    points = [o.get("points") for o in options]
+    scores = _scores(points, reverse=question.reverse_scored) if question.scored else [None] * len(options)
+    Option.objects.bulk_create(
+        Option(
+            question=question,
+            code=o["code"],
+            position=i,
+            label=o["label"],
+            score=scores[i - 1],
+            exclusive=o.get("exclusive", False),
+            translations=o.get("translations", {}),
+        )
+        for i, o in enumerate(options, start=1)
+    )
+
+
 @transaction.atomic
 def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: int | None = None) -> Question:
     """Add one question from a spec (see surveys/data/default_questionnaire.json for examples)."""
@@ -46,19 +94,7 @@ def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: i
     if position is None:
         last = version.questions.order_by("-position").values_list("position", flat=True).first()
         position = (last or 0) + 1
-    scored = spec.get("scored", kind not in (QuestionKind.MULTIPLE, QuestionKind.TEXT))
-    reverse = spec.get("reverse_scored", False)
-    show_if_question = None
-    show_if_values: list[str] = []
-    if spec.get("show_if"):
-        key, values = spec["show_if"]
-        show_if_question = version.questions.filter(key=key, position__lt=position).first()
-        if show_if_question is None:
-            raise ValidationError({"show_if": f"Skip logic must point at an earlier question; '{key}' is not one."})
-        known = set(show_if_question.options.values_list("code", flat=True))
-        if not set(values) <= known:
-            raise ValidationError({"show_if": f"'{key}' has no option(s) {sorted(set(values) - known)}."})
-        show_if_values = list(values)
+    show_if_question, show_if_values = _show_if(version=version, spec=spec, position=position)
     question = Question(
         version=version,
         key=spec["key"],
@@ -69,8 +105,8 @@ def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: i
         text=spec["text"],
         hint=spec.get("hint", ""),
         required=spec.get("required", True),
-        scored=scored,
-        reverse_scored=reverse,
+        scored=spec.get("scored", kind not in (QuestionKind.MULTIPLE, QuestionKind.TEXT)),
+        reverse_scored=spec.get("reverse_scored", False),
         min_value=spec.get("min"),
         max_value=spec.get("max"),
         max_length=spec.get("max_length", 500),
@@ -82,31 +118,7 @@ def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: i
     )
     question.full_clean()
     question.save()
-    options = spec.get("options", [])
-    if kind == QuestionKind.SCALE_0_10 and not options:
-        options = [{"code": str(n), "label": str(n), "points": n} for n in range(11)]
-        for end, label in ((0, spec.get("low_label")), (10, spec.get("high_label"))):
-            if label:
-                options[end]["label"] = f"{end}: {label}"
-    if kind == QuestionKind.YES_NO and not options:
-        options = [{"code": "yes", "label": "Yes", "points": 1}, {"code": "no", "label": "No", "points": 0}]
-    if question.has_options and len(options) < 2:
-        raise ValidationError({"options": f"A {kind} question needs at least two options."})
-    if not question.has_options and options:
-        raise ValidationError({"options": f"A {kind} question has no options."})
-    scores = _scores([o.get("points") for o in options], reverse=reverse) if scored else [None] * len(options)
-    Option.objects.bulk_create(
-        Option(
-            question=question,
-            code=o["code"],
-            position=i,
-            label=o["label"],
-            score=scores[i - 1] if scored else None,
-            exclusive=o.get("exclusive", False),
-            translations=o.get("translations", {}),
-        )
-        for i, o in enumerate(options, start=1)
-    )
+    _options_create(question=question, options=_option_specs(spec=spec, kind=kind))
     return question
 
 
