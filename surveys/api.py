@@ -12,6 +12,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from indicators.accounts.ratelimit import client_address, rate_allowed, rate_hit
+from indicators.places.models import Neighbourhood
 from surveys import selectors
 from surveys.models import Channel, Option, Question, Survey, SurveyVersion, Wave
 from surveys.services import responses as svc
@@ -137,8 +138,6 @@ class WaveViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.wave_list(user=self.request.user).prefetch_related("neighbourhoods")
 
     def get_serializer_context(self):
-        from indicators.places.models import Neighbourhood
-
         context = super().get_serializer_context()
         context["visible_ids"] = set(Neighbourhood.objects.visible_to(self.request.user).values_list("pk", flat=True))
         return context

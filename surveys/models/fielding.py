@@ -9,12 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from indicators.places.models import Neighbourhood
+
 
 class WaveQuerySet(models.QuerySet):
     def visible_to(self, user) -> WaveQuerySet:
         """Waves fielded in at least one neighbourhood the user may see."""
-        from indicators.places.models import Neighbourhood
-
         return self.filter(neighbourhoods__in=Neighbourhood.objects.visible_to(user)).distinct()
 
     def open_on(self, day: datetime.date) -> WaveQuerySet:

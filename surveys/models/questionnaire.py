@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 
+from surveys.models.responses import Response
+
 
 class Factor(models.TextChoices):
     HOUSING_ENVIRONMENT = "housing_environment", "Housing, crime and grime"
@@ -87,8 +89,6 @@ class SurveyVersion(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        from surveys.models.responses import Response
-
         return Response.objects.filter(wave__survey_version=self).exists()
 
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from indicators.places.models import Neighbourhood
+
 
 class Channel(models.TextChoices):
     WEB = "web", "Web (invitation code)"
@@ -30,8 +32,6 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(status=ResponseStatus.COMPLETED)
 
     def visible_to(self, user) -> ResponseQuerySet:
-        from indicators.places.models import Neighbourhood
-
         return self.filter(neighbourhood__in=Neighbourhood.objects.visible_to(user))
 
 

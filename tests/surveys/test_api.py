@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from indicators.access.models import Role
 from indicators.accounts.ratelimit import rate_limited
+from surveys.api import ResponseSubmit
 from surveys.models import Response
 from surveys.services.responses import response_submit
 from tests.factories import NeighbourhoodFactory, staff
@@ -29,8 +30,6 @@ def test_submit_with_a_code_needs_no_login(api):
 
 
 def test_the_receipt_is_what_the_output_serializer_describes(api, settings):
-    from surveys.api import ResponseSubmit
-
     wave = wave_factory()
     out = api.post(SUBMIT, {"code": codes_for(wave)[0], "answers": GOOD_ANSWERS}, format="json")
     response = Response.objects.get()
@@ -169,8 +168,6 @@ GOOD_BODY = {"code": "k7qm-4rtx-9hpc", "answers": {"satisfied": "very", "why_mov
     ],
 )
 def test_the_plain_submission_check_accepts_only_what_the_serializer_does(body):
-    from surveys.api import ResponseSubmit
-
     serializer = ResponseSubmit.InputSerializer(data=body)
     plain = ResponseSubmit.plain_submission(body)
     if not serializer.is_valid():

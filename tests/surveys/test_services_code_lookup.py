@@ -1,8 +1,10 @@
 """The code's lookup: one statement, the same instances the ORM would build."""
 
 import pytest
+from django.db import transaction
 
 from surveys.models import Invitation, ResponseStatus
+from surveys.services.codes import code_hash, code_normalise
 from surveys.services.responses import code_check, response_start
 from surveys.services.submission.code_lookup import invitation_read
 from tests.surveys.factories import codes_for, wave_factory
@@ -12,10 +14,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("started", [False, True])
 def test_the_locked_code_lookup_reads_what_the_orm_would_in_one_query(django_assert_num_queries, started):
-    from django.db import transaction
-
-    from surveys.services.codes import code_hash, code_normalise
-
     wave = wave_factory()
     code = codes_for(wave)[0]
     if started:

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from surveys.models import Invitation
-from surveys.services.codes import ALPHABET, BITS, LENGTH, code_generate, code_hash, code_normalise
+from surveys.services.codes import ALPHABET, BITS, LENGTH, code_format, code_generate, code_hash, code_normalise
 from surveys.services.waves import invitation_find, invitations_create
 from tests.surveys.factories import wave_factory
 
@@ -53,8 +53,6 @@ def test_only_the_keyed_hash_is_stored_and_the_code_finds_its_invitation():
     dashes=st.booleans(),
 )
 def test_any_code_survives_retyping_in_any_case_with_or_without_dashes(raw, lower, dashes):
-    from surveys.services.codes import code_format
-
     typed = "".join(ch.lower() if low else ch for ch, low in zip(raw, lower, strict=True))
     typed = code_format(typed) if dashes else typed
     assert code_normalise(typed) == raw

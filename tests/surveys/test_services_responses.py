@@ -4,6 +4,7 @@ import logging
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from config.celery import app
 from indicators.access.models import Role
 from surveys import signals as hooks
 from surveys.models import Answer, Invitation, Response, ResponseStatus
@@ -16,6 +17,7 @@ from surveys.services.responses import (
     response_submit,
     response_withdraw,
 )
+from surveys.services.submission.completed import ANSWER_COLUMNS
 from tests.factories import NeighbourhoodFactory, staff
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, submit_in_another_wave, wave_factory
 
@@ -41,8 +43,6 @@ def test_a_submission_with_a_code_stores_scores_and_demographics_and_uses_the_co
 def test_every_kind_of_answer_is_stored_as_given(with_code):
     # On PostgreSQL a new response with a code is written by one plain statement, without a code by
     # COPY, elsewhere by the ORM: the same rows every way.
-    from surveys.services.submission.completed import ANSWER_COLUMNS
-
     assert {f.column for f in Answer._meta.concrete_fields} - {"id"} == set(ANSWER_COLUMNS)
     wave = wave_factory()
     raw = {**GOOD_ANSWERS, "move": "yes", "why_move": ["work", "home"], "hopes": "A job, café nearby"}
@@ -210,8 +210,6 @@ def test_paper_entry_is_for_officers_of_their_own_neighbourhoods():
 
 def test_a_submission_succeeds_when_the_broker_cannot_be_reached(django_capture_on_commit_callbacks, caplog):
     """No mock: Celery really tries a broker on a closed port, and the resident's submission still stands."""
-    from config.celery import app
-
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:9/0", False
     app._pool = None  # connections made earlier in the run were to the in-memory broker

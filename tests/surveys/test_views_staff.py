@@ -9,7 +9,7 @@ from indicators.access.models import Role
 from surveys.models import Invitation, Response, Wave
 from surveys.services.waves import invitation_find
 from tests.factories import NeighbourhoodFactory, staff
-from tests.surveys.factories import GOOD_ANSWERS, version_factory, wave_factory
+from tests.surveys.factories import GOOD_ANSWERS, codes_for, version_factory, wave_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,8 +148,6 @@ def test_officers_can_take_the_same_codes_as_csv_and_letters_together(client, se
 
 
 def test_paper_entry_with_the_printed_code_uses_the_code_up(client, setting):
-    from tests.surveys.factories import codes_for
-
     wave, mine, theirs = setting
     client.force_login(staff(Role.OFFICER, neighbourhoods=[mine]))
     url = reverse("surveys:paper", args=[wave.pk])
