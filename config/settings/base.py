@@ -329,6 +329,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "surveys.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=15),
     },
+    "audit: prune entries past their retention (nightly)": {
+        "task": "audit.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "surveys-unlink-closed-waves": {
         "task": "surveys.tasks.unlink_closed_waves",
         "schedule": 60 * 60,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -47,6 +48,19 @@ def audit_request(request, *, action: str, object_type: str, object_id: object =
         summary=summary,
         detail={"path": request.path, **detail},
     )
+
+
+def audit_retention_apply() -> dict[str, int]:
+    """The audit log's own retention: entries older than AUDIT_RETAIN_DAYS go, and the run is itself recorded."""
+    done = {"audit_entries_pruned": audit_prune(older_than=dt.timedelta(days=settings.AUDIT_RETAIN_DAYS))}
+    audit_record(
+        action=Action.RETENTION,
+        object_type="audit",
+        object_id=timezone.localdate().isoformat(),
+        summary=f"audit entries pruned: {done['audit_entries_pruned']}",
+        detail={**done, "periods_days": {"audit": settings.AUDIT_RETAIN_DAYS}},
+    )
+    return done
 
 
 def audit_prune(*, older_than: dt.timedelta) -> int:

@@ -7,7 +7,7 @@ Counted from the day after a wave's last day (SURVEY_RETAIN_* settings, in days)
 - unfinished and withdrawn responses are deleted (they hold no figures);
 - completed responses are deleted only when SURVEY_RETAIN_RESPONSES_DAYS is above 0
   (by default they are kept: every figure is rebuilt from them).
-Audit entries older than AUDIT_RETAIN_DAYS are pruned. Each run writes one audit
+The audit log keeps its own retention (indicators/audit). Each run writes one audit
 entry saying what it did. Idempotent: a second run on the same day finds nothing.
 """
 
@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from indicators.audit.models import Action
-from indicators.audit.services import audit_prune, audit_record
+from indicators.audit.services import audit_record
 from surveys.models import Answer, Invitation, Response, ResponseStatus, Wave
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,6 @@ def retention_apply(*, today: dt.date | None = None) -> dict[str, int]:
         Answer.objects.filter(response__in=old).delete()
         old.delete()
 
-    done["audit_entries_pruned"] = audit_prune(older_than=dt.timedelta(days=settings.AUDIT_RETAIN_DAYS))
     audit_record(
         action=Action.RETENTION,
         object_type="retention",
@@ -79,7 +78,6 @@ def retention_apply(*, today: dt.date | None = None) -> dict[str, int]:
                 "invitations": settings.SURVEY_RETAIN_INVITATIONS_DAYS,
                 "unfinished": settings.SURVEY_RETAIN_UNFINISHED_DAYS,
                 "responses": settings.SURVEY_RETAIN_RESPONSES_DAYS,
-                "audit": settings.AUDIT_RETAIN_DAYS,
             },
         },
     )

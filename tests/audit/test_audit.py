@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.audit.models import Action, AuditEntry
-from indicators.audit.services import audit_prune, audit_record
+from indicators.audit.services import audit_prune, audit_record, audit_retention_apply
+from indicators.audit.tasks import apply_retention
 from indicators.official.models import Indicator
 from indicators.places.models import MatchedPair
 from tests.indicators.dashboard_data import build_world
@@ -161,3 +162,16 @@ def test_residents_requests_never_load_a_user(rf):
     request.user = SimpleLazyObject(lambda: pytest.fail("the user was loaded"))
     assert AuditMiddleware(lambda _request: HttpResponse(status=201))(request).status_code == 201
     assert not AuditEntry.objects.exists()
+
+
+def test_old_audit_entries_are_pruned_by_the_logs_own_nightly_job(settings):
+    settings.AUDIT_RETAIN_DAYS = 0
+    AuditEntry.objects.create(action=Action.VIEW, object_type="x")
+    assert audit_retention_apply()["audit_entries_pruned"] == 1
+    run = AuditEntry.objects.get(action=Action.RETENTION)
+    assert run.detail["periods_days"] == {"audit": 0}
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "audit.apply_retention" in tasks
+    # The run's own entry is younger than a day; with the usual period nothing more goes.
+    settings.AUDIT_RETAIN_DAYS = 730
+    assert apply_retention.delay().get() == {"audit_entries_pruned": 0}

@@ -86,7 +86,6 @@ def test_past_their_time_free_text_goes_codes_are_anonymised_unfinished_deleted(
         "invitations_anonymised": 3,
         "unfinished_responses_deleted": 2,
         "completed_responses_deleted": 0,
-        "audit_entries_pruned": 0,
     }
     assert Answer.objects.exclude(text="").count() == 0
     assert list(Response.objects.values_list("status", flat=True)) == [ResponseStatus.COMPLETED]
@@ -111,12 +110,6 @@ def test_completed_responses_go_only_when_a_period_is_set(closed_wave, settings)
     assert Response.objects.count() == 0
 
 
-def test_old_audit_entries_are_pruned(settings):
-    settings.AUDIT_RETAIN_DAYS = 0
-    AuditEntry.objects.create(action=Action.VIEW, object_type="x")
-    assert retention_apply()["audit_entries_pruned"] == 1
-
-
 def test_the_job_is_scheduled_and_has_a_command(capsys):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "surveys.tasks.apply_retention" in tasks
@@ -128,7 +121,6 @@ def test_the_job_is_scheduled_and_has_a_command(capsys):
             "invitations_anonymised",
             "unfinished_responses_deleted",
             "completed_responses_deleted",
-            "audit_entries_pruned",
         ],
         0,
     )
