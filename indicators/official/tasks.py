@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from indicators.official.services.imports import ImportBusyError
+from indicators.official.services.import_runs import ImportBusyError, import_run, import_run_queued
+from indicators.official.services.nomis_fetch import nomis_fetch_scheduled
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +35,6 @@ def import_observations_task(import_id: int) -> str:
     transaction, so a worker lost mid-way leaves nothing half-loaded and the re-delivered task starts again;
     while a dead worker's database session still holds the import, it retries with backoff.
     """
-    from indicators.official.services.imports import import_run
-
     return import_run(import_id=import_id).status
 
 
@@ -43,10 +43,6 @@ def run_queued_imports_task() -> list[int]:
     """Run uploads left queued because the broker was down when they were stored (older than two minutes, so a
     fresh upload's own task goes first). Touches what ``import_observations_task`` touches; each import is claimed
     before it runs, so overlapping runs are harmless."""
-    import datetime as dt
-
-    from indicators.official.services.imports import import_run_queued
-
     return import_run_queued(older_than=dt.timedelta(minutes=2))
 
 
@@ -57,6 +53,4 @@ def fetch_nomis_monthly_task() -> list[int]:
     Holds a cache lock so that it never overlaps itself. Touches what ``import_observations_task`` touches.
     Without network access it fails with a clear error and nothing stored changes.
     """
-    from indicators.official.services.nomis_fetch import nomis_fetch_scheduled
-
     return nomis_fetch_scheduled()

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from indicators.official.models import Import, Indicator, Observation
-from indicators.official.services.imports import import_queue, import_run, import_run_queued
+from indicators.official.services.import_runs import import_run, import_run_queued
+from indicators.official.services.imports import import_queue
 from indicators.official.tasks import import_observations_task
 from tests.factories import UserFactory
 from tests.indicators.official_helpers import CENSUS_BULK, CLAIMANTS_EXCEL, city_of_london_lsoas, snapshot
@@ -157,7 +158,7 @@ def test_an_import_is_never_run_twice_at_once():
     import psycopg
     from django.db import connection
 
-    from indicators.official.services.imports import RUN_LOCK_CLASS, ImportBusyError
+    from indicators.official.services.import_runs import RUN_LOCK_CLASS, ImportBusyError
 
     claimants = Indicator.objects.get(slug="claimant-count")
     imp = import_queue(
