@@ -16,7 +16,9 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
 from indicators.engine.locks import single_run
+from indicators.engine.models import RecomputeRun
 from indicators.engine.services import refresh
+from indicators.official.models import Import, Observation
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ def request_refresh(*, wave_id: int, neighbourhood_id: int) -> bool:
     return True
 
 
-@shared_task(**RELIABLE)
+@shared_task(name="indicators.engine.tasks.refresh_neighbourhood_wave", **RELIABLE)
 def refresh_neighbourhood_wave(wave_id: int, neighbourhood_id: int) -> None:
     """The incremental update after responses: one neighbourhood in one wave, the authority and
     wave rows above it, the next wave's change, and the neighbourhood's pairs."""
@@ -63,12 +65,10 @@ def refresh_neighbourhood_wave(wave_id: int, neighbourhood_id: int) -> None:
     refresh.neighbourhood_wave_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
 
 
-@shared_task(**RELIABLE)
+@shared_task(name="indicators.engine.tasks.refresh_after_import", **RELIABLE)
 def refresh_after_import(import_id: int) -> None:
     """Touches the worklessness rates of every ratio indicator built on the import's indicator,
     for the periods the import stored, and the pairs' worklessness comparisons."""
-    from indicators.official.models import Import, Observation
-
     found = Import.objects.filter(pk=import_id).values_list("indicator_id", flat=True).first()
     if found is None:
         return
@@ -78,13 +78,11 @@ def refresh_after_import(import_id: int) -> None:
     refresh.observations_refresh(indicator_id=found, period_ids=periods or None)
 
 
-@shared_task(bind=True, **RELIABLE)
+@shared_task(name="indicators.engine.tasks.recompute_everything", bind=True, **RELIABLE)
 def recompute_everything(self) -> int | None:
     """Nightly: rebuilds every rollup from answers and observations, and records in a
     RecomputeRun where the incremental figures had drifted. Never runs twice at once;
     a delivery that follows a dead worker's picks up the same lock and the same run."""
-    from indicators.engine.models import RecomputeRun
-
     task_id = self.request.id or ""
     with single_run("engine-recompute", timeout=settings.CELERY_TASK_TIME_LIMIT, owner=task_id or None) as mine:
         if not mine:
@@ -98,7 +96,7 @@ def recompute_everything(self) -> int | None:
         return refresh.recompute_all(run=run, rescore=True).pk
 
 
-@shared_task(**RELIABLE)
+@shared_task(name="indicators.engine.tasks.catch_up", **RELIABLE)
 def catch_up() -> int:
     """Every few minutes: refreshes any neighbourhood and wave with a completed response newer
     than its figures, e.g. responses stored while the broker was down."""
