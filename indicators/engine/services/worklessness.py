@@ -87,74 +87,90 @@ def _placeholders(values) -> str:
 
 
 def _insert_rates(indicator: Indicator, mapping: dict[int, int], now) -> None:
-    t = table_names()
     by_denominator: dict[int, list[int]] = defaultdict(list)
     for numerator_period, denominator_period in mapping.items():
         by_denominator[denominator_period].append(numerator_period)
-    mult = float(indicator.multiplier)
     # One statement per level and denominator period (a handful), each set-based over all places.
-    statements = {
-        Level.NEIGHBOURHOOD: (
+    with connection.cursor() as cursor:
+        for denominator_period, numerator_periods in by_denominator.items():
+            periods = (numerator_periods, denominator_period)
+            for level in (Level.NEIGHBOURHOOD, Level.LOCAL_AUTHORITY):
+                _insert_place_rates(cursor, indicator, level, periods, now)
+            _insert_benchmark(cursor, indicator, periods, now)
+
+
+def _place_sql(level: str, t: dict[str, str]) -> tuple[str, str, str, str, str, str]:
+    """The parts of a place's rate statement: its columns, source, area, grouping, sizes and condition."""
+    if level == Level.NEIGHBOURHOOD:
+        return (
             "ns.neighbourhood_id, NULL",
             f"{t['ns']} ns",
             "ns.smallarea_id",
             "ns.neighbourhood_id",
             f"(SELECT neighbourhood_id AS place, COUNT(*) AS k FROM {t['ns']} GROUP BY neighbourhood_id) sizes"
             " ON sizes.place = ns.neighbourhood_id",
-        ),
-        Level.LOCAL_AUTHORITY: (
-            "NULL, sa.local_authority_id",
-            # Only authorities that hold a neighbourhood: the ones anyone monitors.
-            f"{t['sa']} sa",
-            "sa.id",
-            "sa.local_authority_id",
-            f"(SELECT local_authority_id AS place, COUNT(*) AS k FROM {t['sa']} GROUP BY local_authority_id) sizes"
-            " ON sizes.place = sa.local_authority_id",
-        ),
-    }
-    with connection.cursor() as cursor:
-        for denominator_period, numerator_periods in by_denominator.items():
-            for level, (place_cols, source, area, group, sizes) in statements.items():
-                where = ""
-                if level == Level.LOCAL_AUTHORITY:
-                    monitored = f"SELECT local_authority_id FROM {Neighbourhood._meta.db_table}"
-                    where = f"WHERE sa.local_authority_id IN ({monitored})"
-                cursor.execute(
-                    f"""
-                    INSERT INTO {t["point"]} (indicator_id, period_id, level, neighbourhood_id, local_authority_id,
-                                             numerator, denominator, rate, areas, areas_expected, computed_at)
-                    SELECT %s, num.period_id, %s, {place_cols}, SUM(num.value), SUM(den.value),
-                           %s * SUM(num.value) / SUM(den.value), COUNT(*), MAX(sizes.k), %s
-                    FROM {source}
-                    JOIN {sizes}
-                    JOIN {t["obs"]} num ON num.small_area_id = {area} AND num.indicator_id = %s
-                         AND num.value IS NOT NULL AND num.period_id IN ({_placeholders(numerator_periods)})
-                    JOIN {t["obs"]} den ON den.small_area_id = {area} AND den.indicator_id = %s
-                         AND den.period_id = %s AND den.value > 0
-                    {where}
-                    GROUP BY {group}, num.period_id
-                    """,
-                    [indicator.pk, level, mult, now, indicator.numerator_id, *numerator_periods,
-                     indicator.denominator_id, denominator_period],
-                )  # fmt: skip
-            # The benchmark: the mean of the reference set's own small-area rates.
-            cursor.execute(
-                f"""
-                INSERT INTO {t["point"]} (indicator_id, period_id, level, neighbourhood_id, local_authority_id,
-                                         numerator, denominator, rate, areas, areas_expected, computed_at)
-                SELECT %s, num.period_id, %s, NULL, NULL, NULL, NULL, AVG(%s * num.value / den.value), COUNT(*),
-                       (SELECT COUNT(*) FROM {t["dep"]} WHERE edition = %s AND decile <= %s), %s
-                FROM {t["dep"]} d
-                JOIN {t["obs"]} num ON num.small_area_id = d.small_area_id AND num.indicator_id = %s
-                     AND num.value IS NOT NULL AND num.period_id IN ({_placeholders(numerator_periods)})
-                JOIN {t["obs"]} den ON den.small_area_id = d.small_area_id AND den.indicator_id = %s
-                     AND den.period_id = %s AND den.value > 0
-                WHERE d.edition = %s AND d.decile <= %s
-                GROUP BY num.period_id
-                """,
-                [indicator.pk, Level.BENCHMARK, mult, *deprived_edition_and_decile(), now, indicator.numerator_id,
-                 *numerator_periods, indicator.denominator_id, denominator_period, *deprived_edition_and_decile()],
-            )  # fmt: skip
+            "",
+        )
+    # Only authorities that hold a neighbourhood: the ones anyone monitors.
+    monitored = f"SELECT local_authority_id FROM {Neighbourhood._meta.db_table}"
+    return (
+        "NULL, sa.local_authority_id",
+        f"{t['sa']} sa",
+        "sa.id",
+        "sa.local_authority_id",
+        f"(SELECT local_authority_id AS place, COUNT(*) AS k FROM {t['sa']} GROUP BY local_authority_id) sizes"
+        " ON sizes.place = sa.local_authority_id",
+        f"WHERE sa.local_authority_id IN ({monitored})",
+    )
+
+
+def _insert_place_rates(cursor, indicator: Indicator, level: str, periods: tuple[list[int], int], now) -> None:
+    """Each place's rate at one level: the sum of its small areas' numerators over the sum of their denominators."""
+    t = table_names()
+    numerator_periods, denominator_period = periods
+    place_cols, source, area, group, sizes, where = _place_sql(level, t)
+    cursor.execute(
+        f"""
+        INSERT INTO {t["point"]} (indicator_id, period_id, level, neighbourhood_id, local_authority_id,
+                                 numerator, denominator, rate, areas, areas_expected, computed_at)
+        SELECT %s, num.period_id, %s, {place_cols}, SUM(num.value), SUM(den.value),
+               %s * SUM(num.value) / SUM(den.value), COUNT(*), MAX(sizes.k), %s
+        FROM {source}
+        JOIN {sizes}
+        JOIN {t["obs"]} num ON num.small_area_id = {area} AND num.indicator_id = %s
+             AND num.value IS NOT NULL AND num.period_id IN ({_placeholders(numerator_periods)})
+        JOIN {t["obs"]} den ON den.small_area_id = {area} AND den.indicator_id = %s
+             AND den.period_id = %s AND den.value > 0
+        {where}
+        GROUP BY {group}, num.period_id
+        """,
+        [indicator.pk, level, float(indicator.multiplier), now, indicator.numerator_id, *numerator_periods,
+         indicator.denominator_id, denominator_period],
+    )  # fmt: skip
+
+
+def _insert_benchmark(cursor, indicator: Indicator, periods: tuple[list[int], int], now) -> None:
+    """The benchmark: the mean of the reference set's own small-area rates."""
+    t = table_names()
+    numerator_periods, denominator_period = periods
+    cursor.execute(
+        f"""
+        INSERT INTO {t["point"]} (indicator_id, period_id, level, neighbourhood_id, local_authority_id,
+                                 numerator, denominator, rate, areas, areas_expected, computed_at)
+        SELECT %s, num.period_id, %s, NULL, NULL, NULL, NULL, AVG(%s * num.value / den.value), COUNT(*),
+               (SELECT COUNT(*) FROM {t["dep"]} WHERE edition = %s AND decile <= %s), %s
+        FROM {t["dep"]} d
+        JOIN {t["obs"]} num ON num.small_area_id = d.small_area_id AND num.indicator_id = %s
+             AND num.value IS NOT NULL AND num.period_id IN ({_placeholders(numerator_periods)})
+        JOIN {t["obs"]} den ON den.small_area_id = d.small_area_id AND den.indicator_id = %s
+             AND den.period_id = %s AND den.value > 0
+        WHERE d.edition = %s AND d.decile <= %s
+        GROUP BY num.period_id
+        """,
+        [indicator.pk, Level.BENCHMARK, float(indicator.multiplier), *deprived_edition_and_decile(), now,
+         indicator.numerator_id, *numerator_periods, indicator.denominator_id, denominator_period,
+         *deprived_edition_and_decile()],
+    )  # fmt: skip
 
 
 def deprived_edition_and_decile() -> tuple[str, int]:
@@ -180,8 +196,6 @@ def worklessness_refresh(*, indicator_id: int, period_ids: list[int] | None = No
 
 def ratio_indicators_using(indicator_ids: list[int]) -> list[int]:
     """Ratio indicators whose numerator or denominator is among these (or which are these)."""
-    from django.db.models import Q
-
     return list(
         Indicator.objects.filter(kind=Indicator.Kind.RATIO)
         .filter(Q(numerator_id__in=indicator_ids) | Q(denominator_id__in=indicator_ids) | Q(pk__in=indicator_ids))
