@@ -18,6 +18,8 @@ from indicators.engine.models import FactorScore, PairComparison, RecomputeRun, 
 from indicators.engine.services.factors import cells_refresh, changes_refresh, next_wave, scores_refresh
 from indicators.engine.services.pairs import pairs_refresh
 from indicators.engine.services.worklessness import ratio_indicators_using, worklessness_refresh
+from indicators.official.models import Indicator
+from surveys.models import Response, Wave
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +74,6 @@ def recompute_all(
     scored is scored on the way); ``rescore`` scores every resident again from their answers first,
     so that the comparison covers the stored scores too.
     """
-    from indicators.official.models import Indicator
-    from surveys.models import Wave
-
     run = run or RecomputeRun.objects.create(kind="full")
     before = _snapshot() if compare else None
     waves = list(Wave.objects.order_by("opens_on", "pk").values_list("pk", flat=True))
@@ -117,8 +116,6 @@ def _tick(progress, done: int, total: int) -> None:
 
 def stale_groups() -> list[tuple[int, int]]:
     """(wave, neighbourhood) pairs with a response completed or withdrawn after their figures were made."""
-    from surveys.models import Response
-
     computed = FactorScore.objects.filter(
         level=FactorScore.Level.NEIGHBOURHOOD,
         wave_id=OuterRef("wave_id"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from indicators.engine.models import Trend
+
 # Two-sided 95% critical values of Student's t for 1–30 degrees of freedom;
 # beyond 30 the normal value 1.96 is within 0.05 of t.
 T_975 = [
@@ -86,8 +88,6 @@ def two_sided_p(difference: float, standard_error: float) -> float:
 
 def trend(difference: float, p_value: float, *, alpha: float = 0.05) -> str:
     """Better when higher by more than chance, worse when lower, else no clear change."""
-    from indicators.engine.models import Trend
-
     if p_value >= alpha:
         return Trend.NO_CLEAR_CHANGE
     return Trend.BETTER if difference > 0 else Trend.WORSE

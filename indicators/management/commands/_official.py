@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
+
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from indicators.audit.models import Action
+from indicators.audit.services import audit_record
 from indicators.official.models import Import, Indicator
 
 
@@ -81,11 +85,6 @@ def summary(imp: Import) -> str:
 
 def audit_command_import(imp: Import) -> None:
     """Imports from the command line go in the audit log too, under the machine account that ran them."""
-    import getpass
-
-    from indicators.audit.models import Action
-    from indicators.audit.services import audit_record
-
     audit_record(
         action=Action.IMPORT,
         object_type="indicators.import",

@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from indicators.official.models import Period
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -57,8 +59,6 @@ def parse_period(text: str, *, census: bool = False) -> PeriodKey:
 
     Raises ValueError saying what was expected.
     """
-    from indicators.official.models import Period
-
     raw = " ".join(text.split())
     try:
         if match := _YEAR_MONTH.match(raw):

@@ -4,6 +4,8 @@ from tqdm import tqdm
 from indicators.engine.services import refresh
 from indicators.engine.services.factors import cells_refresh, residents_score, scores_refresh
 from indicators.engine.services.pairs import pairs_refresh
+from indicators.places.models import Neighbourhood
+from surveys.models import Response, Wave
 
 
 class Command(BaseCommand):
@@ -22,9 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, neighbourhood: int | None, wave: int | None, rescore: bool = False, **options):
-        from indicators.places.models import Neighbourhood
-        from surveys.models import Response, Wave
-
         if wave is not None and not Wave.objects.filter(pk=wave).exists():
             raise CommandError(f"There is no wave {wave}.")
         if neighbourhood is not None and not Neighbourhood.objects.filter(pk=neighbourhood).exists():
