@@ -114,24 +114,7 @@ def improvement_report(
     if start_p.pk not in mapping or end_p.pk not in mapping:
         missing = start_p if start_p.pk not in mapping else end_p
         raise EngineError(f"{indicator.name} has no numerator and denominator for {missing}.")
-    t = table_names()
-    mult = float(indicator.multiplier)
-    edition = Deprivation.Edition.latest_loaded()
-    changes_sql = f"""
-        SELECT d.small_area_id, sa.local_authority_id, la.region_id, d.decile,
-               %s * e_num.value / e_den.value - %s * s_num.value / s_den.value AS change
-        FROM {t["dep"]} d
-        JOIN {t["sa"]} sa ON sa.id = d.small_area_id
-        JOIN {LocalAuthority._meta.db_table} la ON la.id = sa.local_authority_id
-        JOIN {t["obs"]} s_num ON s_num.small_area_id = sa.id AND s_num.indicator_id = %s AND s_num.period_id = %s
-        JOIN {t["obs"]} s_den ON s_den.small_area_id = sa.id AND s_den.indicator_id = %s AND s_den.period_id = %s
-        JOIN {t["obs"]} e_num ON e_num.small_area_id = sa.id AND e_num.indicator_id = %s AND e_num.period_id = %s
-        JOIN {t["obs"]} e_den ON e_den.small_area_id = sa.id AND e_den.indicator_id = %s AND e_den.period_id = %s
-        WHERE d.edition = %s AND s_num.value IS NOT NULL AND e_num.value IS NOT NULL
-              AND s_den.value > 0 AND e_den.value > 0
-    """
-    params = [mult, mult, indicator.numerator_id, start_p.pk, indicator.denominator_id, mapping[start_p.pk],
-              indicator.numerator_id, end_p.pk, indicator.denominator_id, mapping[end_p.pk], edition]  # fmt: skip
+    changes_sql, params = _changes_sql(indicator, start_p, end_p, mapping)
     reference_set = ReferenceSet(reference)
     ref_where, ref_params = reference_set.where()
     decile = settings.REBALANCE_DEPRIVED_MAX_DECILE
@@ -169,6 +152,29 @@ def improvement_report(
                 target.append(AreaShare(code=code, name=place.name, deprived=deprived, improving=improving))
     report.neighbourhoods = _neighbourhood_changes(indicator, start_p, end_p, report.benchmark_change, user)
     return report
+
+
+def _changes_sql(indicator: Indicator, start_p: Period, end_p: Period, mapping: dict[int, int]) -> tuple[str, list]:
+    """Each small area's change in the rate from start to end, with its authority, region and decile."""
+    t = table_names()
+    mult = float(indicator.multiplier)
+    edition = Deprivation.Edition.latest_loaded()
+    changes_sql = f"""
+        SELECT d.small_area_id, sa.local_authority_id, la.region_id, d.decile,
+               %s * e_num.value / e_den.value - %s * s_num.value / s_den.value AS change
+        FROM {t["dep"]} d
+        JOIN {t["sa"]} sa ON sa.id = d.small_area_id
+        JOIN {LocalAuthority._meta.db_table} la ON la.id = sa.local_authority_id
+        JOIN {t["obs"]} s_num ON s_num.small_area_id = sa.id AND s_num.indicator_id = %s AND s_num.period_id = %s
+        JOIN {t["obs"]} s_den ON s_den.small_area_id = sa.id AND s_den.indicator_id = %s AND s_den.period_id = %s
+        JOIN {t["obs"]} e_num ON e_num.small_area_id = sa.id AND e_num.indicator_id = %s AND e_num.period_id = %s
+        JOIN {t["obs"]} e_den ON e_den.small_area_id = sa.id AND e_den.indicator_id = %s AND e_den.period_id = %s
+        WHERE d.edition = %s AND s_num.value IS NOT NULL AND e_num.value IS NOT NULL
+              AND s_den.value > 0 AND e_den.value > 0
+    """
+    params = [mult, mult, indicator.numerator_id, start_p.pk, indicator.denominator_id, mapping[start_p.pk],
+              indicator.numerator_id, end_p.pk, indicator.denominator_id, mapping[end_p.pk], edition]  # fmt: skip
+    return changes_sql, params
 
 
 def _neighbourhood_changes(indicator, start_p, end_p, benchmark: float, user) -> list[dict]:

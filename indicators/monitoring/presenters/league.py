@@ -10,6 +10,18 @@ from indicators.monitoring.presenters.cells import status_cell
 
 
 def league_tables(report, area_label: str, area_row, la_rows, neighbourhoods, region_slug: str) -> list[Table]:
+    source = (
+        f"Engine improvement report for '{report.indicator}' from {report.start} to {report.end}. Benchmark: the mean "
+        f"change across {report.benchmark_areas:,} LSOAs, {report.reference}. A deprived LSOA is improving when its "
+        "rate fell by more than the benchmark fell."
+    )
+    return [
+        _areas_table(report, area_label, area_row, la_rows, region_slug, source),
+        _neighbourhoods_table(report, area_label, neighbourhoods, source),
+    ]
+
+
+def _areas_table(report, area_label: str, area_row, la_rows, region_slug: str, source: str) -> Table:
     rows = []
     published = REPORT_SHARES.get(region_slug)
     if area_row is not None:
@@ -34,12 +46,7 @@ def league_tables(report, area_label: str, area_row, la_rows, neighbourhoods, re
                 text("not in the report"),
             ]
         )
-    source = (
-        f"Engine improvement report for '{report.indicator}' from {report.start} to {report.end}. Benchmark: the mean "
-        f"change across {report.benchmark_areas:,} LSOAs, {report.reference}. A deprived LSOA is improving when its "
-        "rate fell by more than the benchmark fell."
-    )
-    areas = Table(
+    return Table(
         key="league-areas",
         caption=f"Share of deprived LSOAs improving faster than the benchmark, {report.start} to {report.end}",
         columns=[
@@ -53,6 +60,9 @@ def league_tables(report, area_label: str, area_row, la_rows, neighbourhoods, re
         source=source,
         empty="No deprived LSOA in this area has figures for both periods.",
     )
+
+
+def _neighbourhoods_table(report, area_label: str, neighbourhoods, source: str) -> Table:
     nrows = [
         [
             text(n["name"], url=reverse("indicators:neighbourhood-detail", args=[n["neighbourhood_id"]])),
@@ -65,7 +75,7 @@ def league_tables(report, area_label: str, area_row, la_rows, neighbourhoods, re
         ]
         for n in neighbourhoods
     ]
-    hoods = Table(
+    return Table(
         key="league-neighbourhoods",
         caption=f"Your neighbourhoods in {area_label}, {report.start} to {report.end}",
         columns=[
@@ -81,4 +91,3 @@ def league_tables(report, area_label: str, area_row, la_rows, neighbourhoods, re
         source=source,
         empty="None of your neighbourhoods here has figures for both periods.",
     )
-    return [areas, hoods]

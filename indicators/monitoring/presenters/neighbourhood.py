@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from indicators.engine.selectors.verdicts import factor_is_improving, factor_is_lagging, factor_signal
 from indicators.monitoring.content import FACTOR_GUIDE, FACTORS
-from indicators.monitoring.exports import Column, Table, number, text, withheld
+from indicators.monitoring.exports import Cell, Column, Table, number, text, withheld
 from indicators.monitoring.presenters.cells import (
     AGAINST_WORDS,
     FACTOR_SOURCE,
@@ -60,60 +60,7 @@ def worklessness_table(page: NeighbourhoodPage) -> Table:
 
 
 def status_table(page: NeighbourhoodPage) -> Table:
-    rows = []
-    for key, label in FACTORS:
-        status = page.statuses.get(key)
-        if status is None:
-            rows.append([text(label), text("not surveyed")] + [text("not surveyed")] * 5)
-            continue
-        figure = status.figure
-        if figure.withheld:
-            reason = withheld(figure.withheld_reason)
-            rows.append(
-                [
-                    text(label),
-                    text(figure.wave.name),
-                    reason,
-                    number(figure.responses, digits=0),
-                    reason,
-                    reason,
-                    reason,
-                ]
-            )
-            continue
-        since = (
-            number(
-                figure.change,
-                digits=1,
-                signed=True,
-                tag=TREND_TAG.get(status.since_last_wave, ""),
-                note=f"{SINCE_WORDS.get(status.since_last_wave, '')}, since {figure.previous_wave}",
-            )
-            if figure.change is not None
-            else text("first wave")
-        )
-        against = (
-            number(
-                status.benchmark_difference,
-                digits=1,
-                signed=True,
-                tag=TREND_TAG.get(status.against_benchmark, ""),
-                note=AGAINST_WORDS.get(status.against_benchmark, ""),
-            )
-            if status.benchmark_difference is not None
-            else text("no figure")
-        )
-        rows.append(
-            [
-                text(label),
-                text(figure.wave.name),
-                number(figure.mean, digits=1),
-                number(figure.responses, digits=0),
-                interval_cell(figure),
-                since,
-                against,
-            ]
-        )
+    rows = [_status_row(label, page.statuses.get(key)) for key, label in FACTORS]
     return Table(
         key="changes",
         caption="Where each factor stands at the latest wave, and what changed since the last",
@@ -129,6 +76,47 @@ def status_table(page: NeighbourhoodPage) -> Table:
         rows=rows,
         source=FACTOR_SOURCE.format(threshold=page.threshold),
     )
+
+
+def _status_row(label: str, status) -> list[Cell]:
+    """One factor's row: its latest figure, the change since the last wave and against everyone surveyed."""
+    if status is None:
+        return [text(label), text("not surveyed")] + [text("not surveyed")] * 5
+    figure = status.figure
+    if figure.withheld:
+        reason = withheld(figure.withheld_reason)
+        return [text(label), text(figure.wave.name), reason, number(figure.responses, digits=0), reason, reason, reason]
+    since = (
+        number(
+            figure.change,
+            digits=1,
+            signed=True,
+            tag=TREND_TAG.get(status.since_last_wave, ""),
+            note=f"{SINCE_WORDS.get(status.since_last_wave, '')}, since {figure.previous_wave}",
+        )
+        if figure.change is not None
+        else text("first wave")
+    )
+    against = (
+        number(
+            status.benchmark_difference,
+            digits=1,
+            signed=True,
+            tag=TREND_TAG.get(status.against_benchmark, ""),
+            note=AGAINST_WORDS.get(status.against_benchmark, ""),
+        )
+        if status.benchmark_difference is not None
+        else text("no figure")
+    )
+    return [
+        text(label),
+        text(figure.wave.name),
+        number(figure.mean, digits=1),
+        number(figure.responses, digits=0),
+        interval_cell(figure),
+        since,
+        against,
+    ]
 
 
 def factor_waves_table(page: NeighbourhoodPage) -> Table:

@@ -63,51 +63,70 @@ class NeighbourhoodPage:
 def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
     neighbourhood = selectors.neighbourhood_detail(user=user, pk=pk)
     provenance = worklessness_provenance()
-    indicator = provenance.indicator
-
-    series: dict[int, dict] = {}
-    if indicator is not None:
-        # Three series of ten years of months: plain values, and each period made once, not once per series.
-        points = list(
-            WorklessnessPoint.objects.visible_to(user)
-            .filter(indicator=indicator)
-            .filter(
-                Q(level=WorklessnessPoint.Level.NEIGHBOURHOOD, neighbourhood_id=neighbourhood.pk)
-                | Q(level=WorklessnessPoint.Level.LOCAL_AUTHORITY, local_authority_id=neighbourhood.local_authority_id)
-                | Q(level=WorklessnessPoint.Level.BENCHMARK)
-            )
-            .order_by("period__start")
-            .values("period_id", "level", "rate", "numerator", "denominator", "areas", "areas_expected")
-        )
-        periods = Period.objects.in_bulk({p["period_id"] for p in points})
-        for point in points:
-            entry = series.setdefault(
-                point["period_id"],
-                {
-                    "period": periods[point["period_id"]],
-                    "rate": None,
-                    "la_rate": None,
-                    "benchmark": None,
-                    "point": None,
-                },
-            )
-            if point["level"] == WorklessnessPoint.Level.NEIGHBOURHOOD:
-                entry["rate"], entry["point"] = point["rate"], SimpleNamespace(**point)
-            elif point["level"] == WorklessnessPoint.Level.LOCAL_AUTHORITY:
-                entry["la_rate"] = point["rate"]
-            else:
-                entry["benchmark"] = point["rate"]
+    series = _worklessness_series(user, neighbourhood, provenance.indicator)
     ordered = [v for v in series.values() if v["rate"] is not None or v["benchmark"] is not None]
-    bench = [(e["period"], e["benchmark"], 0) for e in ordered if e["benchmark"] is not None]
-    span = window(bench, years)
+    span = window([(e["period"], e["benchmark"], 0) for e in ordered if e["benchmark"] is not None], years)
     change = None
     if span.start and span.end:
         start = series.get(span.start.pk, {}).get("rate")
         end = series.get(span.end.pk, {}).get("rate")
         if start is not None and end is not None:
             change = end - start
+    factor_rows, wave_benchmarks, la_scores = _factor_scores(user, neighbourhood)
+    own = [score for rows in factor_rows.values() for score in rows]
+    own.sort(key=lambda s: (s.wave.opens_on, s.wave_id))
+    return NeighbourhoodPage(
+        neighbourhood=neighbourhood,
+        provenance=provenance,
+        series=ordered,
+        window=span,
+        change=change,
+        status=worklessness_verdict(change, span.benchmark_change),
+        factor_rows=factor_rows,
+        wave_benchmarks=wave_benchmarks,
+        la_scores=la_scores,
+        statuses={s.factor: s for s in statuses_of(own, wave_benchmarks)},
+        waves=_wave_progress(neighbourhood),
+        pairs=list(selectors.matched_pair_list(user=user).filter(Q(first=neighbourhood) | Q(second=neighbourhood))),
+    )
 
-    scores = list(
+
+def _worklessness_series(user, neighbourhood: Neighbourhood, indicator) -> dict[int, dict]:
+    """Period id → the neighbourhood's, its authority's and the benchmark's rates, oldest first."""
+    series: dict[int, dict] = {}
+    if indicator is None:
+        return series
+    # Three series of ten years of months: plain values, and each period made once, not once per series.
+    points = list(
+        WorklessnessPoint.objects.visible_to(user)
+        .filter(indicator=indicator)
+        .filter(
+            Q(level=WorklessnessPoint.Level.NEIGHBOURHOOD, neighbourhood_id=neighbourhood.pk)
+            | Q(level=WorklessnessPoint.Level.LOCAL_AUTHORITY, local_authority_id=neighbourhood.local_authority_id)
+            | Q(level=WorklessnessPoint.Level.BENCHMARK)
+        )
+        .order_by("period__start")
+        .values("period_id", "level", "rate", "numerator", "denominator", "areas", "areas_expected")
+    )
+    periods = Period.objects.in_bulk({p["period_id"] for p in points})
+    for point in points:
+        entry = series.setdefault(
+            point["period_id"],
+            {"period": periods[point["period_id"]], "rate": None, "la_rate": None, "benchmark": None, "point": None},
+        )
+        if point["level"] == WorklessnessPoint.Level.NEIGHBOURHOOD:
+            entry["rate"], entry["point"] = point["rate"], SimpleNamespace(**point)
+        elif point["level"] == WorklessnessPoint.Level.LOCAL_AUTHORITY:
+            entry["la_rate"] = point["rate"]
+        else:
+            entry["benchmark"] = point["rate"]
+    return series
+
+
+def _factor_scores(user, neighbourhood: Neighbourhood) -> tuple[dict, dict, dict]:
+    """The neighbourhood's factor scores by factor (oldest wave first), and the wave-wide and authority scores
+    by (wave, factor)."""
+    scores = (
         FactorScore.objects.visible_to(user)
         .select_related("wave", "previous_wave")  # shown by name
         .filter(
@@ -129,9 +148,11 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
             wave_benchmarks[(score.wave_id, score.factor)] = score
         else:
             la_scores[(score.wave_id, score.factor)] = score
-    own = [score for score in scores if score.level == FactorScore.Level.NEIGHBOURHOOD]
-    statuses = {s.factor: s for s in statuses_of(own, wave_benchmarks)}
+    return dict(factor_rows), wave_benchmarks, la_scores
 
+
+def _wave_progress(neighbourhood: Neighbourhood) -> list[WaveProgress]:
+    """The neighbourhood's waves, newest first, with responses and invitation codes counted."""
     waves = [WaveProgress(wave=w) for w in Wave.objects.filter(neighbourhoods=neighbourhood).order_by("-opens_on")]
     by_wave = {p.wave.pk: p for p in waves}
     for row in (
@@ -151,19 +172,4 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
     ):
         by_wave[row["wave_id"]].invitations = row["issued"]
         by_wave[row["wave_id"]].invitations_used = row["used"]
-
-    pairs = list(selectors.matched_pair_list(user=user).filter(Q(first=neighbourhood) | Q(second=neighbourhood)))
-    return NeighbourhoodPage(
-        neighbourhood=neighbourhood,
-        provenance=provenance,
-        series=ordered,
-        window=span,
-        change=change,
-        status=worklessness_verdict(change, span.benchmark_change),
-        factor_rows=dict(factor_rows),
-        wave_benchmarks=wave_benchmarks,
-        la_scores=la_scores,
-        statuses=statuses,
-        waves=waves,
-        pairs=pairs,
-    )
+    return waves
