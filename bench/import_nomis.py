@@ -206,7 +206,8 @@ def main() -> None:
     # Where the first import's time goes: checking every row in Python, then PostgreSQL's own work (staging COPY,
     # upsert with index maintenance, foreign-key checks at commit).
     from indicators.official.importing.nomis import nomis_layout
-    from indicators.official.importing.observations import parse_rows, read_header, read_source, read_text
+    from indicators.official.importing.files import read_text
+    from indicators.official.importing.observations import parse_rows, read_header, read_source
 
     begun = time.perf_counter()
     text = read_text(read_source(path))
