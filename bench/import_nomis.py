@@ -205,8 +205,8 @@ def main() -> None:
     print(f"importer speed / bare COPY speed: {bare / first:.2f} (aim ≥ 0.5); re-import {again:.2f} s (aim < 5 s)")
     # Where the first import's time goes: checking every row in Python, then PostgreSQL's own work (staging COPY,
     # upsert with index maintenance, foreign-key checks at commit).
-    from indicators.official.importing.nomis import nomis_layout
     from indicators.official.importing.files import read_text
+    from indicators.official.importing.nomis import nomis_layout
     from indicators.official.importing.observations import parse_rows, read_header, read_source
 
     begun = time.perf_counter()
