@@ -11,7 +11,7 @@ from django.urls import reverse
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.engine.selectors.improvement import improvement_report
 from tests.browser.conftest import axe_check, no_sideways_scroll
-from tests.indicators.dashboard_data import PASSWORD, build_world
+from tests.indicators.monitoring.world import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

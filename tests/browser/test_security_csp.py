@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from surveys.models import Wave
 from tests.browser.conftest import axe_check
-from tests.indicators.dashboard_data import PASSWORD, build_world
+from tests.indicators.monitoring.world import PASSWORD, build_world
 from tests.surveys.factories import codes_for, wave_factory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-from tests.indicators.dashboard_data import build_world
+from tests.indicators.monitoring.world import build_world
 from tests.surveys.factories import codes_for, wave_factory
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]

@@ -14,7 +14,7 @@ from django.db import connection
 
 from indicators.audit.models import Action
 from indicators.audit.services import audit_record
-from tests.indicators.dashboard_data import build_world
+from tests.indicators.monitoring.world import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

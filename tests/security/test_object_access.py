@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.official.models import Indicator, Observation
 from tests.factories import ImportFactory
-from tests.indicators.dashboard_data import build_world
+from tests.indicators.monitoring.world import build_world
 from tests.surveys.factories import version_factory, wave_factory
 
 pytestmark = pytest.mark.django_db

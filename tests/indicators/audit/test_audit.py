@@ -15,8 +15,8 @@ from indicators.audit.services import audit_prune, audit_record, audit_retention
 from indicators.audit.tasks import apply_retention
 from indicators.official.models import Indicator
 from indicators.places.models import MatchedPair
-from tests.indicators.dashboard_data import build_world
-from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_lsoas
+from tests.indicators.monitoring.world import build_world
+from tests.indicators.official.helpers import CLAIMANTS_EXCEL, city_of_london_lsoas
 from tests.surveys.factories import codes_for, wave_factory
 
 pytestmark = pytest.mark.django_db

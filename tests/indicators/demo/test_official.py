@@ -6,7 +6,7 @@ from indicators.demo.official import seed_official
 from indicators.official.models import Import, Indicator, LsoaLookup, Observation, Period
 from indicators.official.selectors import neighbourhood_ratio_series
 from tests.factories import NeighbourhoodFactory
-from tests.indicators.official_helpers import snapshot
+from tests.indicators.official.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 

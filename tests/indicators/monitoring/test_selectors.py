@@ -16,7 +16,7 @@ from indicators.monitoring.selectors import league as league_data
 from indicators.monitoring.selectors import neighbourhoods as neighbourhoods_data
 from indicators.official.models import Period
 from tests.factories import UserFactory
-from tests.indicators.dashboard_data import build_world
+from tests.indicators.monitoring.world import build_world
 
 
 def period(year: int, month: int = 1) -> Period:

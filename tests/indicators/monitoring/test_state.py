@@ -5,7 +5,7 @@ import pytest
 from indicators.monitoring import state
 from indicators.official.models import Import, Indicator
 from surveys.models import Invitation, Response
-from tests.indicators.dashboard_data import build_world
+from tests.indicators.monitoring.world import build_world
 
 
 @pytest.fixture

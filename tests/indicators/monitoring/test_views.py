@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.engine.selectors.improvement import improvement_report
-from tests.indicators.dashboard_data import build_world
+from tests.indicators.monitoring.world import build_world
 
 
 @pytest.fixture
@@ -326,8 +326,8 @@ def build_more(world) -> int:
 
     from indicators.engine.services.refresh import recompute_all
     from tests.factories import DeprivationFactory, NeighbourhoodFactory
-    from tests.indicators.dashboard_data import FACTOR_KEYS
     from tests.indicators.engine.builders import figures, month, residents, wave, year
+    from tests.indicators.monitoring.world import FACTOR_KEYS
 
     extra = [NeighbourhoodFactory(name=f"Extra {i}", local_authority=world["leeds"], areas=2) for i in range(5)]
     areas = [a for n in extra for a in n.small_areas.all()]

@@ -8,7 +8,7 @@ from indicators.official.models import Import, LsoaLookup, Observation, Observat
 from indicators.places.models import SmallArea
 from tests.factories import LocalAuthorityFactory, SmallAreaFactory
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 CLAIMANTS_EXCEL = DATA / "nomis_NM_162_1_claimant_count_lsoa_excel_resaved.csv"
 APS_EXCEL = DATA / "nomis_NM_17_5_aps_employment_rate_la_excel_resaved.csv"
 JSA_API = DATA / "nomis_NM_18_1_jsa_count_la_api.csv"

@@ -11,7 +11,7 @@ from indicators.official.services.import_runs import import_run, import_run_queu
 from indicators.official.services.imports import import_queue
 from indicators.official.tasks import import_observations_task
 from tests.factories import UserFactory
-from tests.indicators.official_helpers import CENSUS_BULK, CLAIMANTS_EXCEL, city_of_london_lsoas, snapshot
+from tests.indicators.official.helpers import CENSUS_BULK, CLAIMANTS_EXCEL, city_of_london_lsoas, snapshot
 
 pytestmark = pytest.mark.django_db
 

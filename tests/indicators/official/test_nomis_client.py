@@ -11,7 +11,7 @@ from django.core.cache import cache
 from indicators.official.models import Import, Indicator, Observation, ObservationStatus
 from indicators.official.nomis_client import NomisError, NomisQuery, nomis_fetch_csv
 from indicators.official.services.nomis_fetch import LOCK_KEY, nomis_fetch, nomis_fetch_scheduled
-from tests.indicators.official_helpers import DATA, city_of_london_lsoas, snapshot, values_by_area
+from tests.indicators.official.helpers import DATA, city_of_london_lsoas, snapshot, values_by_area
 
 RECORDED = DATA / "nomis"
 QUERY = NomisQuery(dataset="NM_162_1", geography="TYPE298", date="2024-01-2024-02", params={"measure": "1"})

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from indicators.official.catalogue import ensure_indicators
 from indicators.official.models import Import, Indicator, Observation
 from tests.celery_worker import Worker, broker_and_blocker, someone_waits_on_a_lock, wait
-from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_lsoas, values_by_area
+from tests.indicators.official.helpers import CLAIMANTS_EXCEL, city_of_london_lsoas, values_by_area
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

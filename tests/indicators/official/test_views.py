@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from indicators.official.importing.observations import progress_key
 from indicators.official.models import Import, Indicator, Observation
 from tests.factories import ImportFactory, UserFactory
-from tests.indicators.official_helpers import CLAIMANTS_EXCEL, city_of_london_lsoas
+from tests.indicators.official.helpers import CLAIMANTS_EXCEL, city_of_london_lsoas
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from indicators.official.importing.lookup import crosswalk, lookup_import
 from indicators.official.models import Indicator, LsoaLookup, Period
 from indicators.places.models import SmallArea
 from tests.factories import LocalAuthorityFactory, ObservationFactory, SmallAreaFactory
-from tests.indicators.official_helpers import snapshot
+from tests.indicators.official.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 

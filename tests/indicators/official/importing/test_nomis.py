@@ -11,7 +11,7 @@ from indicators.official.importing.files import ImportFileError
 from indicators.official.importing.nomis import nomis_import
 from indicators.official.models import Import, Indicator, Observation, ObservationRevision, ObservationStatus, Period
 from tests.factories import LocalAuthorityFactory, UserFactory
-from tests.indicators.official_helpers import (
+from tests.indicators.official.helpers import (
     APS_EXCEL,
     CENSUS_BULK,
     CLAIMANTS_EXCEL,

@@ -9,7 +9,7 @@ from indicators.official.importing.files import ImportFileError
 from indicators.official.importing.tidy import tidy_import
 from indicators.official.models import Import, Indicator, ObservationStatus, Period
 from tests.factories import IndicatorFactory, LocalAuthorityFactory, SmallAreaFactory
-from tests.indicators.official_helpers import CENSUS_BULK, snapshot, values_by_area
+from tests.indicators.official.helpers import CENSUS_BULK, snapshot, values_by_area
 
 pytestmark = pytest.mark.django_db
 
