@@ -87,6 +87,9 @@ class SmallArea(models.Model):
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="small_areas")
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    # The area's outline as a GeoJSON geometry (longitude, latitude), simplified for drawing maps; empty until
+    # boundaries are loaded.
+    boundary = models.JSONField(null=True, blank=True)
 
     objects = SmallAreaQuerySet.as_manager()
 
@@ -147,7 +150,12 @@ class NeighbourhoodQuerySet(models.QuerySet):
 class Neighbourhood(models.Model):
     """What an officer means by a place: a named set of small areas in one local authority."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, help_text="The official name, e.g. the ONS name of an MSOA: Leeds 041.")
+    known_as = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The name people use for the place, e.g. Swarcliffe. Shown first, with the official name beside it.",
+    )
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="neighbourhoods")
     small_areas = models.ManyToManyField(SmallArea, related_name="neighbourhoods", blank=True)
     description = models.TextField(blank=True)
@@ -162,7 +170,12 @@ class Neighbourhood(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """"Swarcliffe (Leeds 041)" where the place has a name people use, else the official name."""
+        return f"{self.known_as} ({self.name})" if self.known_as else self.name
 
 
 class MatchedPairQuerySet(models.QuerySet):
