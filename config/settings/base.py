@@ -254,6 +254,10 @@ REBALANCE_DEPRIVED_MAX_DECILE = env.int("REBALANCE_DEPRIVED_MAX_DECILE", default
 if REBALANCE_DEPRIVED_MAX_DECILE not in (1, 2):
     raise ImproperlyConfigured("REBALANCE_DEPRIVED_MAX_DECILE must be 1 or 2.")
 
+# A change in worklessness within this many percentage points of the benchmark's change over the same period is
+# "keeping pace"; beyond it, "improving" or "falling behind".
+REBALANCE_KEEPING_PACE_POINTS = env.float("REBALANCE_KEEPING_PACE_POINTS", default=0.1)
+
 # A figure from fewer responses than this is withheld everywhere it would show.
 REBALANCE_DISCLOSURE_MIN_RESPONSES = env.int("REBALANCE_DISCLOSURE_MIN_RESPONSES", default=10)
 if REBALANCE_DISCLOSURE_MIN_RESPONSES < 5:

@@ -30,6 +30,19 @@ SHORT_LABELS = {
 }
 
 
+# The factors' names inside a sentence, where a list of full labels would run together.
+SENTENCE_NAMES = {
+    "housing_environment": "housing and ‘crime and grime’",
+    "retention": "keeping people with better life chances",
+    "work_connection": "connection to work",
+    "outlook": "community outlook",
+    "confidence": "confidence",
+    "aspiration": "aspiration",
+    "leadership": "community leadership",
+    "travel_to_work": "willingness to travel for work",
+}
+
+
 @dataclass(frozen=True)
 class Guide:
     improving: str

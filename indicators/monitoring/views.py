@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from indicators.access.permissions import is_staff_member
 from indicators.access.scope import role_of
+from indicators.engine.selectors.verdicts import VERDICTS
 from indicators.engine.services.worklessness import EngineError
 from indicators.monitoring import content
 from indicators.monitoring.cache import cached_page
@@ -32,6 +33,7 @@ from indicators.monitoring.selectors import league as league_data
 from indicators.monitoring.selectors import neighbourhood as neighbourhood_data
 from indicators.monitoring.selectors import neighbourhoods as neighbourhoods_data
 from indicators.monitoring.selectors import pairs as pairs_data
+from indicators.monitoring.wording import VERDICT_WORDS
 from indicators.places.models import LocalAuthority
 
 
@@ -69,7 +71,7 @@ class NeighbourhoodFilter(forms.Form):
     status = forms.ChoiceField(
         label="Worklessness status",
         required=False,
-        choices=[("", "Any"), ("improving", "Improving"), ("lagging", "Lagging"), ("none", "No figure")],
+        choices=[("", "Any"), *((key, VERDICT_WORDS[key]) for key in VERDICTS), ("none", "No figure")],
     )
     years = forms.ChoiceField(label="Change over", required=False, choices=content.YEARS_CHOICES)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -204,6 +204,7 @@ def _neighbourhood_changes(indicator, start_p, end_p, benchmark: float, user) ->
                     "change": change,
                     "against_benchmark": change - benchmark,
                     "improving": worklessness_verdict(change, benchmark) == IMPROVING,
+                    "verdict": worklessness_verdict(change, benchmark),
                 }
             )
     return sorted(rows, key=lambda r: (r["local_authority"], r["name"]))

@@ -2,19 +2,26 @@
 
 - A factor's **signal** is its change since the last wave where there is one (that is what moved), and
   otherwise, at a first wave, how it stands against everyone surveyed in the wave.
-- A place is **improving** on worklessness when its rate fell by more than the benchmark's (the report's
-  method: a change below the benchmark's change), and **lagging** otherwise. The improvement report's SQL
-  count applies the same comparison in the database (``IMPROVING_SQL``).
+- A place's **worklessness verdict** compares its change in rate with the benchmark's change over the same
+  period (the report's method: a place improved when its rate fell by more than the benchmark's):
+  *improving* when its change is below the benchmark's by more than ``REBALANCE_KEEPING_PACE_POINTS``,
+  *falling behind* when it is above by more than that, and *keeping pace* within it. The improvement report's
+  share of deprived areas improving is the report's own statistic and keeps the strict comparison
+  (``IMPROVING_SQL``), so that it can be set beside the report's published shares.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from indicators.engine.models import Trend
 
 IMPROVING = "improving"
-LAGGING = "lagging"
+KEEPING_PACE = "keeping_pace"
+FALLING_BEHIND = "falling_behind"
+VERDICTS = (IMPROVING, KEEPING_PACE, FALLING_BEHIND)
 
-# The same rule as ``worklessness_verdict``, for set-based counts: the change column against the benchmark.
+# The report's statistic, for set-based counts: the change column below the benchmark's change.
 IMPROVING_SQL = "change < %s"
 
 
@@ -31,8 +38,18 @@ def factor_is_improving(signal: str) -> bool:
     return signal == Trend.BETTER
 
 
+def keeping_pace_points() -> float:
+    return float(getattr(settings, "REBALANCE_KEEPING_PACE_POINTS", 0.1))
+
+
 def worklessness_verdict(change: float | None, benchmark_change: float | None) -> str:
-    """'improving', 'lagging', or '' when either change is unknown."""
+    """'improving', 'keeping_pace', 'falling_behind', or '' when either change is unknown."""
     if change is None or benchmark_change is None:
         return ""
-    return IMPROVING if change < benchmark_change else LAGGING
+    difference = change - benchmark_change  # below zero: better than the benchmark
+    tolerance = keeping_pace_points()
+    if difference < -tolerance:
+        return IMPROVING
+    if difference > tolerance:
+        return FALLING_BEHIND
+    return KEEPING_PACE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from indicators.engine.models import Trend
 from indicators.monitoring.exports import Cell, number, text, withheld
+from indicators.monitoring.wording import VERDICT_TAG, VERDICT_WORDS
 
 TREND_TAG = {Trend.BETTER: "good", Trend.WORSE: "bad", Trend.NO_CLEAR_CHANGE: "neutral"}
 
@@ -22,9 +23,6 @@ AGAINST_WORDS = {
 }
 
 
-STATUS_TAG = {"improving": "good", "lagging": "bad"}
-
-
 FACTOR_SOURCE = (
     "Resident survey: factor scores 0-100 (higher is better), mean of residents' scores with a 95% confidence "
     "interval; changes are tested against chance (p < 0.05). Figures from fewer than {threshold} responses "
@@ -33,9 +31,10 @@ FACTOR_SOURCE = (
 
 
 def status_cell(status: str) -> Cell:
+    """A worklessness verdict in words, with its colour."""
     if not status:
         return text("no figure")
-    return text(status.capitalize(), tag=STATUS_TAG[status])
+    return text(VERDICT_WORDS[status], tag=VERDICT_TAG[status])
 
 
 def rate_source(provenance, span) -> str:

@@ -71,7 +71,7 @@ def _neighbourhoods_table(report, area_label: str, neighbourhoods, source: str) 
             number(n["end_rate"], digits=2),
             number(n["change"], digits=2, signed=True),
             number(n["against_benchmark"], digits=2, signed=True),
-            status_cell("improving" if n["improving"] else "lagging"),
+            status_cell(n["verdict"]),
         ]
         for n in neighbourhoods
     ]
@@ -85,7 +85,7 @@ def _neighbourhoods_table(report, area_label: str, neighbourhoods, source: str) 
             Column(f"Rate, {report.end} (%)", numeric=True),
             Column("Change (points)", numeric=True),
             Column("Against benchmark (points)", numeric=True),
-            Column("Improving or lagging"),
+            Column("Against similar areas"),
         ],
         rows=nrows,
         source=source,

@@ -21,7 +21,7 @@ def my_neighbourhoods_table(data: MyNeighbourhoods) -> Table:
         Column(f"Worklessness rate, {span.end or 'latest'} (%)", numeric=True, sort="rate"),
         Column(f"Change since {span.start or 'start'} (points)", numeric=True, sort="change"),
         Column("Change against benchmark (points)", numeric=True, sort="against"),
-        Column("Improving or lagging", sort="status"),
+        Column("Against similar areas", sort="status"),
         Column("Residents answering, latest wave", numeric=True, sort="responses"),
     ] + [Column(SHORT_LABELS[key], numeric=True) for key, _ in FACTORS]
     rows = []

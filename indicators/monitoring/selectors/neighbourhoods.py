@@ -11,7 +11,14 @@ from django.db import connection
 
 from indicators.engine.models import FactorScore, WorklessnessPoint
 from indicators.engine.selectors.factors import against
-from indicators.engine.selectors.verdicts import factor_signal, worklessness_verdict
+from indicators.engine.selectors.verdicts import (
+    FALLING_BEHIND,
+    IMPROVING,
+    KEEPING_PACE,
+    VERDICTS,
+    factor_signal,
+    worklessness_verdict,
+)
 from indicators.monitoring.selectors.common import Provenance, Window, benchmark_series, window, worklessness_provenance
 from indicators.places import selectors
 from indicators.places.models import LocalAuthority, Neighbourhood
@@ -73,7 +80,7 @@ SORTS = {
     "rate": lambda r: (r.rate is None, r.rate or 0),
     "change": lambda r: (r.change is None, r.change or 0),
     "against": lambda r: (r.against_benchmark is None, r.against_benchmark or 0),
-    "status": lambda r: ({"improving": 0, "lagging": 1}.get(r.status, 2), r.neighbourhood.name),
+    "status": lambda r: ({FALLING_BEHIND: 0, KEEPING_PACE: 1, IMPROVING: 2}.get(r.status, 3), r.neighbourhood.name),
     "responses": lambda r: (r.responses is None, r.responses or 0),
 }
 
@@ -181,7 +188,7 @@ def my_neighbourhoods(
         rows = [r for r in rows if r.neighbourhood.local_authority.code == local_authority]
     if decile:
         rows = [r for r in rows if r.decile == decile]
-    if status in ("improving", "lagging"):
+    if status in VERDICTS:
         rows = [r for r in rows if r.status == status]
     elif status == "none":
         rows = [r for r in rows if not r.status]

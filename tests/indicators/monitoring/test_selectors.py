@@ -41,8 +41,8 @@ def test_window_goes_back_the_years_asked_for_or_to_the_start():
 
 def test_improving_means_falling_by_more_than_the_benchmark():
     assert worklessness_verdict(-2.0, -1.0) == "improving"
-    assert worklessness_verdict(-0.5, -1.0) == "lagging"
-    assert worklessness_verdict(-1.0, -1.0) == "lagging"  # the same fall is not faster
+    assert worklessness_verdict(-0.5, -1.0) == "falling_behind"
+    assert worklessness_verdict(-1.0, -1.0) == "keeping_pace"  # the same fall is not faster
     assert worklessness_verdict(None, -1.0) == ""
     assert worklessness_verdict(-1.0, None) == ""
 

@@ -51,6 +51,6 @@ class Command(BaseCommand):
         if report.neighbourhoods:
             out(f"{'Neighbourhood':<40} {'start':>7} {'end':>7} {'change':>7}  status")
             for n in report.neighbourhoods:
-                status = "improving" if n["improving"] else "lagging"
+                status = (n["verdict"] or "no figure").replace("_", " ")
                 name = f"{n['name']} ({n['local_authority']})"
                 out(f"{name:<40} {n['start_rate']:>7.2f} {n['end_rate']:>7.2f} {n['change']:>+7.2f}  {status}")
