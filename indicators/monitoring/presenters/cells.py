@@ -56,7 +56,7 @@ def factor_cell(status) -> Cell:
     words = SINCE_WORDS.get(status.since_last_wave) or AGAINST_WORDS.get(status.against_benchmark, "")
     arrow = {Trend.BETTER: "▲", Trend.WORSE: "▼", Trend.NO_CLEAR_CHANGE: "●"}.get(signal, "")
     return Cell(
-        value=f"{status.mean:.1f} ({words})" if words else f"{status.mean:.1f}",
+        value=round(status.mean, 1),
         text=f"{arrow} {status.mean:.0f}".strip(),
         tag=TREND_TAG.get(signal, ""),
         note=f"({words})" if words else "",
