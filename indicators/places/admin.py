@@ -36,7 +36,7 @@ class SmallAreaAdmin(admin.ModelAdmin):
 class NeighbourhoodForm(forms.ModelForm):
     class Meta:
         model = Neighbourhood
-        fields = ["name", "local_authority", "small_areas", "description"]
+        fields = ["name", "known_as", "local_authority", "small_areas", "description"]
 
     def clean(self):
         cleaned = super().clean()
@@ -48,9 +48,9 @@ class NeighbourhoodForm(forms.ModelForm):
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(admin.ModelAdmin):
     form = NeighbourhoodForm
-    list_display = ["name", "local_authority"]
+    list_display = ["name", "known_as", "local_authority"]
     list_filter = ["local_authority"]
-    search_fields = ["name", "small_areas__code"]
+    search_fields = ["name", "known_as", "small_areas__code"]
     autocomplete_fields = ["small_areas"]
     list_select_related = ["local_authority"]
 

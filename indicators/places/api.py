@@ -46,12 +46,15 @@ class NeighbourhoodSerializer(serializers.ModelSerializer):
     small_areas = SmallAreaSerializer(many=True, read_only=True)
     small_area_count = serializers.IntegerField(read_only=True)
     most_deprived_decile = serializers.IntegerField(read_only=True, allow_null=True)
+    display_name = serializers.CharField(read_only=True, help_text="The name people use, with the official name.")
 
     class Meta:
         model = Neighbourhood
         fields = [
             "id",
             "name",
+            "known_as",
+            "display_name",
             "local_authority",
             "description",
             "small_area_count",
@@ -62,10 +65,11 @@ class NeighbourhoodSerializer(serializers.ModelSerializer):
 
 class PairSideSerializer(serializers.ModelSerializer):
     local_authority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    display_name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Neighbourhood
-        fields = ["id", "name", "local_authority"]
+        fields = ["id", "name", "known_as", "display_name", "local_authority"]
 
 
 class MatchedPairSerializer(serializers.ModelSerializer):

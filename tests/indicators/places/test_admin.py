@@ -53,3 +53,24 @@ def test_a_pair_needs_two_neighbourhoods_and_a_reason(admin_client):
 def test_officers_have_no_admin(client):
     client.force_login(staff("officer", username="officer"))
     assert client.get("/admin/indicators/neighbourhood/").status_code == 302
+
+
+def test_an_admin_sets_and_finds_the_name_people_use(admin_client):
+    leeds = LocalAuthorityFactory(name="Leeds")
+    area = SmallAreaFactory(local_authority=leeds)
+    admin_client.post(
+        "/admin/indicators/neighbourhood/add/",
+        {
+            "name": "Leeds 041",
+            "known_as": "Swarcliffe",
+            "local_authority": leeds.pk,
+            "small_areas": [area.pk],
+            "description": "",
+        },
+    )
+    neighbourhood = Neighbourhood.objects.get()
+    assert neighbourhood.display_name == "Swarcliffe (Leeds 041)"
+    found = admin_client.get("/admin/indicators/neighbourhood/", {"q": "swarcliffe"}).content.decode()
+    assert "Leeds 041" in found
+    assert "Swarcliffe" in found
+    assert "Leeds 041" not in admin_client.get("/admin/indicators/neighbourhood/", {"q": "seacroft"}).content.decode()
