@@ -13,14 +13,17 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Avg, Count
+from django.utils.text import slugify
 
 from indicators.access.models import Role
 from indicators.official.importing.imd import imd_import
+from indicators.official.importing.msoa_names import msoa_names_read, neighbourhoods_name
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, SmallArea
 from indicators.places.services import matched_pair_create, neighbourhood_create, staff_create
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 IMD_2019_FILE = DATA_DIR / "imd2019_file1_lsoa11_england.csv.gz"
+MSOA_NAMES_FILE = DATA_DIR / "msoa_names_case_study_LAs.csv.gz"
 
 # The report's case-study areas (DOMAIN.md).
 CASE_STUDY_REGIONS = {
@@ -46,12 +49,12 @@ def seed_places(*, pairs_per_authority: int = 2) -> list[DemoLogin]:
         for code in [c for codes in CASE_STUDY_REGIONS.values() for c in codes]:
             _neighbourhoods(LocalAuthority.objects.get(code=code))
             _pairs(LocalAuthority.objects.get(code=code), pairs_per_authority)
+        # The names people use ("Swarcliffe (Leeds 041)"): each demo neighbourhood is one MSOA's deprived LSOAs.
+        neighbourhoods_name(names=msoa_names_read(source=MSOA_NAMES_FILE))
         return _users()
 
 
 def _regions() -> None:
-    from django.utils.text import slugify
-
     for name, codes in CASE_STUDY_REGIONS.items():
         region, _ = Region.objects.get_or_create(slug=slugify(name), defaults={"name": name})
         LocalAuthority.objects.filter(code__in=codes).update(region=region)
