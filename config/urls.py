@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from indicators.accounts import views as account_views
+from indicators.monitoring import help as help_views
 from indicators.monitoring import views as indicator_views
 
 # The survey API first: its submit endpoint is the busiest URL of the site, and no pattern of the
@@ -16,8 +16,9 @@ api_v1 = [
 urlpatterns = [
     path("", indicator_views.home, name="home"),
     path("accounts/", include("indicators.accounts.urls")),
-    # The admin signs in through the same lockout and second factor as every page.
-    path("admin/login/", account_views.LoginView.as_view(), name="admin-login"),
+    # The admin signs in through the same lockout and second factor as every page; someone signed in who may
+    # not use the admin is told why.
+    path("admin/login/", help_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("places/", include("indicators.urls")),
     path("survey/", include("surveys.urls")),
@@ -25,4 +26,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", indicator_views.healthz, name="healthz"),
+    path("help/glossary/", help_views.glossary_page, name="glossary"),
+    path("help/accessibility/", help_views.accessibility, name="accessibility"),
+    path("favicon.ico", help_views.favicon, name="favicon"),
 ]
+
+# Styled, with a way back; the 500 page is Django's own handler with templates/500.html (no database needed).
+handler403 = "indicators.monitoring.help.permission_denied"
+handler404 = "indicators.monitoring.help.page_not_found"

@@ -269,6 +269,8 @@ if REBALANCE_DISCLOSURE_MIN_RESPONSES < 5:
 SURVEY_CODE_HASH_KEY = env("SURVEY_CODE_HASH_KEY", default="")
 # The site's public address, printed on letters and in their QR codes.
 SURVEY_PUBLIC_URL = env("SURVEY_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Where people report an accessibility problem (an email address or a line of text), on the accessibility statement.
+REBALANCE_ACCESSIBILITY_CONTACT = env("REBALANCE_ACCESSIBILITY_CONTACT", default="")
 # Rate limits, "attempts/seconds", counted per client address in the cache (Redis in production).
 SURVEY_CODE_RATE = env("SURVEY_CODE_RATE", default="10/900")  # wrong codes typed
 SURVEY_OPEN_LINK_RATE = env("SURVEY_OPEN_LINK_RATE", default="5/3600")  # open-link responses started

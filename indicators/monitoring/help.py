@@ -1,0 +1,78 @@
+"""Pages that keep people from dead ends: the glossary, the accessibility statement, the error pages, the
+admin's answer to a signed-in non-admin, and the favicon.
+
+The error handlers are named in ``config/urls.py`` (``handler403`` and ``handler404``); the 500 page is Django's
+own handler with ``templates/500.html``, which needs no database and no context processor.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
+
+from indicators.access.models import Role
+from indicators.access.scope import role_of
+from indicators.accounts.views import LoginView
+from indicators.monitoring import glossary
+
+# The day the accessibility statement was last reviewed against the site; change it when the statement changes.
+STATEMENT_REVIEWED = date(2026, 12, 2)
+
+FORBIDDEN_DEFAULT = "Your account does not give you access to this page."
+
+
+@require_GET
+def glossary_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/glossary.html", {"terms": glossary.all_terms()})
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    context = {
+        "contact": getattr(settings, "REBALANCE_ACCESSIBILITY_CONTACT", ""),
+        "reviewed": STATEMENT_REVIEWED,
+    }
+    return render(request, "help/accessibility.html", context)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; send them to the icon. Looked up per request,
+    since the hashed name exists only once the static files are collected; not permanent, since it changes."""
+    return redirect(static("favicon.svg"))
+
+
+def _reason(exception) -> str:
+    """The message a view gave its PermissionDenied: ours are written for the reader. Django's bare
+    ``raise PermissionDenied`` has none."""
+    message = str(exception) if exception is not None else ""
+    return message if message and not message.startswith("<") else FORBIDDEN_DEFAULT
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", {"reason": _reason(exception), "role": _role_name(request)}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", {"request_path": request.path}, status=404)
+
+
+def _role_name(request: HttpRequest) -> str:
+    role = role_of(getattr(request, "user", None))
+    return Role(role).label if role else ""
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in. Someone already signed in who may not use the admin is told so, with a way home,
+    rather than shown the sign-in form again."""
+    user = request.user
+    if user.is_authenticated and not admin.site.has_permission(request):
+        context = {"role": _role_name(request)}
+        return render(request, "admin/not_allowed.html", context, status=403)
+    return LoginView.as_view()(request)

@@ -1,0 +1,185 @@
+"""No dead ends: the glossary and its inline help, the accessibility statement, styled 403 / 404 / 500 pages, the
+admin's answer to a non-admin, full links on the wave page, and the favicon."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import reverse
+
+from indicators.access.models import Role
+from indicators.monitoring import glossary
+from tests.factories import staff
+from tests.surveys.factories import wave_factory
+
+# The terms the issue asks the glossary to explain, by anchor.
+REQUIRED = [
+    "lsoa", "msoa", "ward", "imd", "imd-decile", "deprived", "worklessness", "points", "benchmark", "verdict",
+    "factor-score", "interval", "since-last-wave", "withheld", "matched-pair", "difference-in-differences",
+    "synthetic",
+]  # fmt: skip
+
+
+def signed_in(client, role, **kwargs):
+    user = staff(role, **kwargs)
+    client.force_login(user)
+    return user
+
+
+def test_every_required_term_is_defined_once_with_a_short_definition():
+    slugs = [t.slug for t in glossary.TERMS]
+    assert len(slugs) == len(set(slugs))
+    assert set(REQUIRED) <= set(slugs)
+    for term in glossary.all_terms():
+        assert term.short.endswith("."), term.slug
+        assert "{" not in term.short, term.slug
+        assert all("{" not in p for p in term.more), term.slug
+
+
+@override_settings(REBALANCE_DEPRIVED_MAX_DECILE=2, REBALANCE_DISCLOSURE_MIN_RESPONSES=12)
+def test_definitions_follow_the_sites_settings():
+    assert "most deprived 20%" in glossary.term("deprived").short
+    assert "1 to 2" in glossary.term("deprived").short
+    assert "fewer than 12 residents" in glossary.term("withheld").short
+
+
+def test_an_unknown_term_is_an_error_not_a_silent_blank():
+    with pytest.raises(glossary.UnknownTermError):
+        glossary.term("no-such-term")
+
+
+@pytest.mark.django_db
+def test_glossary_page_is_public_and_every_term_has_its_anchor(client):
+    response = client.get(reverse("glossary"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for slug in REQUIRED:
+        assert f'id="{slug}"' in html
+    assert "claimant count" in html  # how Rebalance computes worklessness
+    assert "fell by more than the benchmark" in html
+
+
+def test_term_tag_links_to_the_entry_with_its_definition_as_description():
+    html = Template('{% load glossary %}An {% term "lsoa" %} and two {% term "lsoa" "LSOAs" %}.').render(Context())
+    links = re.findall(r'<a class="term" href="/help/glossary/#lsoa"[^>]*aria-describedby="([^"]+)"', html)
+    assert len(links) == 2
+    assert links[0] != links[1]
+    for id_ in links:
+        assert f'<span hidden id="{id_}">A Lower layer Super Output Area' in html
+    assert ">LSOAs</a>" in html
+    assert html.endswith("</span>.")
+
+
+def test_explain_tag_shows_the_definitions_without_javascript():
+    html = Template('{% load glossary %}{% explain "withheld" "interval" %}').render(Context())
+    assert html.startswith("<details")
+    assert 'href="/help/glossary/#withheld"' in html
+    assert "95% interval" in html
+
+
+@pytest.mark.django_db
+def test_accessibility_statement_is_public_and_names_the_standard_and_contact(client, settings):
+    settings.REBALANCE_ACCESSIBILITY_CONTACT = "access@council.example"
+    html = client.get(reverse("accessibility")).content.decode()
+    assert "2.2" in html
+    assert "level AA" in html
+    assert 'href="mailto:access@council.example"' in html
+    assert "last reviewed on" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/help/glossary/", "/survey/", "/"])
+def test_every_page_footer_links_the_glossary_and_the_statement(client, url):
+    html = client.get(url).content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert 'href="/help/glossary/"' in footer
+    assert 'href="/help/accessibility/"' in footer
+    assert 'rel="icon" href="/static/favicon.svg"' in html
+
+
+@pytest.mark.django_db
+def test_an_estate_manager_at_imports_gets_the_styled_403_with_the_reason(client):
+    signed_in(client, Role.ESTATE_MANAGER, username="manager")
+    response = client.get(reverse("indicators:import-list"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<link rel="stylesheet"' in html
+    assert "<h1>You cannot use this page</h1>" in html
+    assert "Only admins may see and run imports." in html
+    assert "manager" in html
+    assert "estate manager" in html
+    assert f'href="{reverse("indicators:my-neighbourhoods")}"' in html
+
+
+@pytest.mark.django_db
+def test_a_bare_permission_denied_gets_a_plain_reason(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    from indicators.monitoring.help import FORBIDDEN_DEFAULT, permission_denied
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert FORBIDDEN_DEFAULT in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_404_is_styled_with_the_path_and_ways_back(client):
+    response = client.get("/places/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Page not found</h1>" in html
+    assert "/places/no-such-page/" in html
+    assert f'href="{reverse("login")}?next=/places/no-such-page/"' in html
+    assert f'href="{reverse("surveys:start")}"' in html
+
+
+def test_500_renders_without_a_request_or_the_database():
+    from django.template.loader import get_template
+
+    html = get_template("500.html").render()  # what Django's server_error does: no context, no database
+    assert "Sorry, something went wrong" in html
+    assert 'href="/"' in html
+
+
+@pytest.mark.django_db
+def test_a_signed_in_non_admin_at_the_admin_is_told_why(client):
+    signed_in(client, Role.OFFICER, username="officer")
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The admin is for Rebalance admins" in html
+    assert "officer" in html
+    assert 'name="password"' not in html
+    assert f'href="{reverse("indicators:my-neighbourhoods")}"' in html
+
+
+@pytest.mark.django_db
+def test_the_admin_still_signs_in_visitors_and_lets_admins_in(client):
+    assert 'name="password"' in client.get(reverse("admin-login")).content.decode()
+    signed_in(client, Role.ADMIN)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_wave_page_shows_full_clickable_addresses(client):
+    wave = wave_factory(open_link=True)
+    signed_in(client, Role.OFFICER, neighbourhoods=list(wave.neighbourhoods.all()))
+    html = client.get(reverse("surveys:wave-detail", args=[wave.pk])).content.decode()
+    start = f"http://testserver{reverse('surveys:wave-start', args=[wave.slug])}"
+    opened = f"http://testserver{reverse('surveys:open', args=[wave.slug])}"
+    assert f'<a class="url" href="{start}">{start}</a>' in html
+    assert f'<a class="url" href="{opened}">{opened}</a>' in html
+    assert 'href="/help/glossary/#invitation-code"' in html
+
+
+@pytest.mark.django_db
+def test_favicon_ico_does_not_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.svg")
