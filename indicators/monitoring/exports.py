@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,12 +43,6 @@ class Cell:
     withheld: bool = False
     numeric: bool = False
     quiet: bool = False  # the note is for screen readers only (the tag's colour and a key say it visually)
-
-    @property
-    def export_value(self) -> Any:
-        if self.withheld:
-            return f"withheld: {self.note}" if self.note else "withheld"
-        return self.value
 
 
 @dataclass
@@ -92,42 +87,99 @@ def withheld(reason: str) -> Cell:
 
 
 # --- downloads ---------------------------------------------------------------------------------------------
+# Tidy files: one header row, then one row per table row. A numeric column holds numbers only; where any of its
+# cells carries words (a missing figure, a withheld one and why, a change's direction), a column beside it holds
+# them. What the file is (title, source, who downloaded it and when) goes in the XLSX's About sheet and in the
+# CSV's response headers, never in the data.
+
+WITHHELD_NOTE = "Withheld figures come from too few responses to show without risk of identifying residents."
 
 
-def _header_lines(title: str, user) -> list[list[str]]:
-    stamp = timezone.localtime().strftime("%d %B %Y %H:%M")
-    return [
-        [title],
-        [f"Downloaded from Rebalance on {stamp} by {user.get_username()}"],
-        ["Withheld figures come from too few responses to show without risk of identifying residents."],
-    ]
+@dataclass(frozen=True)
+class ExportColumn:
+    header: str
+    index: int
+    words: bool = False  # the words of a numeric column's cells, not their numbers
 
 
-def as_csv(tables: list[Table], *, title: str, filename: str, user) -> HttpResponse:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _words(cell: Cell) -> str:
+    if cell.withheld:
+        return f"withheld: {cell.note}" if cell.note else "withheld"
+    parts = [] if _is_number(cell.value) or cell.value in (None, "") else [str(cell.value)]
+    if cell.note:
+        parts.append(cell.note.strip("()"))
+    return "; ".join(parts)
+
+
+def export_columns(table: Table) -> list[ExportColumn]:
+    out = []
+    for i, column in enumerate(table.columns):
+        out.append(ExportColumn(column.label, i))
+        if column.numeric and any(_words(row[i]) for row in table.rows):
+            out.append(ExportColumn(f"{column.label}: in words", i, words=True))
+    return out
+
+
+def export_rows(table: Table) -> list[list[Any]]:
+    """The header, then each row: numbers in numeric columns, words in their own columns."""
+    columns = export_columns(table)
+    rows: list[list[Any]] = [[c.header for c in columns]]
+    for row in table.rows:
+        values = []
+        for c in columns:
+            cell = row[c.index]
+            if c.words:
+                values.append(_words(cell))
+            elif table.columns[c.index].numeric:
+                values.append(cell.value if _is_number(cell.value) and not cell.withheld else None)
+            else:
+                values.append(cell.value)
+        rows.append(values)
+    return rows
+
+
+def _stamp(user) -> str:
+    return f"Downloaded from Rebalance on {timezone.localtime():%d %B %Y %H:%M} by {user.get_username()}"
+
+
+def _header_safe(text: str) -> str:
+    """HTTP header values are Latin-1: keep them plain ASCII, and on one line."""
+    plain = unicodedata.normalize("NFKD", text.replace("−", "-").replace("→", "to").replace("–", "-"))
+    return " ".join(plain.encode("ascii", "ignore").decode().split())[:900]
+
+
+def _chosen(tables: list[Table], key: str) -> Table:
+    return next((t for t in tables if t.key == key), tables[0])
+
+
+def as_csv(tables: list[Table], *, title: str, filename: str, user, table_key: str = "") -> HttpResponse:
+    """One table (``table_key``, or the page's first) as a tidy CSV."""
+    table = _chosen(tables, table_key)
     buffer = io.StringIO()
-    writer = SafeCsvWriter(buffer)
-    for line in _header_lines(title, user):
-        writer.writerow(line)
-    for table in tables:
-        writer.writerow([])
-        writer.writerow([table.caption])
-        writer.writerow([c.label for c in table.columns])
-        for row in table.rows:
-            writer.writerow([cell.export_value for cell in row])
-        if not table.rows:
-            writer.writerow([table.empty])
-        if table.source:
-            writer.writerow([f"Source: {table.source}"])
+    SafeCsvWriter(buffer).writerows(export_rows(table))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    suffix = "" if table is tables[0] else f"-{table.key}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}{suffix}.csv"'
+    response["X-Rebalance-Title"] = _header_safe(f"{title}: {table.caption}")
+    response["X-Rebalance-Source"] = _header_safe(table.source or "Rebalance")
+    response["X-Rebalance-Downloaded"] = _header_safe(_stamp(user))
     return response
 
 
-def _sheet_name(caption: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", caption)[:28].strip() or "Table"
-    name, n = base, 2
+def sheet_name(caption: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), cut at a word and unique in the book."""
+    text = re.sub(r"[\[\]*?/\\]", " ", caption)
+    text = re.split(r"[:,;(]", text)[0].strip() or "Table"
+    if len(text) > 31:
+        whole_word = text[31] == " "
+        text = text[:31] if whole_word else text[:31].rsplit(" ", 1)[0].rstrip(" -") or text[:31]
+    name, n = text, 2
     while name.lower() in used:
-        name = f"{base[:25]} {n}"
+        name = f"{text[: 31 - len(str(n)) - 1]} {n}"
         n += 1
     used.add(name.lower())
     return name
@@ -140,31 +192,23 @@ def as_xlsx(tables: list[Table], *, title: str, filename: str, user) -> HttpResp
     book = Workbook()
     about = book.active
     about.title = "About"
-    for line in _header_lines(title, user):
+    for line in ([title], [_stamp(user)], [WITHHELD_NOTE], [], ["Sheet", "What it shows", "Source"]):
         append_row(about, line)
     about["A1"].font = Font(bold=True, size=14)
-    append_row(about, [])
-    append_row(about, ["Sheets"])
+    for cell in about[5]:
+        cell.font = Font(bold=True)
     used = {"about"}
     for table in tables:
-        sheet = book.create_sheet(_sheet_name(table.caption, used))
-        append_row(about, [sheet.title, table.caption])
-        append_row(sheet, [table.caption])
-        sheet["A1"].font = Font(bold=True)
-        append_row(sheet, [c.label for c in table.columns])
-        for cell in sheet[2]:
+        sheet = book.create_sheet(sheet_name(table.caption, used))
+        append_row(about, [sheet.title, table.caption, table.source])
+        for row in export_rows(table):
+            append_row(sheet, row)
+        for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in table.rows:
-            append_row(sheet, [cell.export_value for cell in row])
-        if not table.rows:
-            append_row(sheet, [table.empty])
-        if table.source:
-            append_row(sheet, [])
-            append_row(sheet, [f"Source: {table.source}"])
-        for i, column in enumerate(table.columns):
-            letter = sheet.cell(row=2, column=i + 1).column_letter
-            sheet.column_dimensions[letter].width = max(12, min(48, len(column.label) + 4))
-        sheet.freeze_panes = "A3"
+        for i, column in enumerate(export_columns(table)):
+            letter = sheet.cell(row=1, column=i + 1).column_letter
+            sheet.column_dimensions[letter].width = max(12, min(48, len(column.header) + 4))
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
@@ -174,6 +218,7 @@ def as_xlsx(tables: list[Table], *, title: str, filename: str, user) -> HttpResp
     return response
 
 
-def download(fmt: str, tables: list[Table], *, title: str, filename: str, user) -> HttpResponse:
-    writer = as_xlsx if fmt == "xlsx" else as_csv
-    return writer(tables, title=title, filename=filename, user=user)
+def download(fmt: str, tables: list[Table], *, title: str, filename: str, user, table_key: str = "") -> HttpResponse:
+    if fmt == "xlsx":
+        return as_xlsx(tables, title=title, filename=filename, user=user)
+    return as_csv(tables, title=title, filename=filename, user=user, table_key=table_key)

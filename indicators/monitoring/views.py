@@ -199,7 +199,12 @@ def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     order = ["changes", "checklist", "factor_waves", "worklessness", "waves", "areas"]
     name = page.neighbourhood.name
     return download(
-        fmt, [tables[k] for k in order], title=name, filename=slugify(name) or "neighbourhood", user=request.user
+        fmt,
+        [tables[k] for k in order],
+        title=name,
+        filename=slugify(name) or "neighbourhood",
+        user=request.user,
+        table_key=request.GET.get("table", ""),
     )
 
 
@@ -261,7 +266,14 @@ def matched_pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def matched_pair_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     page, tables = _pair(request, pk)
     title = f"{page.pair.first.name} and {page.pair.second.name}"
-    return download(fmt, tables, title=title, filename=slugify(title) or "pair", user=request.user)
+    return download(
+        fmt,
+        tables,
+        title=title,
+        filename=slugify(title) or "pair",
+        user=request.user,
+        table_key=request.GET.get("table", ""),
+    )
 
 
 # --- An area's league --------------------------------------------------------------------------------------
@@ -369,7 +381,14 @@ def league_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if result is None:
         return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
     tables: list[Table] = result["tables"]
-    return download(fmt, tables, title=f"League: {result['area_label']}", filename="league", user=request.user)
+    return download(
+        fmt,
+        tables,
+        title=f"League: {result['area_label']}",
+        filename="league",
+        user=request.user,
+        table_key=request.GET.get("table", ""),
+    )
 
 
 __all__ = ["get_object_or_404"]

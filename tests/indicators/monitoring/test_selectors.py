@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -10,7 +11,7 @@ from openpyxl import load_workbook
 
 from indicators.engine.models import WorklessnessPoint
 from indicators.engine.selectors.verdicts import worklessness_verdict
-from indicators.monitoring.exports import Column, Table, as_csv, as_xlsx, number, text, withheld
+from indicators.monitoring.exports import Column, Table, as_csv, as_xlsx, number, sheet_name, text, withheld
 from indicators.monitoring.selectors import common
 from indicators.monitoring.selectors import league as league_data
 from indicators.monitoring.selectors import neighbourhoods as neighbourhoods_data
@@ -53,26 +54,59 @@ def test_numbers_never_show_a_missing_figure_as_zero():
     assert number(-1.234, digits=2, signed=True).text == "−1.23"
     assert number(-1.234, digits=2, signed=True).value == -1.23
     cell = withheld("Fewer than 10 responses")
-    assert (cell.text, cell.value, cell.export_value) == ("Withheld", None, "withheld: Fewer than 10 responses")
+    assert (cell.text, cell.value) == ("Withheld", None)
 
 
-def test_downloads_keep_withheld_figures_and_defuse_formulas(db):
+def test_downloads_are_tidy_keep_withheld_figures_and_defuse_formulas(db):
     user = UserFactory(username="reader")
     table = Table(
         key="t",
-        caption="Figures",
-        columns=[Column("Place"), Column("Score", numeric=True)],
-        rows=[[text('=HYPERLINK("x")'), number(12.5)], [text("Withheld place"), withheld("Fewer than 10 responses")]],
+        caption="Figures for the places you look after: 2 shown",
+        columns=[Column("Place"), Column("Score", numeric=True), Column("Change", numeric=True)],
+        rows=[
+            [text('=HYPERLINK("x")'), number(12.5), number(-0.5, signed=True, note="(down on last wave)")],
+            [text("Withheld place"), withheld("Fewer than 10 responses"), number(None)],
+        ],
         source="Test source",
     )
-    body = as_csv([table], title="T", filename="t", user=user).content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in body
-    assert "withheld: Fewer than 10 responses" in body
-    assert "Source: Test source" in body
+    response = as_csv([table], title="T", filename="t", user=user)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # One header row, then data: numbers alone in numeric columns, their words in a column of their own.
+    assert rows == [
+        ["Place", "Score", "Score: in words", "Change", "Change: in words"],
+        ['\'=HYPERLINK("x")', "12.5", "", "-0.5", "down on last wave"],
+        ["Withheld place", "", "withheld: Fewer than 10 responses", "", "no figure"],
+    ]
+    assert response["X-Rebalance-Source"] == "Test source"
+    assert "by reader" in response["X-Rebalance-Downloaded"]
     book = load_workbook(io.BytesIO(as_xlsx([table], title="T", filename="t", user=user).content))
-    sheet = book["Figures"]
-    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=4)]
-    assert values == [['\'=HYPERLINK("x")', 12.5], ["Withheld place", "withheld: Fewer than 10 responses"]]
+    assert book.sheetnames == ["About", "Figures for the places you look"]
+    sheet = book["Figures for the places you look"]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=1, max_row=3)]
+    assert values == [
+        ["Place", "Score", "Score: in words", "Change", "Change: in words"],
+        ['\'=HYPERLINK("x")', 12.5, None, -0.5, "down on last wave"],
+        ["Withheld place", None, "withheld: Fewer than 10 responses", None, "no figure"],
+    ]
+    assert [c.value for c in book["About"][6]] == ["Figures for the places you look", table.caption, "Test source"]
+
+
+@pytest.mark.parametrize(
+    ("caption", "name"),
+    [
+        ("Neighbourhoods you look after: 44 of 44 shown", "Neighbourhoods you look after"),
+        ("Share of deprived LSOAs improving faster than the benchmark, 2020 to 2021", "Share of deprived LSOAs"),
+        ("Where each factor stands at the latest wave", "Where each factor stands at the"),
+    ],
+)
+def test_sheet_names_are_whole_words_within_excels_31_characters(caption, name):
+    assert sheet_name(caption, set()) == name
+    assert len(name) <= 31
+
+
+def test_sheet_names_stay_unique():
+    used: set[str] = set()
+    assert [sheet_name("Figures", used) for _ in range(3)] == ["Figures", "Figures 2", "Figures 3"]
 
 
 @pytest.fixture
