@@ -8,6 +8,7 @@ COPY . .
 # collectstatic needs settings that import; the real secret comes at run time.
 RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
     DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://localhost:6379/0 \
+    SURVEY_PUBLIC_URL=https://build.invalid \
     python manage.py collectstatic --noinput -v0
 RUN useradd --system --home /app rebalance && chown -R rebalance /app
 USER rebalance

@@ -271,6 +271,17 @@ SURVEY_CODE_HASH_KEY = env("SURVEY_CODE_HASH_KEY", default="")
 SURVEY_PUBLIC_URL = env("SURVEY_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Where people report an accessibility problem (an email address or a line of text), on the accessibility statement.
 REBALANCE_ACCESSIBILITY_CONTACT = env("REBALANCE_ACCESSIBILITY_CONTACT", default="")
+# Whom residents can ask, printed on every invitation letter under the council's name. The defaults are
+# examples for the demo (a made-up address and Ofcom's numbers reserved for drama); production prints only what is
+# set.
+REBALANCE_LETTER_CONTACT = env(
+    "REBALANCE_LETTER_CONTACT",
+    default="Example only: Neighbourhoods Team, Civic Centre, neighbourhoods@council.example, 0113 496 0000",
+)
+REBALANCE_LETTER_HELPLINE = env(
+    "REBALANCE_LETTER_HELPLINE",
+    default="Example only: free helpline 0808 157 0192, Monday to Friday, 9am to 5pm",
+)
 # Rate limits, "attempts/seconds", counted per client address in the cache (Redis in production).
 SURVEY_CODE_RATE = env("SURVEY_CODE_RATE", default="10/900")  # wrong codes typed
 SURVEY_OPEN_LINK_RATE = env("SURVEY_OPEN_LINK_RATE", default="5/3600")  # open-link responses started

@@ -3,6 +3,8 @@
 Refuses to start without the secrets and services it needs.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -23,6 +25,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured("REDIS_URL must be set in production (Celery broker and cache).")
+# Printed on every letter and in its QR code: a resident must land on the real site, over HTTPS.
+SURVEY_PUBLIC_URL = env("SURVEY_PUBLIC_URL", default="")
+if not SURVEY_PUBLIC_URL.startswith("https://") or not urlsplit(SURVEY_PUBLIC_URL).hostname:
+    raise ImproperlyConfigured(
+        "SURVEY_PUBLIC_URL must be set in production to the site's public address, starting with https:// "
+        f"(it is printed on residents' letters); got {SURVEY_PUBLIC_URL!r}."
+    )
+# Letters print only the contact and helpline that are set, never the base settings' examples.
+REBALANCE_LETTER_CONTACT = env("REBALANCE_LETTER_CONTACT", default="")
+REBALANCE_LETTER_HELPLINE = env("REBALANCE_LETTER_HELPLINE", default="")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -1,16 +1,72 @@
-"""Printable invitation letters: one A4 page per code, with a QR code that opens the survey, code filled in."""
+"""Printable invitation letters: one A4 page per code, from the council, with a QR code that opens the survey
+(code filled in), the address and code to type instead, and whom to ask (REBALANCE_LETTER_CONTACT and
+REBALANCE_LETTER_HELPLINE)."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import qrcode
+from django.conf import settings
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from indicators.places.models import Neighbourhood
 from surveys.models import Wave
+
+GREY = HexColor("#505a5f")
+
+
+def council_name(local_authority_name: str) -> str:
+    """The council as residents know it: "Leeds" → "Leeds Council"; ONS's "Bristol, City of" → "Bristol City
+    Council" and "Herefordshire, County of" → "Herefordshire Council"."""
+    name = local_authority_name.strip()
+    if name.endswith(", City of"):
+        return f"{name.removesuffix(', City of')} City Council"
+    name = name.removesuffix(", County of")
+    return name if name.endswith("Council") else f"{name} Council"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What one letter says, before it is laid out on the page."""
+
+    council: str
+    title: str
+    paragraphs: tuple[str, ...]
+    start_url: str
+    code: str
+    survey_url: str
+    contact: str
+    helpline: str
+    reference: str
+
+
+def letter_for(*, wave: Wave, neighbourhood: Neighbourhood, code: str, survey_url: str, start_url: str) -> Letter:
+    # Residents know the place by the name people use; the official name goes in the small print for the team.
+    place = neighbourhood.known_as or neighbourhood.name
+    council = council_name(neighbourhood.local_authority.name)
+    return Letter(
+        council=council,
+        title=f"Tell us about life in {place}",
+        paragraphs=(
+            f"{council} is asking residents of {place} how they feel about their neighbourhood, their chances of "
+            "work and the future. Your answers help the council and local groups decide what to do first.",
+            "It takes about 10 minutes. Your answers are anonymous: they are never linked to your name or "
+            "address, and results are only published for groups of residents.",
+            f"Please answer by {wave.closes_on:%-d %B %Y}. You can also answer in Welsh.",
+        ),
+        start_url=start_url.removeprefix("https://"),  # shorter to type; the site sends http on to https
+        code=code,
+        survey_url=survey_url,
+        contact=settings.REBALANCE_LETTER_CONTACT,
+        helpline=settings.REBALANCE_LETTER_HELPLINE,
+        reference=f"{neighbourhood.display_name} · {wave.name}",
+    )
 
 
 def _qr_image(url: str) -> ImageReader:
@@ -23,11 +79,12 @@ def _qr_image(url: str) -> ImageReader:
     return ImageReader(buffer)
 
 
-def _wrap(c: canvas.Canvas, text: str, x: float, y: float, width: float, size: int = 12) -> float:
+def _wrap(c: canvas.Canvas, text: str, x: float, y: float, width: float, size: int = 12, font="Helvetica") -> float:
+    c.setFont(font, size)
     words, line = text.split(), ""
     for word in words:
         trial = f"{line} {word}".strip()
-        if c.stringWidth(trial, "Helvetica", size) > width:
+        if line and c.stringWidth(trial, font, size) > width:
             c.drawString(x, y, line)
             y -= size * 1.4
             line = word
@@ -39,55 +96,61 @@ def _wrap(c: canvas.Canvas, text: str, x: float, y: float, width: float, size: i
     return y
 
 
-def letters_pdf(*, wave: Wave, rows: list[tuple[str, str, str]], start_url: str) -> bytes:
-    """rows: (neighbourhood name, code, survey url with the code)."""
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    c.setTitle(f"Invitation letters: {wave.name}")
-    c.setAuthor("Rebalance")
+def _page(c: canvas.Canvas, letter: Letter) -> None:
     width, height = A4
     left, text_width = 25 * mm, width - 50 * mm
-    for neighbourhood, code, url in rows:
-        y = height - 30 * mm
-        c.setFont("Helvetica-Bold", 20)
-        c.drawString(left, y, f"Tell us about life in {neighbourhood}")
-        y -= 14 * mm
-        c.setFont("Helvetica", 12)
-        for paragraph in (
-            "We are asking residents how they feel about their neighbourhood, their chances of work and the "
-            "future. Your answers help the council and local groups decide what to do first.",
-            "It takes about 10 minutes. Your answers are anonymous: they are never linked to your name or "
-            "address, and results are only published for groups of residents.",
-            f"Please answer by {wave.closes_on:%-d %B %Y}. You can also answer in Welsh.",
-        ):
-            y = _wrap(c, paragraph, left, y, text_width) - 4 * mm
-        y -= 4 * mm
-        c.setFont("Helvetica-Bold", 14)
-        c.drawString(left, y, "Scan the code with your phone's camera:")
-        qr_size = 45 * mm
-        c.drawImage(_qr_image(url), left, y - qr_size - 4 * mm, qr_size, qr_size)
-        y -= qr_size + 14 * mm
-        c.setFont("Helvetica", 12)
-        c.drawString(left, y, "Or go to")
-        c.setFont("Helvetica-Bold", 14)
-        c.drawString(left + 20 * mm, y, start_url)
-        y -= 10 * mm
-        c.setFont("Helvetica", 12)
-        c.drawString(left, y, "and type your code:")
-        y -= 14 * mm
-        c.setFont("Courier-Bold", 28)
-        c.drawString(left, y, code)
-        y -= 14 * mm
-        c.setFont("Helvetica", 10)
-        _wrap(
-            c,
-            "Keep this letter: with the code you can stop and carry on later, and see or withdraw your answers "
-            "until the survey closes. Each code can be used for one set of answers.",
-            left,
-            y,
-            text_width,
-            size=10,
-        )
+    y = height - 22 * mm
+    y = _wrap(c, letter.council, left, y, text_width, size=16, font="Helvetica-Bold") - 10 * mm
+    y = _wrap(c, letter.title, left, y, text_width, size=20, font="Helvetica-Bold") - 4 * mm
+    for paragraph in letter.paragraphs:
+        y = _wrap(c, paragraph, left, y, text_width) - 3 * mm
+    y -= 3 * mm
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(left, y, "Scan the code with your phone's camera:")
+    qr_size = 40 * mm
+    c.drawImage(_qr_image(letter.survey_url), left, y - qr_size - 3 * mm, qr_size, qr_size)
+    y -= qr_size + 12 * mm
+    c.setFont("Helvetica", 12)
+    c.drawString(left, y, "Or go to")
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(left + 20 * mm, y, letter.start_url)
+    y -= 9 * mm
+    c.setFont("Helvetica", 12)
+    c.drawString(left, y, "and type your code:")
+    y -= 13 * mm
+    c.setFont("Courier-Bold", 28)
+    c.drawString(left, y, letter.code)
+    y -= 12 * mm
+    y = _wrap(
+        c,
+        "Keep this letter: with the code you can stop and carry on later, and see or withdraw your answers "
+        "until the survey closes. Each code can be used for one set of answers.",
+        left,
+        y,
+        text_width,
+        size=10,
+    )
+    help_lines = [line for line in (letter.contact, letter.helpline) if line]
+    if help_lines:
+        c.setFont("Helvetica-Bold", 12)
+        c.drawString(left, y - 4 * mm, "Questions or need help?")
+        y -= 4 * mm + 12 * 1.4
+        for line in help_lines:
+            y = _wrap(c, line, left, y, text_width, size=11)
+    c.setFillColor(GREY)
+    c.setFont("Helvetica", 8)
+    c.drawString(left, 15 * mm, letter.reference)
+    c.setFillColor(HexColor("#000000"))
+
+
+def letters_pdf(*, wave: Wave, neighbourhood: Neighbourhood, rows: list[tuple[str, str, str]], start_url: str) -> bytes:
+    """rows: (neighbourhood name, code, survey url with the code), all for ``neighbourhood``."""
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    c.setTitle(f"Invitation letters: {wave.name}, {neighbourhood.display_name}")
+    c.setAuthor(council_name(neighbourhood.local_authority.name))
+    for _name, code, url in rows:
+        _page(c, letter_for(wave=wave, neighbourhood=neighbourhood, code=code, survey_url=url, start_url=start_url))
         c.showPage()
     c.save()
     return buffer.getvalue()

@@ -132,19 +132,21 @@ def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("surveys:wave-detail", pk=wave.pk)
-    rows = [(neighbourhood.name, code, survey_url_for_code(code=code)) for _inv, code in made]
+    rows = [(neighbourhood.display_name, code, survey_url_for_code(code=code)) for _inv, code in made]
     stem = f"{wave.slug}-{neighbourhood.pk}-batch{made[0][0].batch}"
     fmt = form.cleaned_data["format"]
     start_url = survey_url_for_code(code="").split("?")[0]
     if fmt == "pdf":
         out = HttpResponse(
-            letters.letters_pdf(wave=wave, rows=rows, start_url=start_url), content_type="application/pdf"
+            letters.letters_pdf(wave=wave, neighbourhood=neighbourhood, rows=rows, start_url=start_url),
+            content_type="application/pdf",
         )
     elif fmt == "zip":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
             bundle.writestr(f"{stem}-codes.csv", exports.codes_csv(wave=wave, rows=rows))
-            bundle.writestr(f"{stem}-letters.pdf", letters.letters_pdf(wave=wave, rows=rows, start_url=start_url))
+            pdf = letters.letters_pdf(wave=wave, neighbourhood=neighbourhood, rows=rows, start_url=start_url)
+            bundle.writestr(f"{stem}-letters.pdf", pdf)
         out = HttpResponse(buffer.getvalue(), content_type="application/zip")
     else:
         out = HttpResponse(exports.codes_csv(wave=wave, rows=rows), content_type="text/csv; charset=utf-8")

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "rebalance.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
     "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "SURVEY_PUBLIC_URL": "https://rebalance.example.org",
 }
 SECURITY_PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "

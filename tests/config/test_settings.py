@@ -25,6 +25,7 @@ SERVICE_VARS = (
     "DJANGO_ALLOWED_HOSTS",
     "DJANGO_DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SURVEY_PUBLIC_URL",
 )
 
 
@@ -68,14 +69,41 @@ PRODUCTION_NEEDS = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_SECRET_KEY": "x" * 60,
     "DJANGO_ALLOWED_HOSTS": "rebalance.example.org",
+    "SURVEY_PUBLIC_URL": "https://rebalance.example.org",
 }
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SURVEY_PUBLIC_URL"])
 def test_production_refuses_to_start_without_what_it_needs(missing):
     result = _run("config.settings.production", **{k: v for k, v in PRODUCTION_NEEDS.items() if k != missing})
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["http://rebalance.example.org", "https://", "rebalance.example.org"])
+def test_production_refuses_to_start_without_an_https_survey_address(url):
+    result = _run("config.settings.production", **{**PRODUCTION_NEEDS, "SURVEY_PUBLIC_URL": url})
+    assert result.returncode != 0
+    assert "SURVEY_PUBLIC_URL must be set in production to the site's public address, starting with https://" in (
+        result.stderr
+    )
+
+
+LETTER_PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.SURVEY_PUBLIC_URL, s.REBALANCE_LETTER_CONTACT, s.REBALANCE_LETTER_HELPLINE]))"
+)
+
+
+def test_letters_print_examples_only_outside_production():
+    local = json.loads(_run("config.settings.local", LETTER_PROBE).stdout)
+    assert local[1].startswith("Example only:")
+    assert local[2].startswith("Example only:")
+    production = _run(
+        "config.settings.production", LETTER_PROBE, **PRODUCTION_NEEDS, REBALANCE_LETTER_HELPLINE="0113 222 4400"
+    )
+    assert production.returncode == 0, production.stderr
+    assert json.loads(production.stdout) == ["https://rebalance.example.org", "", "0113 222 4400"]
 
 
 POSTGRES = PRODUCTION_NEEDS["DATABASE_URL"]
@@ -108,6 +136,7 @@ def test_production_passes_the_deploy_checks():
         REDIS_URL="redis://127.0.0.1:6379/0",
         DJANGO_SECRET_KEY="a-production-secret-that-is-long-and-random-enough-9f8e7d6c5b4a",
         DJANGO_ALLOWED_HOSTS="rebalance.example.org",
+        SURVEY_PUBLIC_URL="https://rebalance.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
