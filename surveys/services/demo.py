@@ -1,18 +1,22 @@
-"""Demo survey data: a wave in the demo neighbourhoods with codes and SYNTHETIC responses.
+"""Demo survey data: synthetic waves in the demo neighbourhoods, with codes and SYNTHETIC responses.
 
-Every response made here is marked ``synthetic=True`` and the wave is named and
-flagged as synthetic, so no page, export or figure can pass it off as real.
-Idempotent: a second run finds the demo wave and leaves it alone.
+Every response made here is marked ``synthetic=True``, and every wave is flagged synthetic and says so in its
+name, so no page, export or figure can pass it off as real. Responses go through the same services as real ones:
+web answers use up real invitation codes, paper and open-link answers come in as those channels do.
+Idempotent: a second run finds the demo wave open today and leaves everything alone; run on a later day, after
+that wave has closed, it opens a new one so that the printed codes work.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from indicators.places.models import MatchedPair, Neighbourhood
@@ -21,16 +25,24 @@ from surveys.selectors import version_questions
 from surveys.services.answering import is_shown
 from surveys.services.codes import ALPHABET, LENGTH, code_format
 from surveys.services.default_questionnaire import default_questionnaire_load
+from surveys.services.demo_plan import WavePlan, current_plan, demo_schedule, factor_leans, response_count
 from surveys.services.responses import response_submit
-from surveys.services.waves import invitation_find, invitations_create, wave_create
+from surveys.services.waves import invitation_find, invitations_create, survey_url_for_code, wave_create
 
-DEMO_WAVE_NAME = "Demo wave (synthetic responses)"
+# Of a current wave's answers, about this share come in with a letter's code and this share by the open link;
+# the rest are paper questionnaires typed in by staff.
+WEB_SHARE, OPEN_LINK_SHARE = 0.55, 0.15
+# Of an earlier wave with an open link, this share came in by it.
+EARLIER_OPEN_LINK_SHARE = 0.3
+# The demo logins whose every neighbourhood is surveyed, so that none of their pages is empty.
+SURVEYED_EVERYWHERE = ("officer.leeds", "manager.liverpool")
 
 
-def _synthetic_answers(questions, rng: random.Random, lean: float) -> dict:
+def _synthetic_answers(questions, rng: random.Random, leans: dict[str, float]) -> dict:
     raw: dict = {}
     codes: dict[int, set[str]] = {}
     shown: set[int] = set()
+    mood = rng.gauss(0, 0.08)  # a resident's answers hang together a little, as real ones do
     for q in questions:
         if not is_shown(q, codes, shown):
             continue
@@ -45,11 +57,10 @@ def _synthetic_answers(questions, rng: random.Random, lean: float) -> dict:
             chosen = rng.sample([o.code for o in options if not o.exclusive], k=rng.randint(1, 2))
             raw[q.key], codes[q.pk] = chosen, set(chosen)
             continue
-        # Lean towards the better end by a neighbourhood-specific amount, so the demo factors differ.
         scored = [o for o in options if o.score is not None]
-        if scored and rng.random() < 0.9:
-            target = lean * 100
-            weights = [1 / (1 + abs((o.score or 0) - target) / 25) for o in scored]
+        if q.factor in leans and scored and rng.random() < 0.92:
+            target = (leans[q.factor] + mood) * 100
+            weights = [math.exp(-abs((o.score or 0) - target) / 18) for o in scored]
             option = rng.choices(scored, weights=weights)[0]
         else:
             option = rng.choice(options)
@@ -57,124 +68,161 @@ def _synthetic_answers(questions, rng: random.Random, lean: float) -> dict:
     return raw
 
 
-def demo_codes(neighbourhood: Neighbourhood, count: int) -> list[str]:
-    """Published, reproducible codes for the demo wave only (never for a real wave)."""
-    rng = random.Random(f"rebalance-demo-{neighbourhood.pk}")  # noqa: S311 (published on purpose)
+def demo_codes(wave: Wave, neighbourhood: Neighbourhood, count: int) -> list[str]:
+    """Published, reproducible codes for a synthetic demo wave only (never for a real wave)."""
+    rng = random.Random(f"rebalance-demo-{wave.slug}-{neighbourhood.pk}")  # noqa: S311 (published on purpose)
     return [code_format("".join(rng.choice(ALPHABET) for _ in range(LENGTH))) for _ in range(count)]
 
 
 @dataclass(frozen=True)
 class DemoSurvey:
-    wave: Wave
+    wave: Wave  # the demo wave open today
     codes: list[tuple[str, str]]  # (neighbourhood, code) still unused, to try the pages with
 
 
-# Two closed waves before the open one, so that the demo shows change over time. A neighbourhood
-# "improves" or "lags" by how its residents' answers lean from wave to wave.
-EARLIER_WAVES = [("Spring 2024 (synthetic responses)", 730), ("Spring 2025 (synthetic responses)", 365)]
+@dataclass(frozen=True)
+class DemoCode:
+    neighbourhood: Neighbourhood
+    code: str
+    url: str  # the resident's start page with the code filled in
 
 
 def _demo_neighbourhoods() -> list[Neighbourhood]:
-    """Both sides of the demo's matched pairs, and the estate manager's neighbourhoods."""
+    """Every neighbourhood the demo's Leeds officer and Liverpool estate manager see, and both sides of every
+    matched pair (which covers the Tees Valley officer's)."""
     sides = MatchedPair.objects.values_list("first_id", "second_id")
     ids = {n for pair in sides for n in pair}
-    managed = Neighbourhood.objects.filter(assignments__user__username="manager.liverpool").values_list("pk", flat=True)
-    chosen = Neighbourhood.objects.filter(Q(pk__in=ids) | Q(pk__in=list(managed))).order_by(
-        "local_authority__name", "name"
-    )
-    return list(chosen) or list(Neighbourhood.objects.order_by("local_authority__name", "name")[:6])
+    for user in get_user_model().objects.filter(username__in=SURVEYED_EVERYWHERE):
+        ids |= set(Neighbourhood.objects.visible_to(user).values_list("pk", flat=True))
+    chosen = list(Neighbourhood.objects.filter(pk__in=ids).order_by("local_authority__name", "name"))
+    return chosen or list(Neighbourhood.objects.order_by("local_authority__name", "name")[:6])
 
 
-def _leans(neighbourhoods: list[Neighbourhood]) -> dict[int, tuple[float, float]]:
-    """(starting lean, change per wave): first sides of pairs improve, second sides drift down."""
+def _biases(neighbourhoods: list[Neighbourhood]) -> dict[int, float]:
+    """A pair's first side tends to improve and its second to slip, so the pair pages have a story."""
     firsts = set(MatchedPair.objects.values_list("first_id", flat=True))
     seconds = set(MatchedPair.objects.values_list("second_id", flat=True))
-    leans = {}
-    for i, n in enumerate(neighbourhoods):
-        start = 0.35 + 0.1 * (i % 3)
-        step = 0.08 if n.pk in firsts else -0.03 if n.pk in seconds else 0.02
-        leans[n.pk] = (start, step)
-    return leans
+    return {n.pk: 0.04 if n.pk in firsts else -0.04 if n.pk in seconds else 0.0 for n in neighbourhoods}
 
 
-def _synthetic_response_submit(
-    *, wave: Wave, neighbourhood: Neighbourhood, questions, rng: random.Random, lean: float
-) -> None:
-    """One made-up response, completed at some time in the wave's first fortnight.
+def _moments(wave: Wave, count: int, rng: random.Random) -> list[datetime.datetime]:
+    """When each response came in: some time between the wave's opening and its close (or now, if still open)."""
+    start = timezone.make_aware(datetime.datetime.combine(wave.opens_on, datetime.time(9)))
+    end = timezone.make_aware(datetime.datetime.combine(wave.closes_on, datetime.time(18)))
+    end = min(end, timezone.now() - datetime.timedelta(hours=1))
+    span = max((end - start).total_seconds(), 60)
+    return sorted(start + datetime.timedelta(seconds=rng.uniform(0, span)) for _ in range(count))
 
-    It goes in without a code (channel "paper", marked synthetic), so every demo code is still free
-    for someone trying the survey pages."""
-    raw = _synthetic_answers(questions, rng, lean)
-    noon = timezone.make_aware(datetime.datetime.combine(wave.opens_on, datetime.time(12)))
-    response_submit(
-        raw=raw,
-        channel=Channel.PAPER,
-        wave=wave,
-        neighbourhood=neighbourhood,
-        synthetic=True,
-        completed_at=noon + datetime.timedelta(minutes=rng.randint(10, 20000)),
-        notify=False,
-    )
+
+def _channels(plan: WavePlan, count: int, codes_free: int) -> list[str]:
+    if plan.current:
+        web = min(round(count * WEB_SHARE), codes_free)
+        link = round(count * OPEN_LINK_SHARE)
+    else:
+        web, link = 0, round(count * EARLIER_OPEN_LINK_SHARE) if plan.open_link else 0
+    return [Channel.WEB] * web + [Channel.OPEN_LINK] * link + [Channel.PAPER] * (count - web - link)
+
+
+@dataclass(frozen=True)
+class _Fielding:
+    questions: list
+    rng: random.Random
+    typical: int
+    codes_each: int
+
+
+def _field(wave: Wave, plan: WavePlan, number: int, neighbourhood: Neighbourhood, bias: float, how: _Fielding):
+    """One neighbourhood's answers in one wave, each through the service its channel uses."""
+    leans = factor_leans(neighbourhood.name, number, bias)
+    threshold = settings.REBALANCE_DISCLOSURE_MIN_RESPONSES
+    count = response_count(neighbourhood.name, number, typical=how.typical, threshold=threshold)
+    codes = []
+    if plan.current:
+        codes = demo_codes(wave, neighbourhood, how.codes_each)
+        invitations_create(wave=wave, neighbourhood=neighbourhood, count=how.codes_each, codes=codes)
+        codes = how.rng.sample(codes, k=len(codes))
+    # Keep a few codes unused for people trying the resident pages.
+    channels = _channels(plan, count, max(len(codes) - 5, 0))
+    how.rng.shuffle(channels)
+    for channel, moment in zip(channels, _moments(wave, count, how.rng), strict=True):
+        raw = _synthetic_answers(how.questions, how.rng, leans)
+        code = codes.pop() if channel == Channel.WEB else None
+        response_submit(
+            raw=raw,
+            channel=channel,
+            code=code,
+            wave=wave,
+            neighbourhood=None if code else neighbourhood,
+            synthetic=True,
+            completed_at=moment,
+            notify=False,
+        )
 
 
 def seed_surveys(
     *,
     neighbourhoods: list[Neighbourhood] | None = None,
-    responses_each: int = 18,
-    codes_each: int = 20,
+    responses_each: int | None = None,
+    codes_each: int = 40,
     seed: int = 2010,
 ) -> DemoSurvey:
-    """Three synthetic waves (two closed, one open) without handing each response to the engine:
-    the caller recomputes the figures once at the end."""
-    existing = Wave.objects.filter(name=DEMO_WAVE_NAME, synthetic=True).first()
-    if existing is not None:
-        return DemoSurvey(wave=existing, codes=_unused(existing, codes_each))
-    version = default_questionnaire_load()
-    neighbourhoods = neighbourhoods or _demo_neighbourhoods()
+    """Synthetic waves named for the months they ran: two earlier ones and one open today. Nothing is handed to the
+    engine response by response: the caller recomputes the figures once at the end."""
+    today = timezone.localdate()
+    demo_waves = Wave.objects.filter(synthetic=True)
+    open_now = demo_waves.filter(opens_on__lte=today, closes_on__gte=today).order_by("-opens_on").first()
+    if open_now is not None:
+        return DemoSurvey(wave=open_now, codes=_unused(open_now, codes_each))
+    latest = demo_waves.order_by("-opens_on").first()
+    if latest is not None:  # seeded on an earlier day: open a new wave in the same places
+        neighbourhoods = neighbourhoods or list(latest.neighbourhoods.order_by("local_authority__name", "name"))
+        plans, first_number = [current_plan(today)], demo_waves.count()
+    else:
+        neighbourhoods = neighbourhoods or _demo_neighbourhoods()
+        plans, first_number = demo_schedule(today), 0
     if not neighbourhoods:
         raise ValueError("Seed the places first: there are no neighbourhoods.")
-    today = timezone.localdate()
-    rng = random.Random(seed)  # noqa: S311 (made-up demo data, not security)
-    questions = version_questions(version.pk)
-    leans = _leans(neighbourhoods)
-    schedule = [(name, today - datetime.timedelta(days=days), 42) for name, days in EARLIER_WAVES]
-    schedule.append((DEMO_WAVE_NAME, today - datetime.timedelta(days=14), 42))
+    version = default_questionnaire_load()
+    typical = responses_each or settings.REBALANCE_DISCLOSURE_MIN_RESPONSES + 6
+    how = _Fielding(list(version_questions(version.pk)), random.Random(seed), typical, codes_each)  # noqa: S311
+    biases = _biases(neighbourhoods)
     with transaction.atomic():
-        for number, (name, opens_on, length) in enumerate(schedule):
-            current = name == DEMO_WAVE_NAME
+        for number, plan in enumerate(plans, start=first_number):
             wave = wave_create(
                 survey_version=version,
-                name=name,
+                name=plan.name,
                 neighbourhoods=neighbourhoods,
-                opens_on=opens_on,
-                closes_on=opens_on + datetime.timedelta(days=length),
-                open_link=current,
+                opens_on=plan.opens_on,
+                closes_on=plan.closes_on,
+                open_link=plan.open_link,
                 synthetic=True,
             )
-            for i, neighbourhood in enumerate(neighbourhoods):
-                if current:
-                    invitations_create(
-                        wave=wave,
-                        neighbourhood=neighbourhood,
-                        count=codes_each,
-                        codes=demo_codes(neighbourhood, codes_each),
-                    )
-                start, step = leans[neighbourhood.pk]
-                lean = min(max(start + step * number, 0.05), 0.95)
-                # Some neighbourhoods get too few answers to show, so the demo shows withheld figures too.
-                count = 6 if (i + number) % 7 == 0 else max(responses_each + rng.randint(-4, 6), 1)
-                for _ in range(count):
-                    _synthetic_response_submit(
-                        wave=wave, neighbourhood=neighbourhood, questions=questions, rng=rng, lean=lean
-                    )
+            for neighbourhood in neighbourhoods:
+                _field(wave, plan, number, neighbourhood, biases[neighbourhood.pk], how)
     return DemoSurvey(wave=wave, codes=_unused(wave, codes_each))
 
 
 def _unused(wave: Wave, codes_each: int, per_neighbourhood: int = 2) -> list[tuple[str, str]]:
     out = []
-    for neighbourhood in wave.neighbourhoods.order_by("name"):
-        free = [c for c in demo_codes(neighbourhood, codes_each) if not _used(c)]
-        out += [(neighbourhood.name, c) for c in free[:per_neighbourhood]]
+    for neighbourhood in wave.neighbourhoods.order_by("local_authority__name", "name"):
+        free = [c for c in demo_codes(wave, neighbourhood, codes_each) if not _used(c)]
+        out += [(str(neighbourhood), c) for c in free[:per_neighbourhood]]
+    return out
+
+
+def demo_codes_for(
+    user, *, wave: Wave, how_many: int = 3, codes_each: int = 40, skip: frozenset[str] = frozenset()
+) -> list[DemoCode]:
+    """A few unused codes of the open demo wave, one each in the first neighbourhoods ``user`` can see; none of
+    ``skip`` (codes already handed to someone else)."""
+    visible = Neighbourhood.objects.visible_to(user).filter(survey_waves=wave)
+    out = []
+    for neighbourhood in visible.select_related("local_authority").order_by("local_authority__name", "name"):
+        free = next((c for c in demo_codes(wave, neighbourhood, codes_each) if c not in skip and not _used(c)), None)
+        if free is not None:
+            out.append(DemoCode(neighbourhood, free, survey_url_for_code(code=free)))
+        if len(out) == how_many:
+            break
     return out
 
 

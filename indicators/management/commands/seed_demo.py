@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from indicators.demo.official import seed_official
 from indicators.demo.places import DEMO_PASSWORD, seed_places
 from indicators.engine.services.refresh import recompute_all
-from surveys.services.demo import seed_surveys
+from surveys.services.demo import demo_codes_for, seed_surveys
 
 
 class Command(BaseCommand):
@@ -31,9 +32,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<20} password {DEMO_PASSWORD:<16} {login.role:<15} sees {login.looks_after}"
             )
+        self._codes(logins, demo_survey.wave)
+
+    def _codes(self, logins, wave) -> None:
         self.stdout.write(
-            f"Survey: {demo_survey.wave.name} (every response in it is made up). "
-            "Try the resident pages at http://127.0.0.1:8000/survey/ with a code:"
+            f"Survey wave open now: {wave.name}, every response in it made up. "
+            "Each of these links opens a resident's survey with an unused code (one use each):"
         )
-        for neighbourhood, code in demo_survey.codes[:6]:
-            self.stdout.write(f"  {code}  {neighbourhood}")
+        users = get_user_model().objects.in_bulk([login.username for login in logins], field_name="username")
+        handed_out: set[str] = set()  # a code printed for one login is not printed again for another
+        for login in logins:
+            self.stdout.write(f"  as {login.username}:")
+            codes = demo_codes_for(users[login.username], wave=wave, skip=frozenset(handed_out))
+            handed_out |= {code.code for code in codes}
+            for code in codes:
+                self.stdout.write(f"    {code.url}  {code.neighbourhood}, {code.neighbourhood.local_authority}")
+            if not codes:
+                self.stdout.write("    (no unused codes left in this wave for the places this user sees)")

@@ -25,7 +25,7 @@ def test_demo_figures_are_synthetic_plausible_and_idempotent():
     assert counts.count() == 3 * months.count()
     assert all(v % 5 == 0 for v in counts.values_list("value", flat=True))
     populations = Observation.objects.filter(indicator__slug="working-age-population").values_list("value", flat=True)
-    assert all(880 <= v <= 1260 for v in populations)
+    assert all(880 <= v <= 1280 for v in populations)
 
     rates = [p.value for p in neighbourhood_ratio_series(indicator=Indicator.objects.get(slug="worklessness"),
                                                           neighbourhood_ids=[estate.pk])]  # fmt: skip

@@ -3,6 +3,7 @@ survey waves and official figures, and the engine's figures from them. One seed 
 it is the slowest fixture in the suite."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,7 +13,9 @@ from django.test import Client
 from indicators.access.models import Role
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region
-from surveys.models import Response
+from surveys.models import Channel, Response, Wave
+from surveys.services.demo_plan import months_name
+from surveys.services.responses import code_check
 
 
 @pytest.mark.django_db
@@ -52,6 +55,10 @@ def test_seed_builds_the_demo_can_run_twice_and_its_logins_work():
     assert WorklessnessPoint.objects.filter(level="benchmark").exists()
     assert PairComparison.objects.filter(withheld=False, wave__isnull=False).exists()
 
+    _every_place_of_the_leeds_officer_and_liverpool_manager_has_two_waves_and_some_figures_are_withheld()
+    _printed_codes_are_unused_and_in_each_users_own_places(out.getvalue())
+    _waves_are_named_for_their_months_and_answers_come_by_every_channel()
+
     counts = (Neighbourhood.objects.count(), MatchedPair.objects.count(), Response.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Neighbourhood.objects.count(), MatchedPair.objects.count(), Response.objects.count()) == counts
@@ -65,3 +72,44 @@ def test_seed_builds_the_demo_can_run_twice_and_its_logins_work():
     assert manager.login(username="manager.liverpool", password="rebalance-demo")
     assert len(manager.get("/places/").context["neighbourhoods"]) == 3
     assert get_user_model().objects.get(username="manager.liverpool").staff_profile.role == Role.ESTATE_MANAGER
+
+
+def _every_place_of_the_leeds_officer_and_liverpool_manager_has_two_waves_and_some_figures_are_withheld():
+    users = get_user_model().objects
+    for username in ["officer.leeds", "manager.liverpool"]:
+        seen = Neighbourhood.objects.visible_to(users.get(username=username))
+        assert seen.exists()
+        for neighbourhood in seen:
+            answered = Wave.objects.filter(responses__neighbourhood=neighbourhood, responses__status="completed")
+            assert answered.distinct().count() >= 2, neighbourhood
+    leeds = FactorScore.objects.filter(neighbourhood__local_authority__name="Leeds", level="neighbourhood")
+    assert leeds.filter(withheld=True).exists()
+    assert leeds.filter(withheld=False, trend="better").exists()
+    assert leeds.filter(withheld=False, trend="worse").exists()
+    # Tees Valley keeps its surveyed pairs.
+    assert Response.objects.filter(neighbourhood__local_authority__region__name="Tees Valley").exists()
+
+
+def _printed_codes_are_unused_and_in_each_users_own_places(printed: str):
+    sections = re.split(r"^  as ([a-z.]+):$", printed.split("Survey wave open now:")[1], flags=re.M)[1:]
+    by_user = dict(zip(sections[::2], sections[1::2], strict=True))
+    assert sorted(by_user) == ["admin", "manager.liverpool", "officer.leeds", "officer.tees"]
+    all_codes = []
+    for username, text in by_user.items():
+        codes = re.findall(r"http://127\.0\.0\.1:8000/survey/\?code=([0-9A-Z-]+)", text)
+        assert len(codes) >= 2, username
+        seen = Neighbourhood.objects.visible_to(get_user_model().objects.get(username=username))
+        for code in codes:
+            invitation = code_check(code=code)  # unused, and its wave is open today
+            assert seen.filter(pk=invitation.neighbourhood_id).exists(), (username, code)
+        all_codes += codes
+    assert len(all_codes) == len(set(all_codes))  # two people trying the demo never share a code
+
+
+def _waves_are_named_for_their_months_and_answers_come_by_every_channel():
+    waves = list(Wave.objects.order_by("opens_on"))
+    assert all(w.synthetic and w.name == f"{months_name(w.opens_on, w.closes_on)} (synthetic responses)" for w in waves)
+    assert [w.opens_on for w in waves] == sorted(w.opens_on for w in waves)
+    assert waves[-1].is_open()
+    channels = set(Response.objects.values_list("channel", flat=True))
+    assert {Channel.WEB, Channel.PAPER, Channel.OPEN_LINK} <= channels
