@@ -26,6 +26,7 @@ from surveys.views.resident.session import (
     next_page_url,
     paced,
     response_state,
+    resume_url,
 )
 
 HEADINGS = {
@@ -155,7 +156,11 @@ def saved(request: HttpRequest) -> HttpResponse:
     response = current_response(request)
     if response is None:
         return redirect("surveys:start")
-    context = {"response": response, "has_code": response.invitation_id is not None}
+    context = {
+        "response": response,
+        "has_code": response.invitation_id is not None,
+        "resume_url": resume_url(response),
+    }
     if response.invitation_id is not None:
         request.session.pop(SESSION_KEY, None)  # the code brings them back; a shared phone forgets them
     return render(request, "surveys/saved.html", context)

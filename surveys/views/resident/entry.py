@@ -24,18 +24,27 @@ from surveys.views.resident.session import (
     code_problem_page,
     current_response,
     language_code,
-    next_page_url,
     paced,
+    resumable,
+    resume_url,
 )
 
 OPEN_SALT = "surveys.open-link"
 
 
 def _begin(request: HttpRequest, response: Response) -> HttpResponse:
-    """A new session key for a new response, then its first page."""
+    """A new session key for the response, then where the resident stopped (the first page, for a new one)."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = response.pk
-    return redirect(next_page_url(response, after=None))
+    return redirect(resume_url(response))
+
+
+def _carry_on(request: HttpRequest, *, wave: Wave | None = None) -> dict:
+    """An unfinished response this browser holds, with where to carry on, for the start pages to offer."""
+    response = resumable(request, wave=wave)
+    if response is None:
+        return {}
+    return {"resume": response, "resume_url": resume_url(response)}
 
 
 def _start_with_code(request: HttpRequest, *, wave: Wave | None) -> HttpResponse:
@@ -57,7 +66,7 @@ def _start_with_code(request: HttpRequest, *, wave: Wave | None) -> HttpResponse
                 return _begin(request, response)
         else:
             rate_hit(scope="code", who=who, rate=settings.SURVEY_CODE_RATE)
-    return render(request, "surveys/start.html", {"form": form, "wave": wave})
+    return render(request, "surveys/start.html", {"form": form, "wave": wave, **_carry_on(request, wave=wave)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +103,8 @@ def open_start(request: HttpRequest, slug: str) -> HttpResponse:
         return code_problem_page(request, svc.CodeProblem(svc.CodeProblem.CLOSED))
     if not wave.is_open():
         return render(request, "surveys/code_problem.html", {"kind": svc.CodeProblem.NOT_OPEN, "wave": wave})
-    neighbourhoods = list(wave.neighbourhoods.order_by("name"))
+    # Residents find their place by the name people use.
+    neighbourhoods = sorted(wave.neighbourhoods.all(), key=lambda n: n.display_name.casefold())
     error = ""
     if request.method == "POST":
         chosen = next((n for n in neighbourhoods if str(n.pk) == request.POST.get("neighbourhood")), None)
@@ -109,6 +119,7 @@ def open_start(request: HttpRequest, slug: str) -> HttpResponse:
         "token": signing.dumps({"t": time.time()}, salt=OPEN_SALT),
         "error": error,
         "chosen": request.POST.get("neighbourhood", ""),
+        **_carry_on(request, wave=wave),
     }
     return render(request, "surveys/open_start.html", context, status=400 if error else 200)
 

@@ -78,6 +78,30 @@ def next_page_url(response: Response, *, after: int | None) -> str:
     return reverse("surveys:check")
 
 
+def resume_url(response: Response) -> str:
+    """Where a returning resident carries on: the first page, in order, with a shown question not yet answered
+    (shown given the answers so far, so skipped pages never count), else the check page.
+
+    A page counts as done once it has an answer and every required question on it is answered: an optional
+    question left blank does not call the resident back to a page they have been through."""
+    _questions, stored, shown, pages = response_state(response)
+    for page in pages:
+        on_page = [q for q in shown if q.page == page]
+        if not any(q.pk in stored for q in on_page) or any(q.required and q.pk not in stored for q in on_page):
+            return reverse("surveys:page", args=[page])
+    return reverse("surveys:check")
+
+
+def resumable(request: HttpRequest, *, wave=None) -> Response | None:
+    """The unfinished response this browser holds (for ``wave``, if given), to offer carrying on with it."""
+    response = current_response(request)
+    if response is None or response.status != ResponseStatus.IN_PROGRESS or response.wave.has_closed():
+        return None
+    if wave is not None and response.wave_id != wave.pk:
+        return None
+    return response
+
+
 def _answer_text(question: Question, answer: Answer | None, lang: str) -> str:
     if answer is None:
         return ""
