@@ -58,6 +58,8 @@ def test_staff_dead_ends_are_explained(live_server, page):
     assert response.status == 403
     assert page.get_by_text("Only admins may see and run imports.").is_visible()
     _check(page, "403")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
     response = page.goto(live_server.url + "/admin/")
     assert response.status == 403
     _check(page, "admin-not-allowed")
@@ -67,6 +69,11 @@ def test_staff_dead_ends_are_explained(live_server, page):
     _check(page, "wave-detail")
     page.locator("details.term-help summary").click()
     assert page.locator("details.term-help dd", has_text="The code printed on a resident's letter").is_visible()
+    page.locator("a.term").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/help/glossary/#invitation-code")
+    assert page.locator("#invitation-code h2").is_visible()
+    page.go_back()
     start = page.locator("a.url").first
     assert start.inner_text().startswith("http://")
     start.click()
