@@ -14,6 +14,7 @@ from django import template
 
 from indicators.monitoring.charts import dot_map as maps
 from indicators.monitoring.charts import lines, rows
+from indicators.monitoring.charts import maps as outlines
 
 register = template.Library()
 
@@ -45,3 +46,29 @@ def dot_map(spec: dict) -> dict:
     """Small areas' centroids as dots shaded by deprivation decile: spec: id, title, points
     [{label, lat, lon, decile}]; nothing when no point has a position."""
     return {"map": maps.dot_map(spec)}
+
+
+@register.inclusion_tag("indicators/charts/area_map.html")
+def area_map(spec: dict | None) -> dict:
+    """Places drawn from their outlines, each shaded by a category with a pattern or label beside the colour, the
+    places around them in grey outline: spec as for indicators.monitoring.charts.maps.area_map, with
+    context_label (the key's words for the grey outlines), name_heading and value_heading (the table's columns)
+    and empty (said when no place has an outline)."""
+    spec = spec or {}
+    return {
+        "map": outlines.area_map(spec) if spec.get("areas") else None,
+        "empty": spec.get("empty") or "No map: the outlines of these places have not been loaded.",
+        "context_label": spec.get("context_label") or "Other areas",
+        "name_heading": spec.get("name_heading") or "Place",
+        "value_heading": spec.get("value_heading") or "Shown as",
+        "label_size": outlines.LABEL_SIZE,
+    }
+
+
+@register.inclusion_tag("indicators/charts/multiples.html")
+def small_multiples(spec: dict) -> dict:
+    """One chart of small multiples on a shared 0-100 axis: spec as for
+    indicators.monitoring.charts.multiples.small_multiples, with empty (said when no panel has a figure)."""
+    from indicators.monitoring.charts import multiples
+
+    return {"chart": multiples.small_multiples(spec), "empty": spec.get("empty") or NO_FIGURES}

@@ -1,0 +1,121 @@
+"""What the two maps show (indicators.monitoring.selectors.maps) and how the area_map tag draws them."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+import shapely
+from django.template import Context, Template
+from shapely.geometry import shape
+
+from indicators.engine.selectors.verdicts import FALLING_BEHIND, IMPROVING, KEEPING_PACE
+from indicators.monitoring.selectors import maps
+from tests.factories import DeprivationFactory, LocalAuthorityFactory, NeighbourhoodFactory, SmallAreaFactory
+
+EVIL = '<script>alert("x")</script>'
+
+
+def _square(col, row, size=0.01):
+    lon, lat = -1.5 + col * size, 53.8 + row * size
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@pytest.fixture
+def town(db):
+    """A 4 × 2 grid of small areas: three neighbourhoods of two side by side, and two areas outside any."""
+    la = LocalAuthorityFactory(code="E08000035", name="Leeds")
+    cells = [SmallAreaFactory(local_authority=la, boundary=_square(c, r)) for r in range(2) for c in range(4)]
+    names = [("Harehills", "Leeds 041"), ("Seacroft", "Leeds 042"), ("", "Leeds 043")]
+    hoods = []
+    for i, (known_as, name) in enumerate(names):
+        n = NeighbourhoodFactory(name=name, known_as=known_as, local_authority=la, areas=0)
+        n.small_areas.set(cells[2 * i : 2 * i + 2])
+        hoods.append(n)
+    return SimpleNamespace(la=la, cells=cells, hoods=hoods)
+
+
+def render(spec) -> str:
+    return Template("{% load charts %}{% area_map spec %}").render(Context({"spec": spec}))
+
+
+def test_my_neighbourhoods_are_unions_shaded_by_verdict_and_linked(town):
+    rows = [
+        SimpleNamespace(neighbourhood=town.hoods[0], status=IMPROVING),
+        SimpleNamespace(neighbourhood=town.hoods[1], status=FALLING_BEHIND),
+        SimpleNamespace(neighbourhood=town.hoods[2], status=""),
+    ]
+    (spec,) = maps.my_neighbourhoods_maps(rows)
+    first = spec["areas"][0]
+    assert (first["name"], first["category"], first["href"]) == (
+        "Harehills (Leeds 041)",
+        IMPROVING,
+        f"/places/neighbourhoods/{town.hoods[0].pk}/",
+    )
+    merged = shape(first["geometry"])
+    assert merged.geom_type == "Polygon"  # two neighbours, one outline
+    assert merged.area == pytest.approx(0.0002, rel=1e-3)
+    assert [a["category"] for a in spec["areas"]] == [IMPROVING, FALLING_BEHIND, maps.NO_FIGURE]
+    assert len(spec["context"]) == 2  # the two areas outside any neighbourhood
+
+    html = render(spec)
+    assert html.count('<a href="/places/neighbourhoods/') == 3
+    assert 'aria-label="Harehills (Leeds 041): Improving"' in html
+    assert 'role="group"' in html  # its links stay reachable
+    assert "3 neighbourhoods: 1 improving, 1 falling behind, 1 no figure." in html
+    assert 'href="#table-neighbourhoods"' in html
+    assert "Keeping pace" not in html  # the key lists what is on the map
+    assert "style=" not in html
+
+
+def test_a_keeping_pace_verdict_and_the_older_wording_are_understood(town):
+    rows = [
+        SimpleNamespace(neighbourhood=town.hoods[0], status=KEEPING_PACE),
+        SimpleNamespace(neighbourhood=town.hoods[1], status="lagging"),
+    ]
+    (spec,) = maps.my_neighbourhoods_maps(rows)
+    assert [a["category"] for a in spec["areas"]] == [KEEPING_PACE, FALLING_BEHIND]
+
+
+def test_a_neighbourhood_map_shades_its_areas_by_decile_with_the_decile_written_on(town):
+    hood = town.hoods[0]
+    first, _second = hood.small_areas.order_by("code")
+    DeprivationFactory(small_area=first, decile=1, rank=5)
+    spec = maps.neighbourhood_map(hood)
+    assert [a["category"] for a in spec["areas"]] == ["1", maps.NO_FIGURE]
+    html = render(spec)
+    assert 'role="img"' in html
+    assert re.search(r"<text [^>]*>1</text>", html)
+    assert "2 small areas (LSOAs): 1 in decile 1, 1 no figure." in html
+    assert "Decile 1: the most deprived 10% of England (1)" in html
+    assert f'<th scope="row">{first.name} ({first.code})</th><td>Decile 1' in html
+    assert "Neighbouring small areas of Leeds" in html
+    assert "style=" not in html
+
+
+def test_without_outlines_the_map_says_so(town):
+    town.hoods[0].small_areas.update(boundary=None)
+    html = render(maps.neighbourhood_map(town.hoods[0]))
+    assert '<p class="chart-empty">No map yet' in html
+    assert render(None).strip().startswith('<p class="chart-empty">')
+
+
+def test_every_text_is_escaped(town):
+    town.hoods[0].known_as = EVIL
+    town.hoods[0].save()
+    (spec,) = maps.my_neighbourhoods_maps([SimpleNamespace(neighbourhood=town.hoods[0], status=IMPROVING)])
+    spec["title"] = EVIL
+    html = render(spec)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_shapes_union_without_slivers():
+    # Two areas whose shared edge was simplified apart by a hair: one outline still.
+    a = {"type": "Polygon", "coordinates": [[[0, 50], [1, 50], [1, 51], [0, 51], [0, 50]]]}
+    b = {"type": "Polygon", "coordinates": [[[1.00001, 50], [2, 50], [2, 51], [1.00001, 51], [1.00001, 50]]]}
+    merged = maps._union([a, b])
+    assert isinstance(merged, shapely.Polygon)
+    assert len(merged.interiors) == 0
