@@ -23,7 +23,12 @@ def validate_neighbourhood_areas(*, local_authority: LocalAuthority, small_areas
 
 @transaction.atomic
 def neighbourhood_create(
-    *, name: str, local_authority: LocalAuthority, small_area_codes: Iterable[str], description: str = ""
+    *,
+    name: str,
+    local_authority: LocalAuthority,
+    small_area_codes: Iterable[str],
+    description: str = "",
+    known_as: str = "",
 ) -> Neighbourhood:
     codes = list(dict.fromkeys(small_area_codes))
     areas = list(SmallArea.objects.filter(code__in=codes))
@@ -31,7 +36,9 @@ def neighbourhood_create(
     if missing:
         raise ValidationError({"small_areas": f"Unknown small area codes: {', '.join(missing)}."})
     validate_neighbourhood_areas(local_authority=local_authority, small_areas=areas)
-    neighbourhood = Neighbourhood.objects.create(name=name, local_authority=local_authority, description=description)
+    neighbourhood = Neighbourhood.objects.create(
+        name=name, local_authority=local_authority, description=description, known_as=known_as.strip()
+    )
     neighbourhood.small_areas.set(areas)
     return neighbourhood
 
