@@ -157,6 +157,8 @@ LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form sent after its session ended gets the styled 403 page in plain words.
+CSRF_FAILURE_VIEW = "indicators.monitoring.help.csrf_failure"
 # Lockout: this many failed sign-ins for one username within the window lock it until the
 # window ends (a cool-off, never a permanent lock). Counted in the cache (Redis in production).
 ACCOUNTS_LOGIN_FAILURES = env("ACCOUNTS_LOGIN_FAILURES", default="5/900")

@@ -1,8 +1,9 @@
 """Pages that keep people from dead ends: the glossary, the accessibility statement, the error pages, the
 admin's answer to a signed-in non-admin, and the favicon.
 
-The error handlers are named in ``config/urls.py`` (``handler403`` and ``handler404``); the 500 page is Django's
-own handler with ``templates/500.html``, which needs no database and no context processor.
+The error handlers are named in ``config/urls.py`` (``handler403`` and ``handler404``) and the settings
+(``CSRF_FAILURE_VIEW``); the 400 and 500 pages are Django's own handlers with ``templates/400.html`` and
+``templates/500.html``, rendered without a request; the 500 page needs no database.
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ def _reason(exception) -> str:
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", {"reason": _reason(exception), "role": _role_name(request)}, status=403)
+
+
+CSRF_REASON = (
+    "This form was not sent: it had been open too long, or your session ended. Go back, reload the page and try "
+    "again; what you had typed may need typing again."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF_FAILURE_VIEW: the styled 403 page in plain words, not Django's technical one."""
+    context = {"heading": "This form was not sent", "reason": CSRF_REASON}
+    return render(request, "403.html", context, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

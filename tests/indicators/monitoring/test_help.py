@@ -183,3 +183,22 @@ def test_favicon_ico_does_not_404(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_a_valid_csrf_token_gets_the_styled_page():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("surveys:start"), {"code": "ABCD"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>This form was not sent</h1>" in html
+    assert "reload the page and try again" in html
+
+
+def test_400_renders_without_a_request():
+    from django.template.loader import get_template
+
+    html = get_template("400.html").render()  # what Django's bad_request does
+    assert "could not read that request" in html
+    assert 'href="/"' in html
