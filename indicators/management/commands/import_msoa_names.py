@@ -1,8 +1,13 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.official.importing.files import ImportFileError
 from indicators.official.importing.msoa_names import msoa_names_read, neighbourhoods_name
 from indicators.places.models import Neighbourhood
+
+# The names of the seven case-study authorities' MSOAs, shipped so that the project runs on its own.
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "msoa_names_case_study_LAs.csv.gz"
 
 
 class Command(BaseCommand):
@@ -14,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default="indicators/data/msoa_names_case_study_LAs.csv.gz")
+        parser.add_argument("path", nargs="?", default=str(SHIPPED))
         parser.add_argument(
             "--overwrite", action="store_true", help="Replace names already set (by an admin or an earlier file)."
         )

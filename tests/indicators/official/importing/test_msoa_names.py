@@ -156,3 +156,12 @@ def test_only_one_local_authority_when_asked():
     leeds.refresh_from_db()
     liverpool.refresh_from_db()
     assert (leeds.known_as, liverpool.known_as) == ("", "Fazakerley North")
+
+
+def test_the_command_reads_the_shipped_file_from_anywhere(monkeypatch, tmp_path):
+    _neighbourhood("Leeds 041", ("E01011347", "Leeds 041A", "lsoa11"))
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    call_command("import_msoa_names", stdout=out)
+    assert "263 MSOAs read" in out.getvalue()
+    assert Neighbourhood.objects.get().known_as == "Swarcliffe"
