@@ -29,6 +29,9 @@ def _sign_in(page, live_server, username):
 def _check(page, name: str) -> None:
     axe_check(page, label=name)
     no_sideways_scroll(page)
+    page.emulate_media(media="print")
+    axe_check(page, label=f"{name} (print)")
+    page.emulate_media(media="screen")
     if SHOTS:
         width = page.viewport_size["width"]
         page.screenshot(path=os.path.join(SHOTS, f"{name}-{width}.png"), full_page=True)
