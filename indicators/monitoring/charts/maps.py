@@ -23,11 +23,13 @@ from shapely.ops import polylabel
 from indicators.monitoring.charts.axes import FONT_SIZE, GAP, Box, Label
 
 WIDTH = 600
+SMALL_WIDTH = 360  # a map drawn at half the page's chart width: fewer units, so its labels stay readable
 DETAIL = 1.2  # map units: finer steps than this are not worth their bytes
 SURROUNDS = 0.35  # a focused map shows this share of the places' extent around them on each side
 LABEL_SIZE = 13  # map units: the labels' font size (set on the map, not by the charts' stylesheet)
-MIN_HEIGHT = 300
-MAX_HEIGHT = 600
+# A map is at least half as tall as it is wide, and at most square: a long thin place is framed, not drawn as
+# a sliver.
+MIN_ASPECT, MAX_ASPECT = 0.5, 1.0
 MARGIN = 8
 
 
@@ -61,7 +63,7 @@ def height_for(bounds: Sequence[float], width: float = WIDTH) -> int:
     cos = math.cos(math.radians((min_lat + max_lat) / 2))
     span_x = max((max_lon - min_lon) * cos, 1e-9)
     aspect = (max_lat - min_lat) / span_x
-    return int(min(MAX_HEIGHT, max(MIN_HEIGHT, round((width - 2 * MARGIN) * aspect + 2 * MARGIN))))
+    return int(min(MAX_ASPECT * width, max(MIN_ASPECT * width, round((width - 2 * MARGIN) * aspect + 2 * MARGIN))))
 
 
 def _tenths(value: int) -> str:
@@ -228,7 +230,7 @@ class AreaMap:
         return tuple(sorted({i.pattern for i in self.key if i.pattern}))
 
 
-def area_map(spec: Mapping, width: int = WIDTH) -> AreaMap | None:
+def area_map(spec: Mapping, width: int | None = None) -> AreaMap | None:
     """spec: id, title, noun (what the shapes are, plural), key [{key, label, fill, pattern?}], areas [{name,
     geometry, category, label?, href?}] in order of importance, context [geometries] drawn in outline,
     table_href? (a table with the same figures elsewhere on the page), focus? (a share of the areas' extent to
@@ -237,9 +239,13 @@ def area_map(spec: Mapping, width: int = WIDTH) -> AreaMap | None:
     if not areas:
         return None
     context = [g for g in spec.get("context", ()) if g]
+    width = width or (SMALL_WIDTH if spec.get("small") else WIDTH)
     if spec.get("focus"):
-        bounds = surrounds(bounds_of([a["geometry"] for a in areas]), float(spec["focus"]))
-        context = [g for g in context if _overlaps(bounds_of([g]), bounds)]
+        frame = surrounds(bounds_of([a["geometry"] for a in areas]), float(spec["focus"]))
+        context = [g for g in context if _overlaps(bounds_of([g]), frame)]
+        # No blank margin where the authority ends (a coast, its border): framed only where there is something.
+        drawn = bounds_of([a["geometry"] for a in areas] + context)
+        bounds = (max(frame[0], drawn[0]), max(frame[1], drawn[1]), min(frame[2], drawn[2]), min(frame[3], drawn[3]))
     else:
         bounds = bounds_of([a["geometry"] for a in areas] + context)
     height = height_for(bounds, width)

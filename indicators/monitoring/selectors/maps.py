@@ -26,7 +26,7 @@ from indicators.places.models import Deprivation, Neighbourhood, SmallArea
 NO_FIGURE = "none"
 # Colour and a pattern for each verdict, so that colour is never the only cue.
 VERDICT_KEY = [
-    {"key": IMPROVING, "label": "Improving", "fill": "#1d70b8"},
+    {"key": IMPROVING, "label": "Improving", "fill": "#00703c"},
     {"key": KEEPING_PACE, "label": "Keeping pace", "fill": "#b1b4b6", "pattern": "cross"},
     {"key": FALLING_BEHIND, "label": "Falling behind", "fill": "#d4351c", "pattern": "hatch"},
     {"key": NO_FIGURE, "label": "No figure", "fill": "#ffffff", "pattern": "dots"},

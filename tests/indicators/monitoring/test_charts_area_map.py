@@ -64,8 +64,8 @@ def test_any_extent_in_england_fills_the_box_along_one_side_aspect_kept(lon, lat
 def test_height_follows_the_places_shape_within_limits():
     inner = maps.WIDTH - 2 * maps.MARGIN
     assert maps.height_for(LEEDS) == round(inner * 0.25 / (0.51 * math.cos(math.radians(53.825))) + 2 * maps.MARGIN)
-    assert maps.height_for((0, 50, 0.001, 51)) == maps.MAX_HEIGHT  # a tall sliver
-    assert maps.height_for((0, 50, 1, 50.001)) == maps.MIN_HEIGHT  # a wide one
+    assert maps.height_for((0, 50, 0.001, 51)) == maps.WIDTH  # a tall sliver: square
+    assert maps.height_for((0, 50, 1, 50.001), 360) == 180  # a wide one: half as tall as wide
 
 
 @pytest.mark.parametrize(("tenths", "text"), [(12, "1.2"), (-5, "-.5"), (30, "3"), (0, "0"), (-1234, "-123.4")])
@@ -159,3 +159,14 @@ def test_a_map_counts_its_key_says_it_in_words_and_links_its_shapes():
 
 def test_no_outline_no_map():
     assert maps.area_map(_spec(areas=[{"name": "C", "geometry": None, "category": "up"}])) is None
+
+
+def test_a_focused_map_frames_its_areas_and_only_the_surroundings_that_exist():
+    spec = _spec(focus=0.5, areas=[{"name": "A", "geometry": _square(-1.5, 53.8), "category": "up"}])
+    spec["context"] = [_square(-1.51, 53.8), _square(-1.2, 53.8)]  # a neighbour to the west, one far east
+    drawn = maps.area_map(spec)
+    assert drawn.context.count("M") == 1  # the far one is left out
+    # Nothing lies north, south or east of A: the map ends at A's edges there, and half A's height to the west.
+    west = -1.5 - 0.5 * 0.01 / math.cos(math.radians(53.805))
+    assert drawn.height == maps.height_for((west, 53.8, -1.49, 53.81))
+    assert drawn.height != maps.height_for(maps.surrounds((-1.5, 53.8, -1.49, 53.81), 0.5))

@@ -119,3 +119,11 @@ def test_shapes_union_without_slivers():
     merged = maps._union([a, b])
     assert isinstance(merged, shapely.Polygon)
     assert len(merged.interiors) == 0
+
+
+def test_a_small_map_draws_in_fewer_units_so_its_labels_read_larger(town):
+    wide = maps.my_neighbourhoods_maps([SimpleNamespace(neighbourhood=town.hoods[0], status=IMPROVING)])[0]
+    assert 'viewBox="0 0 600 ' in render(wide)
+    small = render(maps.neighbourhood_map(town.hoods[0]))
+    assert 'viewBox="0 0 360 ' in small
+    assert 'class="chart chart-area-map chart-map"' in small
