@@ -62,7 +62,7 @@ def test_a_browser_holding_an_unfinished_response_is_offered_to_carry_on(client)
     for start in (url, START):
         html = client.get(start).content.decode()
         assert "You have started the survey for Swarcliffe in this browser" in html
-        assert f'class="button" href="{page(3)}">Carry on where you stopped' in html
+        assert f'class="button" href="{page(3)}">Carry on now' in html
     assert "Carry on where you stopped" not in Client().get(START).content.decode()
 
 
