@@ -30,6 +30,7 @@ from indicators.monitoring.presenters import neighbourhood as neighbourhood_tabl
 from indicators.monitoring.presenters import neighbourhoods as neighbourhoods_tables
 from indicators.monitoring.presenters import pairs as pairs_tables
 from indicators.monitoring.selectors import league as league_data
+from indicators.monitoring.selectors import maps as area_maps
 from indicators.monitoring.selectors import neighbourhood as neighbourhood_data
 from indicators.monitoring.selectors import neighbourhoods as neighbourhoods_data
 from indicators.monitoring.selectors import pairs as pairs_data
@@ -121,6 +122,7 @@ def my_neighbourhoods(request: HttpRequest) -> HttpResponse:
             "form": form,
             "data": data,
             "table": table,
+            "area_maps": area_maps.my_neighbourhoods_maps(data.rows),  # one map per authority, by verdict
             "neighbourhoods": data.rows,
             "factors": content.FACTORS,
             "role": role_of(request.user),
@@ -181,6 +183,7 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tables": tables,
             "pairs": page.pairs,
             "worklessness_chart": neighbourhood_tables.worklessness_chart(page),
+            "area_map": area_maps.neighbourhood_map(n),  # its small areas by IMD decile
             "factor_chart": neighbourhood_tables.factor_interval_chart(page),
             "factor_wave_charts": neighbourhood_tables.factor_wave_charts(page),
             "map": {"id": "areas-map", "title": f"Centroids of the small areas of {n.name}", "points": points},
