@@ -13,7 +13,7 @@ from __future__ import annotations
 from django import template
 
 from indicators.monitoring.charts import dot_map as maps
-from indicators.monitoring.charts import lines, rows
+from indicators.monitoring.charts import lines, multiples, rows
 from indicators.monitoring.charts import maps as outlines
 
 register = template.Library()
@@ -69,6 +69,4 @@ def area_map(spec: dict | None) -> dict:
 def small_multiples(spec: dict) -> dict:
     """One chart of small multiples on a shared 0-100 axis: spec as for
     indicators.monitoring.charts.multiples.small_multiples, with empty (said when no panel has a figure)."""
-    from indicators.monitoring.charts import multiples
-
     return {"chart": multiples.small_multiples(spec), "empty": spec.get("empty") or NO_FIGURES}
