@@ -124,8 +124,10 @@ def stored_answers(response: Response) -> dict[int, Answer]:
 
 
 @transaction.atomic
-def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[str]]) -> None:
-    """Check and keep the answers given on one page. On any error nothing is saved (AnswerErrors)."""
+def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[str]], partial: bool = False) -> None:
+    """Check and keep the answers given on one page. On any error nothing is saved (AnswerErrors).
+
+    ``partial`` (saving to come back later): a required question left blank waits for the resident's return."""
     response = _locked(response.pk)
     _assert_answerable(response)
     questions = version_questions_for(response.wave.survey_version)
@@ -143,8 +145,9 @@ def page_answers_save(*, response: Response, page: int, raw: Mapping[str, list[s
         shown_ids.add(question.pk)
         if question.page != page:
             continue
+        given = as_list(raw.get(question.key))
         try:
-            cleaned = answer_clean(question=question, raw=as_list(raw.get(question.key)))
+            cleaned = None if partial and not given else answer_clean(question=question, raw=given)
         except ValueError as exc:
             errors[question.key] = str(exc)
             continue

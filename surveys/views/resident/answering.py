@@ -95,7 +95,8 @@ def page(request: HttpRequest, number: int) -> HttpResponse:
     if request.method == "POST":
         raw_by_key = {q.key: request.POST.getlist(q.key) for q in on_page}
         try:
-            svc.page_answers_save(response=response, page=number, raw=raw_by_key)
+            leaving = request.POST.get("action") == "save_and_leave"  # a blank answer can wait for their return
+            svc.page_answers_save(response=response, page=number, raw=raw_by_key, partial=leaving)
         except AnswerErrors as exc:
             errors = exc.errors
         except svc.CodeProblem as problem:

@@ -83,3 +83,15 @@ def test_the_new_words_are_in_welsh_too(client):
     client.post(START, {"code": codes_for(wave)[0]})
     assert "Arolwg i drigolion Swarcliffe" in client.get(page(1)).content.decode()
     assert "Parhau o'r man lle gwnaethoch chi stopio" in client.get(START).content.decode()
+
+
+def test_saving_to_come_back_later_keeps_what_is_answered_and_returns_to_that_page(client):
+    code = _started(client)
+    client.post(page(1), {"satisfied": "very", "move": "no"})
+    out = client.post(page(3), {"life": "4", "plans": "", "action": "save_and_leave"})
+    assert out.url == reverse("surveys:saved")  # a blank required answer waits; it does not stop them leaving
+    other = Client()
+    assert other.post(START, {"code": code}).url == page(3)
+    assert 'value="4" id="q-life-4" checked' in other.get(page(3)).content.decode()
+    assert other.post(page(3), {"life": "4", "plans": ""}).status_code == 400  # going on still needs it
+    assert other.post(page(3), {"life": "99", "action": "save_and_leave"}).status_code == 400  # not a blank
