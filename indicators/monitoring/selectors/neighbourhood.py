@@ -17,7 +17,7 @@ from indicators.monitoring.selectors.common import Provenance, Window, window, w
 from indicators.official.models import Period
 from indicators.places import selectors
 from indicators.places.models import MatchedPair, Neighbourhood
-from surveys.models import Invitation, Response, ResponseStatus, Wave
+from surveys.models import Channel, Invitation, Response, ResponseStatus, Wave
 
 
 @dataclass
@@ -27,11 +27,22 @@ class WaveProgress:
     in_progress: int = 0
     invitations: int = 0
     invitations_used: int = 0
+    # Completed responses by how they came in (a Channel value): only web answers use an invitation code.
+    by_channel: dict[str, int] = field(default_factory=dict)
 
     @property
     def response_rate(self) -> float | None:
         """Share of invitation codes used for a completed response (open-link answers have no code)."""
         return 100.0 * self.invitations_used / self.invitations if self.invitations else None
+
+    @property
+    def without_code(self) -> int:
+        """Completed answers that used no invitation code: paper, open link, kiosk or partner app."""
+        return self.completed - self.by_channel.get(Channel.WEB, 0)
+
+    def share_of(self, population: int | None) -> float | None:
+        """Completed responses as a percentage of a population, or None when there is none to divide by."""
+        return 100.0 * self.completed / population if population else None
 
 
 @dataclass
@@ -42,6 +53,8 @@ class NeighbourhoodPage:
     window: Window
     change: float | None
     status: str
+    start_rate: float | None
+    end_rate: float | None
     factor_rows: dict[str, list[FactorScore]]  # factor -> rows oldest first
     wave_benchmarks: dict[tuple[int, str], FactorScore]
     la_scores: dict[tuple[int, str], FactorScore]
@@ -59,6 +72,14 @@ class NeighbourhoodPage:
         shown = [p for p in self.series if p["rate"] is not None]
         return shown[-1] if shown else None
 
+    @property
+    def working_age(self) -> int | None:
+        """Residents aged 16-64 at the latest worklessness figure (its denominator): the only count of residents
+        stored. No count of all adults (16 and over) is stored."""
+        latest = self.latest
+        point = latest["point"] if latest else None
+        return int(point.denominator) if point and point.denominator else None
+
 
 def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
     neighbourhood = selectors.neighbourhood_detail(user=user, pk=pk)
@@ -66,12 +87,9 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
     series = _worklessness_series(user, neighbourhood, provenance.indicator)
     ordered = [v for v in series.values() if v["rate"] is not None or v["benchmark"] is not None]
     span = window([(e["period"], e["benchmark"], 0) for e in ordered if e["benchmark"] is not None], years)
-    change = None
-    if span.start and span.end:
-        start = series.get(span.start.pk, {}).get("rate")
-        end = series.get(span.end.pk, {}).get("rate")
-        if start is not None and end is not None:
-            change = end - start
+    start = series.get(span.start.pk, {}).get("rate") if span.start else None
+    end = series.get(span.end.pk, {}).get("rate") if span.end else None
+    change = end - start if start is not None and end is not None else None
     factor_rows, wave_benchmarks, la_scores = _factor_scores(user, neighbourhood)
     own = [score for rows in factor_rows.values() for score in rows]
     own.sort(key=lambda s: (s.wave.opens_on, s.wave_id))
@@ -82,6 +100,8 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
         window=span,
         change=change,
         status=worklessness_verdict(change, span.benchmark_change),
+        start_rate=start,
+        end_rate=end,
         factor_rows=factor_rows,
         wave_benchmarks=wave_benchmarks,
         la_scores=la_scores,
@@ -155,16 +175,21 @@ def _wave_progress(neighbourhood: Neighbourhood) -> list[WaveProgress]:
     """The neighbourhood's waves, newest first, with responses and invitation codes counted."""
     waves = [WaveProgress(wave=w) for w in Wave.objects.filter(neighbourhoods=neighbourhood).order_by("-opens_on")]
     by_wave = {p.wave.pk: p for p in waves}
+    # One query, grouped by wave and channel, so the counts by channel always add up to the total.
     for row in (
         Response.objects.filter(neighbourhood=neighbourhood, wave_id__in=list(by_wave))
-        .values("wave_id")
+        .values("wave_id", "channel")
         .annotate(
             completed=Count("pk", filter=Q(status=ResponseStatus.COMPLETED)),
             in_progress=Count("pk", filter=Q(status=ResponseStatus.IN_PROGRESS)),
         )
+        .order_by()
     ):
-        by_wave[row["wave_id"]].completed = row["completed"]
-        by_wave[row["wave_id"]].in_progress = row["in_progress"]
+        progress = by_wave[row["wave_id"]]
+        progress.completed += row["completed"]
+        progress.in_progress += row["in_progress"]
+        if row["completed"]:
+            progress.by_channel[row["channel"]] = row["completed"]
     for row in (
         Invitation.objects.filter(neighbourhood=neighbourhood, wave_id__in=list(by_wave))
         .values("wave_id")
