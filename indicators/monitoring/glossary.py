@@ -196,8 +196,8 @@ TERMS: tuple[Term, ...] = (
         "The code printed on a resident's letter; it opens the survey once and is never linked to a name or address.",
         (
             "Only a fingerprint of each code is kept, so codes cannot be shown again after their file is "
-            "downloaded. Responses on paper or through an open link use no code, so the share of codes used can be "
-            "lower than the number of responses.",
+            "downloaded. Paper questionnaires need no code and open-link responses never have one, so there can be "
+            "more responses than codes used.",
         ),
     ),
     Term(
