@@ -25,6 +25,7 @@ from indicators.monitoring.charts.axes import FONT_SIZE, GAP, Box, Label
 WIDTH = 600
 SMALL_WIDTH = 360  # a map drawn at half the page's chart width: fewer units, so its labels stay readable
 DETAIL = 1.2  # map units: finer steps than this are not worth their bytes
+CONTEXT_DETAIL = 2.0  # and for the grey outlines around, which are there to give bearings
 SURROUNDS = 0.35  # a focused map shows this share of the places' extent around them on each side
 LABEL_SIZE = 13  # map units: the labels' font size (set on the map, not by the charts' stylesheet)
 # A map is at least half as tall as it is wide, and at most square: a long thin place is framed, not drawn as
@@ -224,6 +225,7 @@ class AreaMap:
     table_href: str
     linked: bool
     small: bool = False  # drawn at half the page's chart width, beside text
+    folded: bool = False  # behind its title, opened on demand: one of many maps on a page
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -234,7 +236,8 @@ def area_map(spec: Mapping, width: int | None = None) -> AreaMap | None:
     """spec: id, title, noun (what the shapes are, plural), key [{key, label, fill, pattern?}], areas [{name,
     geometry, category, label?, href?}] in order of importance, context [geometries] drawn in outline,
     table_href? (a table with the same figures elsewhere on the page), focus? (a share of the areas' extent to
-    show around them, rather than the whole context), small? (half width). None when no area has an outline."""
+    show around them, rather than the whole context), small? (half width), folded? (behind its title). None
+    when no area has an outline."""
     areas = [a for a in spec["areas"] if a.get("geometry") and polygons(a["geometry"])]
     if not areas:
         return None
@@ -275,12 +278,13 @@ def area_map(spec: Mapping, width: int | None = None) -> AreaMap | None:
         summary=summary(str(spec["noun"]), key, len(context), spec.get("context_noun", "")),
         width=width,
         height=height,
-        context="".join(path_data(g, project, DETAIL) for g in context),
+        context="".join(path_data(g, project, CONTEXT_DETAIL) for g in context),
         shapes=shapes,
         key=tuple(i for i in key if i.count),
         table_href=str(spec.get("table_href") or ""),
         linked=any(s.href for s in shapes),
         small=bool(spec.get("small")),
+        folded=bool(spec.get("folded")),
     )
 
 

@@ -127,3 +127,18 @@ def test_a_small_map_draws_in_fewer_units_so_its_labels_read_larger(town):
     small = render(maps.neighbourhood_map(town.hoods[0]))
     assert 'viewBox="0 0 360 ' in small
     assert 'class="chart chart-area-map chart-map"' in small
+
+
+def test_many_authorities_maps_are_small_and_wait_behind_their_titles(town):
+    others = [LocalAuthorityFactory(code=f"E0600000{i}", name=f"Town {i}") for i in (1, 2)]
+    rows = [SimpleNamespace(neighbourhood=town.hoods[0], status=IMPROVING)]
+    for la in others:
+        n = NeighbourhoodFactory(name=f"{la.name} 001", local_authority=la, areas=0)
+        n.small_areas.add(SmallAreaFactory(local_authority=la, boundary=_square(0, 0)))
+        rows.append(SimpleNamespace(neighbourhood=n, status=""))
+    specs = maps.my_neighbourhoods_maps(rows)
+    assert [(s["small"], s["folded"]) for s in specs] == [(True, True)] * 3
+    html = render(specs[0])
+    assert html.startswith('\n<details class="map-toggle"><summary>Map: Your neighbourhoods in Leeds')
+    assert html.count('class="chart-title"') == 0  # the summary is its title
+    assert 'class="chart chart-area-map chart-map"' in html
