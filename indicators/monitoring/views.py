@@ -164,15 +164,6 @@ def _neighbourhood(request: HttpRequest, pk: int):
 def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page, items, tables = _neighbourhood(request, pk)
     n = page.neighbourhood
-    points = [
-        {
-            "label": a.code,
-            "lat": a.latitude,
-            "lon": a.longitude,
-            "decile": a.imd[0].decile if a.imd else None,
-        }
-        for a in n.small_areas.all()
-    ]
     return render(
         request,
         "indicators/neighbourhood_detail.html",
@@ -183,10 +174,9 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tables": tables,
             "pairs": page.pairs,
             "worklessness_chart": neighbourhood_tables.worklessness_chart(page),
+            "summary": neighbourhood_tables.summary(page),
+            "factor_multiples": neighbourhood_tables.factor_multiples(page),
             "area_map": area_maps.neighbourhood_map(n),  # its small areas by IMD decile
-            "factor_chart": neighbourhood_tables.factor_interval_chart(page),
-            "factor_wave_charts": neighbourhood_tables.factor_wave_charts(page),
-            "map": {"id": "areas-map", "title": f"Centroids of the small areas of {n.name}", "points": points},
             "years_choices": content.YEARS_CHOICES,
             "years": request.GET.get("years", "1"),
             "can_manage_waves": is_staff_member(request.user),
@@ -258,7 +248,7 @@ def matched_pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": pairs_tables.pair_summary(page),
             "worklessness_chart": pairs_tables.pair_worklessness_chart(page),
             "gap_chart": pairs_tables.pair_gap_chart(page),
-            "side_charts": pairs_tables.pair_interval_chart(page),
+            "factor_multiples": pairs_tables.pair_factor_multiples(page),
             **_downloads("indicators:matched-pair-export", page.pair.pk),
         },
     )

@@ -1,23 +1,27 @@
-"""One neighbourhood's tables, checklist and charts."""
+"""One neighbourhood's tables, checklist and charts; its summary comes from neighbourhood_summary."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.engine.selectors.verdicts import factor_is_improving, factor_is_lagging, factor_signal
+from indicators.engine.selectors.verdicts import factor_is_lagging, factor_signal
 from indicators.monitoring.content import FACTOR_GUIDE, FACTORS
 from indicators.monitoring.exports import Cell, Column, Table, number, text, withheld
 from indicators.monitoring.presenters.cells import (
+    AGAINST_SYMBOL,
     AGAINST_WORDS,
     FACTOR_SOURCE,
+    SINCE_SYMBOL,
     SINCE_WORDS,
     TREND_TAG,
     interval_cell,
     score_cell,
     short,
 )
+from indicators.monitoring.presenters.neighbourhood_summary import summary as summary  # the page's top
 from indicators.monitoring.selectors.neighbourhood import NeighbourhoodPage
+from indicators.monitoring.wording import signed
 
 
 def worklessness_table(page: NeighbourhoodPage) -> Table:
@@ -41,7 +45,8 @@ def worklessness_table(page: NeighbourhoodPage) -> Table:
         )
     return Table(
         key="worklessness",
-        caption=f"Worklessness rate of {page.neighbourhood.name}, its local authority and the benchmark, by period",
+        caption=f"Worklessness rate of {page.neighbourhood.display_name}, its local authority and the benchmark, "
+        "by period",
         columns=[
             Column("Period"),
             Column("Neighbourhood rate (%)", numeric=True),
@@ -66,7 +71,7 @@ def status_table(page: NeighbourhoodPage) -> Table:
         caption="Where each factor stands at the latest wave, and what changed since the last",
         columns=[
             Column("Factor"),
-            Column("Wave"),
+            Column("Wave (opened)"),
             Column("Score (0-100)", numeric=True),
             Column("Responses", numeric=True),
             Column("95% interval"),
@@ -78,6 +83,26 @@ def status_table(page: NeighbourhoodPage) -> Table:
     )
 
 
+def _wave_cell(wave) -> Cell:
+    """The wave by the month it opened on the page, so the figures beside it stay in view; by name in a download."""
+    return Cell(value=wave.name, text=f"{wave.opens_on:%b %Y}")
+
+
+def _compared(value: float | None, trend: str, symbols: dict, words: dict) -> Cell | None:
+    """A signed difference with its comparison's own symbol (one family per comparison, as on My neighbourhoods:
+    ▲ ▼ ● since the last wave, + − = against everyone surveyed), its colour and its words."""
+    if value is None:
+        return None
+    shown = signed(value, 1)
+    symbol = symbols.get(trend, "")
+    # Against everyone surveyed, + and − are the gap's own sign; only "close" needs its symbol.
+    if symbol and not (symbols is AGAINST_SYMBOL and symbol in "+−"):
+        shown = f"{symbol} {shown}"
+    return Cell(
+        value=round(value, 1), text=shown, tag=TREND_TAG.get(trend, ""), note=words.get(trend, ""), numeric=True
+    )
+
+
 def _status_row(label: str, status) -> list[Cell]:
     """One factor's row: its latest figure, the change since the last wave and against everyone surveyed."""
     if status is None:
@@ -85,37 +110,25 @@ def _status_row(label: str, status) -> list[Cell]:
     figure = status.figure
     if figure.withheld:
         reason = withheld(figure.withheld_reason)
-        return [text(label), text(figure.wave.name), reason, number(figure.responses, digits=0), reason, reason, reason]
-    since = (
-        number(
-            figure.change,
-            digits=1,
-            signed=True,
-            tag=TREND_TAG.get(status.since_last_wave, ""),
-            note=f"{SINCE_WORDS.get(status.since_last_wave, '')}, since {figure.previous_wave}",
-        )
-        if figure.change is not None
-        else text("first wave")
-    )
-    against = (
-        number(
-            status.benchmark_difference,
-            digits=1,
-            signed=True,
-            tag=TREND_TAG.get(status.against_benchmark, ""),
-            note=AGAINST_WORDS.get(status.against_benchmark, ""),
-        )
-        if status.benchmark_difference is not None
-        else text("no figure")
-    )
+        return [
+            text(label),
+            _wave_cell(figure.wave),
+            reason,
+            number(figure.responses, digits=0),
+            reason,
+            reason,
+            reason,
+        ]
+    since = _compared(figure.change, status.since_last_wave, SINCE_SYMBOL, SINCE_WORDS) or text("first wave")
+    against = _compared(status.benchmark_difference, status.against_benchmark, AGAINST_SYMBOL, AGAINST_WORDS)
     return [
         text(label),
-        text(figure.wave.name),
+        _wave_cell(figure.wave),
         number(figure.mean, digits=1),
         number(figure.responses, digits=0),
         interval_cell(figure),
         since,
-        against,
+        against or text("no figure"),
     ]
 
 
@@ -141,7 +154,7 @@ def factor_waves_table(page: NeighbourhoodPage) -> Table:
             )
     return Table(
         key="factor-waves",
-        caption=f"Factor scores of {page.neighbourhood.name} at each survey wave",
+        caption=f"Factor scores of {page.neighbourhood.display_name} at each survey wave",
         columns=[
             Column("Factor"),
             Column("Wave"),
@@ -158,6 +171,38 @@ def factor_waves_table(page: NeighbourhoodPage) -> Table:
     )
 
 
+def _signal(status) -> tuple[str, str]:
+    """The card's signal, from factor_signal, naming what it is compared with: the last wave where there is
+    one, otherwise (at a first wave) everyone surveyed in the wave."""
+    at_a_glance = factor_signal(since_last_wave=status.since_last_wave, against_benchmark=status.against_benchmark)
+    if not at_a_glance:
+        return "Nothing to compare with", "neutral"
+    if status.since_last_wave:
+        compared = f"compared with {_month(status.figure.previous_wave)}"
+        words = f"{SINCE_SYMBOL[at_a_glance]} {SINCE_WORDS[at_a_glance].capitalize()} ({compared})"
+    else:
+        words = f"{AGAINST_SYMBOL[at_a_glance]} {AGAINST_WORDS[at_a_glance].capitalize()} (first wave)"
+    return (f"{words}: act" if factor_is_lagging(at_a_glance) else words), TREND_TAG[at_a_glance]
+
+
+def _month(wave) -> str:
+    """A wave by the month it opened: short enough for a card, and the table of every wave gives its name."""
+    return f"{wave.opens_on:%b %Y}" if wave is not None else "the last wave"
+
+
+def _shows(status) -> str:
+    f = status.figure
+    interval = f"95% interval {f.ci_low:.1f} to {f.ci_high:.1f}, " if f.ci_low is not None else ""
+    shows = f"Score {f.mean:.1f} out of 100 ({interval}{f.responses} responses, {_month(f.wave)})."
+    if f.change is not None:
+        words = SINCE_WORDS.get(status.since_last_wave, "").capitalize()
+        shows += f" {words}: {signed(f.change, 1)} points since {_month(f.previous_wave)}."
+    if status.benchmark_difference is not None:
+        words = AGAINST_WORDS.get(status.against_benchmark, "").capitalize()
+        shows += f" {words}: {signed(status.benchmark_difference, 1)} points."
+    return shows
+
+
 def checklist(page: NeighbourhoodPage) -> list[dict]:
     items = []
     for key, label in FACTORS:
@@ -169,24 +214,8 @@ def checklist(page: NeighbourhoodPage) -> list[dict]:
             shows = f"Withheld at {status.figure.wave}: {status.figure.withheld_reason}."
             signal, tag = "Withheld", "neutral"
         else:
-            f = status.figure
-            interval = f"95% interval {f.ci_low:.1f} to {f.ci_high:.1f}, " if f.ci_low is not None else ""
-            shows = f"Score {f.mean:.1f} out of 100 ({interval}{f.responses} responses, {f.wave})."
-            if f.change is not None:
-                words = SINCE_WORDS.get(status.since_last_wave, "").capitalize()
-                shows += f" {words} ({f.change:+.1f} points since {f.previous_wave})."
-            if status.benchmark_difference is not None:
-                words = AGAINST_WORDS.get(status.against_benchmark, "").capitalize()
-                shows += f" {words} ({status.benchmark_difference:+.1f} points)."
-            at_a_glance = factor_signal(
-                since_last_wave=status.since_last_wave, against_benchmark=status.against_benchmark
-            )
-            if factor_is_lagging(at_a_glance):
-                signal, tag = "Lagging: act", "bad"
-            elif factor_is_improving(at_a_glance):
-                signal, tag = "Improving: keep it up", "good"
-            else:
-                signal, tag = "No clear signal", "neutral"
+            shows = _shows(status)
+            signal, tag = _signal(status)
         items.append(
             {
                 "key": key,
@@ -235,7 +264,7 @@ def waves_table(page: NeighbourhoodPage) -> Table:
         )
     return Table(
         key="waves",
-        caption=f"Survey waves in {page.neighbourhood.name}: responses and progress",
+        caption=f"Survey waves in {page.neighbourhood.display_name}: responses and progress",
         columns=[
             Column("Wave"),
             Column("Dates"),
@@ -271,7 +300,7 @@ def areas_table(page: NeighbourhoodPage) -> Table:
     )
     return Table(
         key="areas",
-        caption=f"The small areas of {n.name} and their deprivation",
+        caption=f"The small areas of {n.display_name} and their deprivation",
         columns=[
             Column("Code"),
             Column("Name"),
@@ -288,7 +317,8 @@ def worklessness_chart(page: NeighbourhoodPage) -> dict:
     series = page.series
     return {
         "id": "worklessness-chart",
-        "title": f"Worklessness rate of {page.neighbourhood.name} against its local authority and the benchmark",
+        "title": f"Worklessness rate of {page.neighbourhood.display_name} against its local authority and the "
+        "benchmark",
         "summary": (
             f"Line chart, {series[0]['period']} to {series[-1]['period']}: the figures are in the table that follows."
             if series
@@ -297,7 +327,7 @@ def worklessness_chart(page: NeighbourhoodPage) -> dict:
         "x": [short(e["period"]) for e in series],
         "y_label": "Worklessness rate, % of residents aged 16-64",
         "series": [
-            {"name": page.neighbourhood.name, "values": [e["rate"] for e in series]},
+            {"name": page.neighbourhood.display_name, "values": [e["rate"] for e in series]},
             {"name": page.neighbourhood.local_authority.name, "values": [e["la_rate"] for e in series]},
             {"name": "Benchmark: England's deprived LSOAs", "values": [e["benchmark"] for e in series]},
         ],
@@ -305,60 +335,49 @@ def worklessness_chart(page: NeighbourhoodPage) -> dict:
     }
 
 
-def factor_interval_chart(page: NeighbourhoodPage) -> dict:
-    items = []
-    for key, label in FACTORS:
-        status = page.statuses.get(key)
-        if status is None:
-            items.append({"label": label, "mean": None, "note": "not surveyed"})
-            continue
-        f = status.figure
-        items.append(
-            {
-                "label": label,
-                "mean": f.mean,
-                "low": f.ci_low if f.ci_low is not None else f.mean,
-                "high": f.ci_high if f.ci_high is not None else f.mean,
-                "benchmark": status.benchmark.mean if status.benchmark and not status.benchmark.withheld else None,
-                "withheld": f.withheld,
-                "note": f"Withheld: {f.withheld_reason}" if f.withheld else "",
-            }
-        )
-    waves = sorted({str(s.figure.wave) for s in page.statuses.values()})
-    title = "Factor scores at the latest wave, out of 100" + (f" ({', '.join(waves)})" if waves else "")
-    return {"id": "factors-chart", "title": title, "items": items}
+def _scores(rows: list) -> str:
+    shown = [f"{r.wave.opens_on:%b %Y} {r.mean:.1f}" for r in rows if r is not None and not r.withheld]
+    return ", ".join(shown) or "withheld"
 
 
-def factor_wave_charts(page: NeighbourhoodPage) -> list[dict]:
-    """One small chart per factor over the waves, when there is more than one wave."""
-    charts = []
+def factor_multiples(page: NeighbourhoodPage) -> dict:
+    """The eight factors as small multiples on one axis (0-100), wave by wave, the neighbourhood (with its 95%
+    intervals) against everyone surveyed in each wave."""
+    waves = sorted({r.wave for rows in page.factor_rows.values() for r in rows}, key=lambda w: (w.opens_on, w.pk))
+    at = {w.pk: i for i, w in enumerate(waves)}
+    panels = []
     for key, label in FACTORS:
-        rows = page.factor_rows.get(key, [])
-        if len(rows) < 2:
-            continue
-        bench = [page.wave_benchmarks.get((r.wave_id, key)) for r in rows]
-        charts.append(
+        own: list = [None] * len(waves)
+        for r in page.factor_rows.get(key, []):
+            own[at[r.wave_id]] = r
+        bench = [page.wave_benchmarks.get((w.pk, key)) for w in waves]
+        shown = [r if r is not None and not r.withheld else None for r in own]
+        everyone = [b if b is not None and not b.withheld else None for b in bench]
+        note = "Not surveyed yet." if not any(own) else "Withheld at every wave: too few responses."
+        panels.append(
             {
-                "id": f"factor-{key}",
-                "title": f"{label}: score at each wave with its 95% interval",
-                "summary": "The figures are in the table of factor scores at each wave.",
-                "x": [r.wave.name for r in rows],
-                "y_min": 0,
-                "y_max": 100,
-                "y_label": f"{label} (0-100)",
+                "key": key,
+                "title": label,
+                "note": note,
+                "summary": f"{page.neighbourhood.display_name}: {_scores(own)}. Everyone surveyed: {_scores(bench)}.",
                 "series": [
                     {
-                        "name": page.neighbourhood.name,
-                        "values": [r.mean for r in rows],
-                        "low": [r.ci_low for r in rows],
-                        "high": [r.ci_high for r in rows],
+                        "values": [r.mean if r else None for r in shown],
+                        "low": [r.ci_low if r else None for r in shown],
+                        "high": [r.ci_high if r else None for r in shown],
                     },
-                    {
-                        "name": "Everyone surveyed",
-                        "values": [b.mean if b and not b.withheld else None for b in bench],
-                        "style": 2,
-                    },
+                    {"values": [b.mean if b else None for b in everyone]},
                 ],
             }
         )
-    return charts
+    return {
+        "id": "factor-multiples",
+        "title": "The eight factors at each survey wave, scored 0 to 100 (higher is better)",
+        "summary": "Each small chart has the same scale, 0 to 100. Bars show the 95% interval. "
+        "The figures are in the table of factor scores at each wave.",
+        "y_label": "Score (0-100)",
+        "x": [f"{w.opens_on:%b %Y}" for w in waves],
+        "series_names": [page.neighbourhood.display_name, "Everyone surveyed in the wave"],
+        "panels": panels,
+        "empty": "No survey wave has been fielded here yet.",
+    }

@@ -8,6 +8,12 @@ from indicators.monitoring.content import FACTORS
 from indicators.monitoring.exports import Cell, Column, Table, number, text, withheld
 from indicators.monitoring.presenters.cells import short
 from indicators.monitoring.selectors.pairs import PairPage
+from indicators.monitoring.wording import signed
+
+
+def _wave_cell(wave) -> Cell:
+    """The wave by the month it opened on the page, so the figures beside it stay in view; by name in a download."""
+    return Cell(value=wave.name, text=f"{wave.opens_on:%b %Y}")
 
 
 def _pair_cells(row) -> list[Cell]:
@@ -36,18 +42,18 @@ def pair_factor_table(page: PairPage) -> Table:
             rows.append([text(label), text("none"), *cells])
             continue
         for row in comparisons:
-            rows.append([text(label), text(row.wave.name), *_pair_cells(row)])
+            rows.append([text(label), _wave_cell(row.wave), *_pair_cells(row)])
     return Table(
         key="pair-factors",
-        caption=f"{pair.first.name} and {pair.second.name} on each factor, at each wave",
+        caption=f"{pair.first.display_name} and {pair.second.display_name} on each factor, at each wave",
         columns=[
             Column("Factor"),
-            Column("Wave"),
-            Column(f"{pair.first.name} score", numeric=True),
-            Column(f"{pair.second.name} score", numeric=True),
+            Column("Wave (opened)"),
+            Column(f"{pair.first.display_name} score", numeric=True),
+            Column(f"{pair.second.display_name} score", numeric=True),
             Column("Gap (first minus second)", numeric=True),
-            Column(f"{pair.first.name} change", numeric=True),
-            Column(f"{pair.second.name} change", numeric=True),
+            Column(f"{pair.first.display_name} change", numeric=True),
+            Column(f"{pair.second.display_name} change", numeric=True),
             Column("Difference in differences since baseline", numeric=True),
         ],
         rows=rows,
@@ -61,14 +67,14 @@ def pair_worklessness_table(page: PairPage) -> Table:
     rows = [[text(r.period.label), *_pair_cells(r)] for r in reversed(page.worklessness)]
     return Table(
         key="pair-worklessness",
-        caption=f"Worklessness of {pair.first.name} and {pair.second.name}, by period",
+        caption=f"Worklessness of {pair.first.display_name} and {pair.second.display_name}, by period",
         columns=[
             Column("Period"),
-            Column(f"{pair.first.name} rate (%)", numeric=True),
-            Column(f"{pair.second.name} rate (%)", numeric=True),
+            Column(f"{pair.first.display_name} rate (%)", numeric=True),
+            Column(f"{pair.second.display_name} rate (%)", numeric=True),
             Column("Gap (points)", numeric=True),
-            Column(f"{pair.first.name} change on previous period", numeric=True),
-            Column(f"{pair.second.name} change on previous period", numeric=True),
+            Column(f"{pair.first.display_name} change on previous period", numeric=True),
+            Column(f"{pair.second.display_name} change on previous period", numeric=True),
             Column("Difference in differences since baseline (points)", numeric=True),
         ],
         rows=rows,
@@ -82,14 +88,17 @@ def pair_summary(page: PairPage) -> dict | None:
     if len(shown) < 2:
         return None
     first, last = shown[0], shown[-1]
+    did = last.difference_in_differences
     return {
         "baseline": first.period,
         "latest": last.period,
-        "first_change": last.first_value - first.first_value,
-        "second_change": last.second_value - first.second_value,
-        "did": last.difference_in_differences,
-        "gap_start": first.gap,
-        "gap_end": last.gap,
+        "first_change": signed(last.first_value - first.first_value),
+        "second_change": signed(last.second_value - first.second_value),
+        "did": signed(did),
+        "gap_start": signed(first.gap),
+        "gap_end": signed(last.gap),
+        # Lower worklessness is better: below zero, the first's rate fell by more (or rose by less).
+        "better": "" if round(did, 2) == 0 else ("first" if did < 0 else "second"),
     }
 
 
@@ -97,13 +106,13 @@ def pair_worklessness_chart(page: PairPage) -> dict:
     rows = page.worklessness
     return {
         "id": "pair-worklessness-chart",
-        "title": f"Worklessness of {page.pair.first.name} and {page.pair.second.name} over time",
+        "title": f"Worklessness of {page.pair.first.display_name} and {page.pair.second.display_name} over time",
         "summary": "Line chart; the figures are in the table that follows.",
         "x": [short(r.period) for r in rows],
         "y_label": "Worklessness rate, % of residents aged 16-64",
         "series": [
-            {"name": page.pair.first.name, "values": [r.first_value for r in rows]},
-            {"name": page.pair.second.name, "values": [r.second_value for r in rows], "style": 1},
+            {"name": page.pair.first.display_name, "values": [r.first_value for r in rows]},
+            {"name": page.pair.second.display_name, "values": [r.second_value for r in rows], "style": 1},
         ],
         "empty": "No worklessness figures for both sides yet.",
     }
@@ -121,29 +130,41 @@ def pair_gap_chart(page: PairPage) -> dict:
     }
 
 
-def pair_interval_chart(page: PairPage) -> list[dict]:
-    charts = []
-    for side in (page.pair.first, page.pair.second):
-        items = []
-        for key, label in FACTORS:
-            f = page.sides.get((side.pk, key))
-            if f is None:
-                items.append({"label": label, "mean": None, "note": "not surveyed"})
-            else:
-                items.append(
-                    {
-                        "label": label,
-                        "mean": f.mean,
-                        "low": f.ci_low if f.ci_low is not None else f.mean,
-                        "high": f.ci_high if f.ci_high is not None else f.mean,
-                        "withheld": f.withheld,
-                        "note": f"Withheld: {f.withheld_reason}" if f.withheld else "",
-                    }
-                )
-        waves = sorted({str(f.wave) for (n, _), f in page.sides.items() if n == side.pk})
-        title = f"{side.name}: latest factor scores" + (f" ({', '.join(waves)})" if waves else "")
-        charts.append({"id": f"pair-side-{side.pk}", "title": title, "items": items})
-    return charts
+def pair_factor_multiples(page: PairPage) -> dict:
+    """The eight factors as small multiples on one axis (0-100), wave by wave, one line for each side."""
+    pair = page.pair
+    waves = sorted({r.wave for rows in page.factors.values() for r in rows}, key=lambda w: (w.opens_on, w.pk))
+    at = {w.pk: i for i, w in enumerate(waves)}
+    panels = []
+    for key, label in FACTORS:
+        firsts: list = [None] * len(waves)
+        seconds: list = [None] * len(waves)
+        for row in page.factors.get(key, []):
+            if not row.withheld:
+                firsts[at[row.wave_id]], seconds[at[row.wave_id]] = row.first_value, row.second_value
+        both = [
+            f"{w.opens_on:%b %Y} {a:.1f} and {b:.1f}"
+            for w, a, b in zip(waves, firsts, seconds, strict=True)
+            if a is not None
+        ]
+        panels.append(
+            {
+                "key": key,
+                "title": label,
+                "note": "No comparison: not surveyed on both sides, or withheld (too few responses).",
+                "summary": f"{pair.first.display_name} and {pair.second.display_name}: {', '.join(both) or 'none'}.",
+                "series": [{"values": firsts}, {"values": seconds}],
+            }
+        )
+    return {
+        "id": "pair-factor-multiples",
+        "title": "The eight factors at each survey wave, scored 0 to 100 (higher is better)",
+        "summary": "Each small chart has the same scale, 0 to 100. The figures are in the table that follows.",
+        "x": [f"{w.opens_on:%b %Y}" for w in waves],
+        "series_names": [pair.first.display_name, pair.second.display_name],
+        "panels": panels,
+        "empty": "No survey wave has compared the two yet.",
+    }
 
 
 def pair_list_table(pairs, latest, provenance) -> Table:

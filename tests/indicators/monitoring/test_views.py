@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.engine.selectors.improvement import improvement_report
+from indicators.monitoring.wording import signed
 from tests.indicators.monitoring.world import build_world
 
 
@@ -238,7 +239,7 @@ def test_a_matched_pair_shows_gap_and_difference_in_differences(client, world):
     row = row_of(response, "pair-worklessness", latest.period.label)
     assert f"{latest.gap:+.1f}".replace("-", "−") in row
     assert f"{latest.difference_in_differences:+.1f}".replace("-", "−") in row
-    assert f"{latest.difference_in_differences:.2f}" in body  # the summary sentence
+    assert signed(latest.difference_in_differences) in body  # the summary sentence, signed
 
 
 def test_the_league_gives_the_engine_share(client, world):
