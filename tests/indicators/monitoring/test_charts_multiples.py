@@ -54,8 +54,10 @@ def test_a_panel_without_figures_says_why_and_the_others_still_draw():
     data["panels"][0]["series"] = [{"values": [None, None]}, {"values": [None, None]}]
     data["panels"][0]["note"] = "Not surveyed yet."
     chart = small_multiples(data)
-    assert chart.panels[0].chart is None and chart.panels[0].note == "Not surveyed yet."
-    assert chart.drawn and all(p.chart for p in chart.panels[1:])
+    assert chart.panels[0].chart is None
+    assert chart.panels[0].note == "Not surveyed yet."
+    assert chart.drawn
+    assert all(p.chart for p in chart.panels[1:])
     empty = spec(["Mar 2024"])
     for panel in empty["panels"]:
         panel["series"] = [{"values": [None]}, {"values": [None]}]
