@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from indicators.access.permissions import is_staff_member
 from indicators.access.scope import role_of
-from indicators.engine.selectors.verdicts import VERDICTS
+from indicators.engine.selectors.verdicts import VERDICTS, keeping_pace_points
 from indicators.engine.services.worklessness import EngineError
 from indicators.monitoring import content
 from indicators.monitoring.cache import cached_page
@@ -66,28 +66,59 @@ def _query(request: HttpRequest, **changes) -> str:
 # --- My neighbourhoods -------------------------------------------------------------------------------------
 
 
+SORT_CHOICES = [
+    ("status", "Falling behind first"),
+    ("name", "Name"),
+    ("la", "Local authority"),
+    ("decile", "Most deprived IMD decile"),
+    ("-rate", "Highest worklessness first"),
+    ("-change", "Biggest rise in worklessness first"),
+    ("-responses", "Most residents answering first"),
+]
+
+
 class NeighbourhoodFilter(forms.Form):
     la = forms.ChoiceField(label="Local authority", required=False)
     decile = forms.TypedChoiceField(label="Most deprived IMD decile", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label="Worklessness status",
+        label="Worklessness against similar areas",
         required=False,
         choices=[("", "Any"), *((key, VERDICT_WORDS[key]) for key in VERDICTS), ("none", "No figure")],
     )
     years = forms.ChoiceField(label="Change over", required=False, choices=content.YEARS_CHOICES)
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A free value, so that a column heading's sort (either way round) is kept; an unknown one sorts by status.
+    sort = forms.CharField(label="Sort by", required=False, widget=forms.Select(choices=SORT_CHOICES))
 
     def __init__(self, *args, authorities=(), deciles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["la"].choices = [("", "All")] + [(la.code, la.name) for la in authorities]
         self.fields["decile"].choices = [("", "Any")] + [(d, str(d)) for d in deciles]
 
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data.get("sort") or ""
+        return sort if sort.lstrip("-") in neighbourhoods_data.SORTS else "status"
+
+
+def _sortable(request: HttpRequest, columns, sort: str) -> list:
+    """Each sortable column with the link that sorts by it (the other way round when it is the current sort)."""
+    out = []
+    for column in columns:
+        if column.sort:
+            current = sort.lstrip("-") == column.sort
+            descending = sort.startswith("-")
+            next_sort = f"-{column.sort}" if current and not descending else column.sort
+            aria = ("descending" if descending else "ascending") if current else ""
+            column = replace(column, href="?" + _query(request, sort=next_sort), aria_sort=aria)
+        out.append(column)
+    return out
+
 
 def _my_neighbourhoods(request: HttpRequest):
     authorities = list(LocalAuthority.objects.visible_to(request.user).filter(neighbourhoods__isnull=False).distinct())
     form = NeighbourhoodFilter(request.GET or None, authorities=authorities, deciles=range(1, 11))
-    options = form.cleaned_data if form.is_valid() else {}
-    sort = options.get("sort") or "la"
+    # A bad value in one field (a hand-edited address) drops that filter only, never the others.
+    options = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
+    sort = options.get("sort") or "status"
     data = neighbourhoods_data.my_neighbourhoods(
         user=request.user,
         local_authority=options.get("la") or "",
@@ -96,35 +127,26 @@ def _my_neighbourhoods(request: HttpRequest):
         sort=sort,
         years=options.get("years") or "1",
     )
-    table = neighbourhoods_tables.my_neighbourhoods_table(data)
-    columns = []
-    for column in table.columns:
-        if column.sort:
-            current = sort.lstrip("-") == column.sort
-            descending = sort.startswith("-")
-            next_sort = f"-{column.sort}" if current and not descending else column.sort
-            aria = ("descending" if descending else "ascending") if current else ""
-            column = replace(column, href="?" + _query(request, sort=next_sort), aria_sort=aria)
-        columns.append(column)
-    table.columns = columns
-    return form, data, table
+    return form, data, sort
 
 
 @login_required
 @require_GET
 @cached_page
 def my_neighbourhoods(request: HttpRequest) -> HttpResponse:
-    form, data, table = _my_neighbourhoods(request)
+    form, data, sort = _my_neighbourhoods(request)
+    grid = neighbourhoods_tables.glance(data)
+    grid.columns = _sortable(request, grid.columns, sort)
     return render(
         request,
         "indicators/my_neighbourhoods.html",
         {
             "form": form,
             "data": data,
-            "table": table,
+            "glance": grid,
             "area_maps": area_maps.my_neighbourhoods_maps(data.rows),  # one map per authority, by verdict
             "neighbourhoods": data.rows,
-            "factors": content.FACTORS,
+            "factors": [(key, content.SHORT_LABELS[key], label) for key, label in content.FACTORS],
             "role": role_of(request.user),
             **_downloads("indicators:my-neighbourhoods-export", query=_query(request)),
         },
@@ -134,7 +156,8 @@ def my_neighbourhoods(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_neighbourhoods_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _, _, table = _my_neighbourhoods(request)
+    _, data, _ = _my_neighbourhoods(request)
+    table = neighbourhoods_tables.my_neighbourhoods_table(data)
     return download(fmt, [table], title="My neighbourhoods", filename="my-neighbourhoods", user=request.user)
 
 
@@ -324,11 +347,13 @@ def _league(request: HttpRequest):
             kind, _, value = area.partition(":")
             label = dict(choices.areas)[area].removesuffix(" (region)")
             region_slug = value if kind == "region" else ""
+            published = content.REPORT_SHARES.get(region_slug)
             result = {
                 "report": report,
                 "area_label": label,
                 "area_row": area_row,
-                "published": content.REPORT_SHARES.get(region_slug),
+                "published": published,
+                "sentence": league_tables.league_sentence(report, label, area_row, published),
                 "tables": league_tables.league_tables(report, label, area_row, la_rows, neighbourhoods, region_slug),
             }
     return form, choices, result
@@ -361,6 +386,7 @@ def league(request: HttpRequest) -> HttpResponse:
             "choices": choices,
             "result": result,
             "chart": chart,
+            "tolerance": f"{keeping_pace_points():.2f}",
             **_downloads("indicators:league-export", query=_query(request)),
         },
         status=status,

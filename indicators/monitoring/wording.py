@@ -83,7 +83,9 @@ def _listed(labels: list[str]) -> str:
 def factor_reasons(statuses: Iterable) -> dict[str, list[str]]:
     """Factor keys by what stands out, from each factor's latest status (the engine's FactorStatus or the
     page's cell status: anything with factor, withheld, since_last_wave and against_benchmark):
-    weakest and strongest against everyone surveyed, and clearly down or up since the last wave."""
+    weakest and strongest against everyone surveyed (the furthest from them first), and clearly down or up since
+    the last wave."""
+    statuses = list(statuses)
     out: dict[str, list[str]] = {"weakest": [], "strongest": [], "down": [], "up": []}
     for status in statuses:
         if status is None or status.withheld:
@@ -96,6 +98,10 @@ def factor_reasons(statuses: Iterable) -> dict[str, list[str]]:
             out["down"].append(status.factor)
         elif status.since_last_wave == Trend.BETTER:
             out["up"].append(status.factor)
+    # The furthest from everyone surveyed first, so that "the weakest" is the weakest (ties keep their order).
+    gaps = {s.factor: getattr(s, "benchmark_difference", None) for s in statuses if s is not None}
+    out["weakest"].sort(key=lambda k: gaps.get(k) if gaps.get(k) is not None else 0)
+    out["strongest"].sort(key=lambda k: -(gaps.get(k) or 0))
     return out
 
 
@@ -141,3 +147,20 @@ def what_to_do(statuses: Iterable) -> str:
     if not keys:
         return ""
     return f"{FACTOR_LABELS[keys[0]]}: {FACTOR_GUIDE[keys[0]].response}"
+
+
+def verdict_detail(*, change: float | None, benchmark_change: float | None, since: object) -> str:
+    """The figures behind a verdict, short enough for a table row: "worklessness +0.31 points since March 2025
+    (similar areas −0.02)"."""
+    if change is None or since is None:
+        return "worklessness: no figure for both ends of the period yet"
+    detail = f"worklessness {signed(change)} points since {since}"
+    if benchmark_change is None:
+        return detail + " (no figure for similar areas)"
+    return f"{detail} (similar areas {signed(benchmark_change)})"
+
+
+def verdict_line(*, verdict: str, change: float | None, benchmark_change: float | None, since: object) -> str:
+    """ "Falling behind: worklessness +0.31 points since March 2025 (similar areas −0.02)"."""
+    detail = verdict_detail(change=change, benchmark_change=benchmark_change, since=since)
+    return f"{VERDICT_WORDS.get(verdict, VERDICT_WORDS[''])}: {detail}"

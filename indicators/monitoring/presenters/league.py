@@ -1,24 +1,44 @@
-"""The league's tables."""
+"""The league's tables and its headline in one plain sentence."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
+from indicators.engine.selectors.verdicts import keeping_pace_points
 from indicators.monitoring.content import REPORT_SHARES
 from indicators.monitoring.exports import Column, Table, number, text
-from indicators.monitoring.presenters.cells import status_cell
+from indicators.monitoring.presenters.cells import signed_cell, status_cell
+from indicators.monitoring.wording import signed
 
 
 def league_tables(report, area_label: str, area_row, la_rows, neighbourhoods, region_slug: str) -> list[Table]:
+    bench = f"{signed(report.benchmark_change)} points" if report.benchmark_change is not None else "no figure"
     source = (
         f"Engine improvement report for '{report.indicator}' from {report.start} to {report.end}. Benchmark: the mean "
-        f"change across {report.benchmark_areas:,} LSOAs, {report.reference}. A deprived LSOA is improving when its "
-        "rate fell by more than the benchmark fell."
+        f"change across {report.benchmark_areas:,} LSOAs, {report.reference}: {bench}. The share counts a deprived "
+        "LSOA as improving when its rate fell by more (or rose by less) than the benchmark's, as the report did. "
+        f"A neighbourhood's verdict allows {keeping_pace_points():.2f} points either side of the benchmark for "
+        "keeping pace."
     )
     return [
         _areas_table(report, area_label, area_row, la_rows, region_slug, source),
         _neighbourhoods_table(report, area_label, neighbourhoods, source),
     ]
+
+
+def league_sentence(report, area_label: str, area_row, published: int | None) -> str:
+    """The share in one plain sentence, with the report's own figure beside it where it has one."""
+    if area_row is None or area_row.share is None:
+        return f"No deprived LSOA in {area_label} has worklessness figures for both {report.start} and {report.end}."
+    bench = signed(report.benchmark_change) if report.benchmark_change is not None else "no figure"
+    sentence = (
+        f"{area_row.improving} of the {area_row.deprived} deprived LSOAs in {area_label} ({area_row.share:.0f}%) saw "
+        f"worklessness fall by more, or rise by less, than the benchmark's average change of {bench} points from "
+        f"{report.start} to {report.end}."
+    )
+    if published is not None:
+        sentence += f" The report found {published}% for {area_label} in the early 2000s, measured the same way."
+    return sentence
 
 
 def _areas_table(report, area_label: str, area_row, la_rows, region_slug: str, source: str) -> Table:
@@ -65,27 +85,27 @@ def _areas_table(report, area_label: str, area_row, la_rows, region_slug: str, s
 def _neighbourhoods_table(report, area_label: str, neighbourhoods, source: str) -> Table:
     nrows = [
         [
-            text(n["name"], url=reverse("indicators:neighbourhood-detail", args=[n["neighbourhood_id"]])),
-            text(n["local_authority"]),
+            text(n["display_name"], url=reverse("indicators:neighbourhood-detail", args=[n["neighbourhood_id"]])),
+            status_cell(n["verdict"]),
+            signed_cell(n["change"]),
+            signed_cell(n["against_benchmark"]),
             number(n["start_rate"], digits=2),
             number(n["end_rate"], digits=2),
-            number(n["change"], digits=2, signed=True),
-            number(n["against_benchmark"], digits=2, signed=True),
-            status_cell(n["verdict"]),
+            text(n["local_authority"]),
         ]
         for n in neighbourhoods
     ]
     return Table(
         key="league-neighbourhoods",
-        caption=f"Your neighbourhoods in {area_label}, {report.start} to {report.end}",
+        caption=f"Your neighbourhoods in {area_label}, {report.start} to {report.end}, furthest behind first",
         columns=[
             Column("Neighbourhood"),
-            Column("Local authority"),
+            Column("Against similar areas"),
+            Column(f"Change since {report.start} (points)", numeric=True),
+            Column("Change against benchmark (points)", numeric=True),
             Column(f"Rate, {report.start} (%)", numeric=True),
             Column(f"Rate, {report.end} (%)", numeric=True),
-            Column("Change (points)", numeric=True),
-            Column("Against benchmark (points)", numeric=True),
-            Column("Against similar areas"),
+            Column("Local authority"),
         ],
         rows=nrows,
         source=source,

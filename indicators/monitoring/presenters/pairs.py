@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from indicators.monitoring.content import FACTORS
 from indicators.monitoring.exports import Cell, Column, Table, number, text, withheld
-from indicators.monitoring.presenters.cells import short
+from indicators.monitoring.presenters.cells import short, signed_cell
 from indicators.monitoring.selectors.pairs import PairPage
 from indicators.monitoring.wording import signed
 
@@ -168,26 +168,25 @@ def pair_factor_multiples(page: PairPage) -> dict:
 
 
 def pair_list_table(pairs, latest, provenance) -> Table:
+    """The pairs by the names people use, with the latest gap and the difference in their changes, signed."""
     rows = []
     for pair in pairs:
+        first, second = pair.first.display_name, pair.second.display_name
         row = latest.get(pair.pk)
         if row is None:
-            figures = [text("no figure")] * 4
+            figures = [text("no figure"), signed_cell(None), signed_cell(None), text("no figure")]
         else:
             did = row.difference_in_differences
-            leader = pair.first.name if did < 0 else pair.second.name
+            leader = first if did < 0 else second
             figures = [
                 text(row.period.label),
-                number(row.gap, digits=2, signed=True),
-                number(did, digits=2, signed=True),
-                text(f"{leader} improved more" if abs(did) >= 0.005 else "no difference"),
+                signed_cell(row.gap),
+                signed_cell(did),
+                text(f"{leader} improved more" if round(did, 2) != 0 else "no difference"),
             ]
         rows.append(
             [
-                text(
-                    f"{pair.first.name} and {pair.second.name}",
-                    url=reverse("indicators:matched-pair-detail", args=[pair.pk]),
-                ),
+                text(f"{first} and {second}", url=reverse("indicators:matched-pair-detail", args=[pair.pk])),
                 text(", ".join(dict.fromkeys([pair.first.local_authority.name, pair.second.local_authority.name]))),
                 *figures,
                 text(pair.reason),
@@ -206,7 +205,8 @@ def pair_list_table(pairs, latest, provenance) -> Table:
             Column("Why matched"),
         ],
         rows=rows,
-        source=provenance.describe() + " Lower worklessness is better: a negative difference in differences means "
-        "the first's rate fell by more than the second's since their baseline.",
+        source=provenance.describe() + " Lower worklessness is better: a negative difference in differences (−) means "
+        "the first's rate fell by more (or rose by less) than the second's since their baseline; 0.00 means no "
+        "difference.",
         empty="No matched pairs among the neighbourhoods you look after.",
     )

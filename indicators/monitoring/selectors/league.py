@@ -12,6 +12,7 @@ from django.core.cache import cache
 from indicators.engine.models import WorklessnessPoint
 from indicators.engine.selectors.improvement import improvement_report
 from indicators.monitoring.content import WORKLESSNESS
+from indicators.monitoring.selectors.neighbourhoods import VERDICT_ORDER
 from indicators.monitoring.state import official_state
 from indicators.official.models import Indicator, Period
 from indicators.places.models import LocalAuthority, Neighbourhood, Region
@@ -77,7 +78,20 @@ def league(*, user, indicator_slug: str, area: str, start: str, end: str, refere
         area_row = next((r for r in report.local_authorities if r.code == value), None)
     la_rows = [r for r in report.local_authorities if r.code in codes]
     names = {authorities[c].name for c in codes if c in authorities}
-    visible = set(Neighbourhood.objects.visible_to(user).values_list("pk", flat=True))
-    mine = [n for n in report.neighbourhoods if n["neighbourhood_id"] in visible]
-    neighbourhoods = [n for n in mine if n["local_authority"] in names]
+    visible = {
+        pk: Neighbourhood(name=name, known_as=known_as).display_name
+        for pk, name, known_as in Neighbourhood.objects.visible_to(user).values_list("pk", "name", "known_as")
+    }
+    # Copies with the names people use: the report itself is shared between users.
+    mine = [
+        {**n, "display_name": visible[n["neighbourhood_id"]]}
+        for n in report.neighbourhoods
+        if n["neighbourhood_id"] in visible
+    ]
+    neighbourhoods = sorted((n for n in mine if n["local_authority"] in names), key=furthest_behind_first)
     return replace(report, neighbourhoods=mine), area_row, la_rows, neighbourhoods
+
+
+def furthest_behind_first(row: dict) -> tuple:
+    """Falling behind first, as on My neighbourhoods; within each verdict the furthest behind the benchmark first."""
+    return (VERDICT_ORDER.get(row["verdict"], 3), -(row["against_benchmark"] or 0), row["display_name"].casefold())

@@ -71,16 +71,24 @@ class MyNeighbourhoods:
     local_authorities: list[LocalAuthority]
     deciles: list[int]
     waves: list[str]
+    counts: dict[str, int] = field(default_factory=dict)  # verdict ("" for no figure) -> neighbourhoods, unfiltered
 
+
+VERDICT_ORDER = {FALLING_BEHIND: 0, KEEPING_PACE: 1, IMPROVING: 2}
 
 SORTS = {
-    "name": lambda r: r.neighbourhood.name,
-    "la": lambda r: (r.neighbourhood.local_authority.name, r.neighbourhood.name),
+    "name": lambda r: r.neighbourhood.display_name.casefold(),
+    "la": lambda r: (r.neighbourhood.local_authority.name, r.neighbourhood.display_name.casefold()),
     "decile": lambda r: (r.decile is None, r.decile or 0),
     "rate": lambda r: (r.rate is None, r.rate or 0),
     "change": lambda r: (r.change is None, r.change or 0),
     "against": lambda r: (r.against_benchmark is None, r.against_benchmark or 0),
-    "status": lambda r: ({FALLING_BEHIND: 0, KEEPING_PACE: 1, IMPROVING: 2}.get(r.status, 3), r.neighbourhood.name),
+    # Falling behind first, and within each verdict the furthest behind the benchmark first.
+    "status": lambda r: (
+        VERDICT_ORDER.get(r.status, 3),
+        -(r.against_benchmark or 0),
+        r.neighbourhood.display_name.casefold(),
+    ),
     "responses": lambda r: (r.responses is None, r.responses or 0),
 }
 
@@ -140,7 +148,7 @@ def my_neighbourhoods(
     local_authority: str = "",
     decile: int | None = None,
     status: str = "",
-    sort: str = "la",
+    sort: str = "status",
     years: str = "1",
 ) -> MyNeighbourhoods:
     """Every neighbourhood the user looks after, with worklessness against the benchmark and the factors."""
@@ -184,6 +192,7 @@ def my_neighbourhoods(
     deciles = sorted({n.most_deprived_decile for n in neighbourhoods if n.most_deprived_decile})
     waves = sorted({r.wave_name for r in rows if r.wave_name})
     total = len(rows)
+    counts = {verdict: sum(1 for r in rows if r.status == verdict) for verdict in (*VERDICTS, "")}
     if local_authority:
         rows = [r for r in rows if r.neighbourhood.local_authority.code == local_authority]
     if decile:
@@ -193,5 +202,5 @@ def my_neighbourhoods(
     elif status == "none":
         rows = [r for r in rows if not r.status]
     key = sort.lstrip("-")
-    rows.sort(key=SORTS.get(key, SORTS["la"]), reverse=sort.startswith("-"))
-    return MyNeighbourhoods(rows, total, span, provenance, authorities, deciles, waves)
+    rows.sort(key=SORTS.get(key, SORTS["status"]), reverse=sort.startswith("-"))
+    return MyNeighbourhoods(rows, total, span, provenance, authorities, deciles, waves, counts)

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.engine.selectors.improvement import improvement_report
-from indicators.monitoring.wording import signed
+from indicators.engine.selectors.verdicts import worklessness_verdict
+from indicators.monitoring.wording import VERDICT_WORDS, signed
 from tests.indicators.monitoring.world import build_world
 
 
@@ -139,6 +140,18 @@ def test_an_admin_sees_everything(client, world):
 # --- the engine's numbers on the page ----------------------------------------------------------------------
 
 
+def glance_row(response, name: str) -> str:
+    """The text of My neighbourhoods' row for ``name``, tags removed and whitespace collapsed."""
+    html = response.content.decode()
+    table = re.search(r'<table[^>]*id="table-neighbourhoods".*?</table>', html, flags=re.S)
+    assert table, "no table of neighbourhoods"
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(0), flags=re.S):
+        cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+        if cells.startswith(name):
+            return cells
+    raise AssertionError(f"no row {name!r}")
+
+
 def test_my_neighbourhoods_shows_the_engine_rates_change_and_status(client, world):
     client.force_login(world["officer"])
     response = client.get(reverse("indicators:my-neighbourhoods"))
@@ -150,19 +163,19 @@ def test_my_neighbourhoods_shows_the_engine_rates_change_and_status(client, worl
     )
     bench = {p.period.start.year: p.rate for p in WorklessnessPoint.objects.filter(level="benchmark")}
     change = point.rate - before.rate
-    against = change - (bench[2021] - bench[2020])
-    row = row_of(response, "neighbourhoods", "Harehills")
-    assert f"{point.rate:.1f}" in row
-    assert f"{change:+.2f}".replace("-", "−") in row
-    assert f"{against:+.2f}".replace("-", "−") in row
-    assert ("Improving" if against < 0 else "Lagging") in row
-    # The latest wave's factor score for each factor, with its trend in words.
+    verdict = worklessness_verdict(change, bench[2021] - bench[2020])
+    row = glance_row(response, "Harehills")
+    # The verdict in words, with the signed change, the period and the benchmark's change.
+    assert f"{VERDICT_WORDS[verdict]} : worklessness {signed(change)} points since January 2020" in row
+    assert f"(similar areas {signed(bench[2021] - bench[2020])})" in row
+    assert f"Now {point.rate:.1f}% in January 2021" in row
+    # The latest wave's factor score for each factor, with both readings in words for screen readers.
     score = FactorScore.objects.get(
         level="neighbourhood", neighbourhood=world["harehills"], factor="confidence", wave=world["waves"][1]
     )
     assert f"▲ {score.mean:.0f}" in row
-    assert "up on last wave" in row
-    assert "12" in row  # responses in the latest wave
+    assert f"Confidence: {score.mean:.0f} out of 100, up on last wave" in row
+    assert row.endswith(" 12")  # residents who answered the latest wave
 
 
 def test_my_neighbourhoods_filters_and_sorts(client, world):
@@ -175,17 +188,21 @@ def test_my_neighbourhoods_filters_and_sorts(client, world):
     assert "Everton" in body
     assert "Anfield" not in body
     sorted_page = client.get(url + "?sort=-rate").content.decode()
-    names = re.findall(r'<th scope="row"><a href="/places/neighbourhoods/\d+/">(\w+)</a>', sorted_page)
+    names = re.findall(r'<th scope="row"[^>]*><a href="/places/neighbourhoods/\d+/">(\w+)</a>', sorted_page)
     rates = {
         p.neighbourhood.name: p.rate
         for p in WorklessnessPoint.objects.filter(level="neighbourhood", period__start="2021-01-01")
     }
     assert names == sorted(rates, key=rates.get, reverse=True)
-    assert 'aria-sort="descending"' in sorted_page
     improving = text_of(client.get(url + "?status=improving"))
     others = text_of(client.get(url + "?status=falling_behind")) + text_of(client.get(url + "?status=keeping_pace"))
     for name in ("Harehills", "Seacroft", "Anfield", "Everton"):
         assert (name in improving) != (name in others)
+    # A heading's sort link says so to screen readers; a bad value in one field drops that filter only.
+    by_name = client.get(url + "?sort=-name").content.decode()
+    assert 'aria-sort="descending"' in by_name
+    assert client.get(url + "?sort=nonsense&la=E08000012").status_code == 200
+    assert "Harehills" not in text_of(client.get(url + "?decile=99&la=E08000012"))
 
 
 def test_a_neighbourhood_page_shows_the_status_checklist_and_progress(client, world):
