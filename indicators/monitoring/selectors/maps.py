@@ -4,7 +4,8 @@ load_boundaries stored on the small areas.
 - My neighbourhoods: one map per authority, each neighbourhood the user sees (the union of its small areas'
   outlines) shaded by its worklessness verdict and linked to its page, the authority's other small areas
   around them in grey.
-- A neighbourhood's page: its small areas shaded by IMD decile, each with its decile written on it, the authority's
+- A neighbourhood's page: its small areas shaded by IMD decile, each with its decile written on it (or, the
+  second map, by their change in worklessness over the page's period, the change written on each), the authority's
   small areas around it in grey.
 
 Outlines are public ONS geography: the grey areas carry no name or figure, so drawing them tells no one anything
@@ -20,7 +21,9 @@ import shapely
 from django.urls import reverse
 from shapely.geometry import shape
 
-from indicators.engine.selectors.verdicts import FALLING_BEHIND, IMPROVING, KEEPING_PACE
+from indicators.engine.selectors.verdicts import FALLING_BEHIND, IMPROVING, KEEPING_PACE, keeping_pace_points
+from indicators.engine.services.worklessness import denominator_periods
+from indicators.official.models import Observation
 from indicators.places.models import Deprivation, Neighbourhood, SmallArea
 
 NO_FIGURE = "none"
@@ -119,9 +122,29 @@ def _authority_map(rows, members: dict[int, list[int]], table_href: str, small: 
     }
 
 
+def _neighbourhood_spec(neighbourhood: Neighbourhood, outlines: dict[int, dict], own: list) -> dict:
+    """What both maps of a neighbourhood share: its frame, the authority's areas around it, the table's rows."""
+    ids = {pk for pk, _, _ in own}
+    authority = neighbourhood.local_authority.name
+    return {
+        "focus": 0.6,
+        "small": True,
+        "noun": "small areas (LSOAs)",
+        "context": [g for i, g in outlines.items() if i not in ids],
+        "context_noun": f"neighbouring small areas of {authority}",
+        "context_label": f"Neighbouring small areas of {authority}",
+        "name_heading": "Small area (LSOA)",
+        "empty": "No map yet: the outlines of this neighbourhood's small areas have not been loaded.",
+    }
+
+
+def _own_areas(neighbourhood: Neighbourhood) -> list[tuple[int, str, str]]:
+    return list(neighbourhood.small_areas.order_by("code").values_list("pk", "code", "name"))
+
+
 def neighbourhood_map(neighbourhood: Neighbourhood) -> dict:
-    """The neighbourhood's small areas by IMD decile (the latest edition loaded), the rest of its authority in
-    outline."""
+    """The neighbourhood's small areas by IMD decile (the latest edition loaded), the rest of its authority
+    around it in outline."""
     edition = Deprivation.Edition.latest_loaded()
     outlines = _outlines(neighbourhood.local_authority_id)
     deciles = dict(
@@ -129,36 +152,27 @@ def neighbourhood_map(neighbourhood: Neighbourhood) -> dict:
             "small_area_id", "decile"
         )
     )
-    own = list(neighbourhood.small_areas.order_by("code").values_list("pk", "code", "name"))
-    areas = [
-        {
-            "name": f"{name} ({code})",
-            "geometry": outlines.get(pk),
-            "category": str(deciles.get(pk) or NO_FIGURE),
-            "label": str(deciles.get(pk) or "–"),
-        }
-        for pk, code, name in own
-    ]
-    ids = {pk for pk, _, _ in own}
+    own = _own_areas(neighbourhood)
     key = [
         {"key": str(d), "label": _decile_label(d), "fill": fill, "phrase": f"in decile {d}"}
         for d, fill in enumerate(DECILE_FILLS, start=1)
     ]
     key.append({"key": NO_FIGURE, "label": "No figure", "fill": "#ffffff", "pattern": "dots", "phrase": "no figure"})
     return {
+        **_neighbourhood_spec(neighbourhood, outlines, own),
         "id": f"map-n-{neighbourhood.pk}",
-        "focus": 0.6,
-        "small": True,
         "title": f"{neighbourhood.display_name}: its small areas by deprivation (IMD decile)",
-        "noun": "small areas (LSOAs)",
         "key": key,
-        "areas": areas,
-        "context": [g for i, g in outlines.items() if i not in ids],
-        "context_noun": f"neighbouring small areas of {neighbourhood.local_authority.name}",
-        "context_label": f"Neighbouring small areas of {neighbourhood.local_authority.name}",
-        "name_heading": "Small area (LSOA)",
+        "areas": [
+            {
+                "name": f"{name} ({code})",
+                "geometry": outlines.get(pk),
+                "category": str(deciles.get(pk) or NO_FIGURE),
+                "label": str(deciles.get(pk) or "–"),
+            }
+            for pk, code, name in own
+        ],
         "value_heading": "IMD decile (1 is the most deprived 10% in England)",
-        "empty": "No map yet: the outlines of this neighbourhood's small areas have not been loaded.",
     }
 
 
@@ -168,3 +182,89 @@ def _decile_label(decile: int) -> str:
     if decile == 10:
         return "Decile 10: the least deprived 10%"
     return f"Decile {decile}"
+
+
+# Change in worklessness, in points: greens where it fell, reds where it rose, grey within the keeping-pace
+# tolerance. Each area also carries its signed change as a label.
+CHANGE_STEP = 1.0  # points: "by a point or more"
+
+
+def _change_key(tolerance: float) -> list[dict]:
+    t = f"{tolerance:.2f}"
+    return [
+        {"key": "fell_more", "label": f"Fell by {CHANGE_STEP:g} point or more", "fill": "#00703c"},
+        {"key": "fell", "label": f"Fell by {t} to {CHANGE_STEP:g} point", "fill": "#85c5a6"},
+        {"key": "same", "label": f"Little change (within {t} points)", "fill": "#dfe3e6"},
+        {"key": "rose", "label": f"Rose by {t} to {CHANGE_STEP:g} point", "fill": "#f0a794", "pattern": "hatch"},
+        {"key": "rose_more", "label": f"Rose by {CHANGE_STEP:g} point or more", "fill": "#d4351c", "pattern": "hatch"},
+        {"key": NO_FIGURE, "label": "No figure", "fill": "#ffffff", "pattern": "dots"},
+    ]
+
+
+def _change_band(change: float | None, tolerance: float) -> str:
+    if change is None:
+        return NO_FIGURE
+    if abs(change) <= tolerance:
+        return "same"
+    size = "_more" if abs(change) >= CHANGE_STEP else ""
+    return ("fell" if change < 0 else "rose") + size
+
+
+def signed(value: float) -> str:
+    """+0.19, −0.04 (a real minus), 0.00."""
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text.replace("-", "\u2212")
+
+
+def small_area_rates(indicator, area_ids, period_ids) -> dict[tuple[int, int], float]:
+    """(small area, period) → the worklessness rate in per cent, where both figures are there."""
+    mapping = denominator_periods(indicator, list(period_ids))
+    values: dict[tuple[int, int, int], float] = {}
+    wanted = [(indicator.numerator_id, list(mapping)), (indicator.denominator_id, list(set(mapping.values())))]
+    for indicator_id, periods in wanted:
+        for area, period, value in Observation.objects.filter(
+            indicator_id=indicator_id, period_id__in=periods, small_area_id__in=area_ids, value__isnull=False
+        ).values_list("small_area_id", "period_id", "value"):
+            values[(indicator_id, area, period)] = float(value)
+    rates = {}
+    for period, denominator_period in mapping.items():
+        for area in area_ids:
+            top = values.get((indicator.numerator_id, area, period))
+            bottom = values.get((indicator.denominator_id, area, denominator_period))
+            if top is not None and bottom:
+                rates[(area, period)] = 100 * top / bottom
+    return rates
+
+
+def neighbourhood_change_map(neighbourhood: Neighbourhood, *, window, indicator) -> dict:
+    """The neighbourhood's small areas by their change in worklessness over the window (the page's period; a
+    Window from indicators.monitoring.selectors.common), the rest of its authority around it in outline."""
+    outlines = _outlines(neighbourhood.local_authority_id)
+    own = _own_areas(neighbourhood)
+    rates: dict[tuple[int, int], float] = {}
+    if indicator is not None and window.start is not None and window.end is not None:
+        rates = small_area_rates(indicator, [pk for pk, _, _ in own], [window.start.pk, window.end.pk])
+    tolerance = keeping_pace_points()
+    areas = []
+    for pk, code, name in own:
+        change = None
+        if rates.get((pk, window.start.pk if window.start else None)) is not None and window.end:
+            end = rates.get((pk, window.end.pk))
+            change = None if end is None else end - rates[(pk, window.start.pk)]
+        areas.append(
+            {
+                "name": f"{name} ({code})",
+                "geometry": outlines.get(pk),
+                "category": _change_band(change, tolerance),
+                "label": signed(change) if change is not None else "–",
+            }
+        )
+    period = f"{window.start} to {window.end}" if window.start and window.end else "over the period"
+    return {
+        **_neighbourhood_spec(neighbourhood, outlines, own),
+        "id": f"map-change-{neighbourhood.pk}",
+        "title": f"{neighbourhood.display_name}: its small areas by change in worklessness, {period}",
+        "key": _change_key(tolerance),
+        "areas": areas,
+        "value_heading": f"Change in worklessness, {period} (percentage points)",
+    }

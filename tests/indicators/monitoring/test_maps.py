@@ -12,7 +12,10 @@ from shapely.geometry import shape
 
 from indicators.engine.selectors.verdicts import FALLING_BEHIND, IMPROVING, KEEPING_PACE
 from indicators.monitoring.selectors import maps
+from indicators.official.catalogue import ensure_indicators
+from indicators.official.models import Indicator
 from tests.factories import DeprivationFactory, LocalAuthorityFactory, NeighbourhoodFactory, SmallAreaFactory
+from tests.indicators.engine.builders import figures, month, year
 
 EVIL = '<script>alert("x")</script>'
 
@@ -142,3 +145,30 @@ def test_many_authorities_maps_are_small_and_wait_behind_their_titles(town):
     assert html.startswith('\n<details class="map-toggle"><summary>Map: Your neighbourhoods in Leeds')
     assert html.count('class="chart-title"') == 0  # the summary is its title
     assert 'class="chart chart-area-map chart-map"' in html
+
+
+def test_the_second_neighbourhood_map_shades_each_area_by_its_change_in_worklessness(town):
+    ensure_indicators(Indicator)
+    first, second = town.hoods[0].small_areas.order_by("code")
+    figures("working-age-population", year(2019), {first: 1000, second: 1000})
+    figures("claimant-count", month(2019, 1), {first: 100, second: 120})
+    figures("claimant-count", month(2020, 1), {first: 80, second: 125})
+    window = SimpleNamespace(start=month(2019, 1), end=month(2020, 1))
+
+    spec = maps.neighbourhood_change_map(
+        town.hoods[0], window=window, indicator=Indicator.objects.get(slug="worklessness")
+    )
+
+    assert [(a["category"], a["label"]) for a in spec["areas"]] == [("fell_more", "\u22122.00"), ("rose", "+0.50")]
+    html = render(spec)
+    assert "2 small areas (LSOAs): 1 fell by 1 point or more, 1 rose by 0.10 to 1 point." in html
+    assert "by change in worklessness, January 2019 to January 2020" in html
+    assert f'<th scope="row">{second.name} ({second.code})</th><td>Rose by 0.10 to 1 point' in html
+
+    nothing = maps.neighbourhood_change_map(town.hoods[1], window=window, indicator=None)
+    assert {a["category"] for a in nothing["areas"]} == {maps.NO_FIGURE}
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.19, "+0.19"), (-0.04, "\u22120.04"), (0.0, "0.00"), (-0.001, "0.00")])
+def test_changes_carry_their_sign(value, text):
+    assert maps.signed(value) == text
