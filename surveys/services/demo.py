@@ -59,13 +59,21 @@ def _synthetic_answers(questions, rng: random.Random, leans: dict[str, float]) -
             continue
         scored = [o for o in options if o.score is not None]
         if q.factor in leans and scored and rng.random() < 0.92:
-            target = (leans[q.factor] + mood) * 100
-            weights = [math.exp(-abs((o.score or 0) - target) / 18) for o in scored]
-            option = rng.choices(scored, weights=weights)[0]
+            option = _leaning_option(scored, leans[q.factor] + mood, rng)
         else:
             option = rng.choice(options)
         raw[q.key], codes[q.pk] = option.code, {option.code}
     return raw
+
+
+def _leaning_option(scored: list, lean: float, rng: random.Random):
+    """An answer whose expected score is near ``lean`` (0 to 1): for yes or no, yes with that chance; on a
+    longer scale, options nearer the lean more often."""
+    if len(scored) == 2:
+        low, high = sorted(scored, key=lambda o: o.score)
+        return high if rng.random() < lean else low
+    weights = [math.exp(-abs((o.score or 0) - lean * 100) / 22) for o in scored]
+    return rng.choices(scored, weights=weights)[0]
 
 
 def demo_codes(wave: Wave, neighbourhood: Neighbourhood, count: int) -> list[str]:
@@ -131,11 +139,12 @@ class _Fielding:
     codes_each: int
 
 
-def _field(wave: Wave, plan: WavePlan, number: int, neighbourhood: Neighbourhood, bias: float, how: _Fielding):
+def _field(wave: Wave, plan: WavePlan, number: int, place: tuple[int, Neighbourhood], bias: float, how: _Fielding):
     """One neighbourhood's answers in one wave, each through the service its channel uses."""
+    position, neighbourhood = place
     leans = factor_leans(neighbourhood.name, number, bias)
     threshold = settings.REBALANCE_DISCLOSURE_MIN_RESPONSES
-    count = response_count(neighbourhood.name, number, typical=how.typical, threshold=threshold)
+    count = response_count(neighbourhood.name, position, number, typical=how.typical, threshold=threshold)
     codes = []
     if plan.current:
         codes = demo_codes(wave, neighbourhood, how.codes_each)
@@ -183,7 +192,7 @@ def seed_surveys(
     if not neighbourhoods:
         raise ValueError("Seed the places first: there are no neighbourhoods.")
     version = default_questionnaire_load()
-    typical = responses_each or settings.REBALANCE_DISCLOSURE_MIN_RESPONSES + 6
+    typical = responses_each or settings.REBALANCE_DISCLOSURE_MIN_RESPONSES + 4
     how = _Fielding(list(version_questions(version.pk)), random.Random(seed), typical, codes_each)  # noqa: S311
     biases = _biases(neighbourhoods)
     with transaction.atomic():
@@ -197,8 +206,8 @@ def seed_surveys(
                 open_link=plan.open_link,
                 synthetic=True,
             )
-            for neighbourhood in neighbourhoods:
-                _field(wave, plan, number, neighbourhood, biases[neighbourhood.pk], how)
+            for place in enumerate(neighbourhoods):
+                _field(wave, plan, number, place, biases[place[1].pk], how)
     return DemoSurvey(wave=wave, codes=_unused(wave, codes_each))
 
 

@@ -84,15 +84,20 @@ def factor_leans(place: str, wave_number: int, bias: float = 0.0) -> dict[str, f
     strong = others[int(unit(place, "strong") * len(others))]
     leans = {}
     for factor in REPORT_FACTORS:
-        offset = (unit(place, factor, "offset") - 0.5) * 0.16
-        offset += -0.28 if factor == weak else 0.18 if factor == strong else 0.0
+        offset = (unit(place, factor, "offset") - 0.5) * 0.12
+        offset += -0.26 if factor == weak else 0.15 if factor == strong else 0.0
         step = STEPS[int(unit(place, factor, "step") * len(STEPS))] + bias
-        leans[factor] = min(max(base + offset + step * wave_number, 0.1), 0.9)
+        leans[factor] = min(max(base + offset + step * wave_number, 0.15), 0.85)
     return leans
 
 
-def response_count(place: str, wave_number: int, *, typical: int, threshold: int) -> int:
-    """How many residents answered: about ``typical``, but now and then too few to publish (below ``threshold``)."""
-    if unit(place, wave_number, "few") < 0.15:
+# Every seventh neighbourhood in a wave, a different one each wave, has too few answers to publish.
+WITHHELD_EVERY = 7
+
+
+def response_count(place: str, position: int, wave_number: int, *, typical: int, threshold: int) -> int:
+    """How many residents answered: about ``typical``, but in one neighbourhood in ``WITHHELD_EVERY`` (by
+    ``position`` in the wave's list) too few to publish (below ``threshold``), so that withheld figures show."""
+    if (position + wave_number) % WITHHELD_EVERY == 0:
         return max(threshold - 2 - int(unit(place, wave_number, "short") * 4), 3)
     return typical + int(unit(place, wave_number, "count") * 10) - 2
