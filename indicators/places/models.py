@@ -174,7 +174,7 @@ class Neighbourhood(models.Model):
 
     @property
     def display_name(self) -> str:
-        """"Swarcliffe (Leeds 041)" where the place has a name people use, else the official name."""
+        """The name people use with the official one beside it, e.g. Swarcliffe (Leeds 041); else the official one."""
         return f"{self.known_as} ({self.name})" if self.known_as else self.name
 
 
