@@ -202,3 +202,18 @@ def test_400_renders_without_a_request():
     html = get_template("400.html").render()  # what Django's bad_request does
     assert "could not read that request" in html
     assert 'href="/"' in html
+
+
+def test_every_term_a_template_names_is_in_the_glossary():
+    """A misspelt slug would fail its page at render time: find it here first, across every template."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    used = set()
+    for path in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        for name, args in re.findall(r"\{% (term|explain) ([^%]*)%\}", path.read_text(encoding="utf-8")):
+            quoted = re.findall(r'"([^"]*)"', args.split(" title=")[0])
+            used.update(quoted[:1] if name == "term" else quoted)
+    assert used
+    assert used <= {t.slug for t in glossary.TERMS}
