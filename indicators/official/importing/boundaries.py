@@ -73,10 +73,10 @@ class _Scanner:
     def line(self) -> int:
         return self.lines_before + self.buffer.count("\n", 0, self.pos)
 
-    def _more(self) -> bool:
+    def _more(self, size: int = CHUNK) -> bool:
         if self.eof:
             return False
-        chunk = self.handle.read(CHUNK)
+        chunk = self.handle.read(size)
         if not chunk:
             self.eof = True
             return False
@@ -108,8 +108,9 @@ class _Scanner:
             try:
                 value, end = self.decoder.raw_decode(self.buffer, self.pos)
             except json.JSONDecodeError as exc:
-                # A value cut by the chunk's end decodes once more is read; at the end of the file it is broken.
-                if self._more():
+                # A value cut by the chunk's end decodes once more is read (as much again as is held, so that a
+                # huge outline is parsed a few times, not once per chunk); at the end of the file it is broken.
+                if self._more(max(CHUNK, len(self.buffer) - self.pos)):
                     continue
                 raise ImportFileError(f"{what} is not valid JSON ({exc.msg})", self.line) from exc
             # A number at the very end of the buffer may go on in the next chunk.
@@ -195,10 +196,9 @@ def outline(feature: dict, index: int, key: str, tolerance: float) -> Outline:
     if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
         raise ImportFileError(f"{where}: the geometry is a {geometry.geom_type}, not a polygon")
     if not geometry.is_valid:
-        geometry = shapely.make_valid(geometry)
-    simple = shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), PRECISION)
-    if simple.geom_type == "GeometryCollection":
-        simple = shapely.MultiPolygon([g for g in simple.geoms if g.geom_type == "Polygon"])
+        # A ring that crosses itself: mended into the polygons it encloses (any stray lines are dropped).
+        geometry = _polygonal(shapely.make_valid(geometry))
+    simple = _polygonal(shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), PRECISION))
     if simple.is_empty or simple.area == 0:
         raise ImportFileError(f"{where}: the outline has no area")
     lat, lon = properties.get("LAT"), properties.get("LONG")
@@ -206,6 +206,19 @@ def outline(feature: dict, index: int, key: str, tolerance: float) -> Outline:
         point = geometry.representative_point()
         lat, lon = point.y, point.x
     return Outline(code, mapping(simple), Decimal(f"{lat:.5f}"), Decimal(f"{lon:.5f}"))
+
+
+def _polygonal(geometry):
+    """A polygon or multipolygon made of the polygons in any geometry."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = []
+    for part in getattr(geometry, "geoms", ()):
+        if part.geom_type == "Polygon":
+            parts.append(part)
+        elif part.geom_type == "MultiPolygon":
+            parts.extend(part.geoms)
+    return shapely.MultiPolygon(parts)
 
 
 def _as_json(geometry: dict) -> dict:

@@ -132,6 +132,17 @@ def test_tolerance_simplifies_and_multipolygons_with_holes_survive(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_ring_that_crosses_itself_is_mended_into_the_polygons_it_encloses(tmp_path):
+    _area("E01000001")
+    bow_tie = {"type": "Polygon", "coordinates": [[[-1, 54], [-0.99, 54.01], [-0.99, 54], [-1, 54.01], [-1, 54]]]}
+    boundaries_import(source=_file(tmp_path, [_feature("E01000001", geometry=bow_tie)]))
+    mended = shape(SmallArea.objects.get().boundary)
+    assert mended.is_valid
+    assert mended.geom_type == "MultiPolygon"
+    assert len(mended.geoms) == 2
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("features", "message"),
     [
