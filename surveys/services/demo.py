@@ -10,6 +10,7 @@ that wave has closed, it opens a new one so that the printed codes work.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 import random
 from dataclasses import dataclass
@@ -214,8 +215,8 @@ def seed_surveys(
 def _unused(wave: Wave, codes_each: int, per_neighbourhood: int = 2) -> list[tuple[str, str]]:
     out = []
     for neighbourhood in wave.neighbourhoods.order_by("local_authority__name", "name"):
-        free = [c for c in demo_codes(wave, neighbourhood, codes_each) if not _used(c)]
-        out += [(str(neighbourhood), c) for c in free[:per_neighbourhood]]
+        free = (c for c in demo_codes(wave, neighbourhood, codes_each) if not _used(c))
+        out += [(str(neighbourhood), c) for c in itertools.islice(free, per_neighbourhood)]
     return out
 
 
