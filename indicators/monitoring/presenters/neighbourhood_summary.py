@@ -20,6 +20,7 @@ CHANNEL_WORDS = (
     (Channel.OPEN_LINK, "by the open link"),
     (Channel.API, "at a kiosk or partner app"),
 )
+NO_FIGURES_TO_ACT_ON = "No recommendation until enough residents have answered to show the factors' scores."
 NOTHING_TO_DO = "No factor is clearly below everyone surveyed or down since the last wave: keep up the current work."
 
 
@@ -109,6 +110,20 @@ def answered(page: NeighbourhoodPage) -> Answered | None:
     return Answered(wave=wave, channels=channels, working_age=page.working_age)
 
 
+def _why(statuses: list) -> str:
+    if not statuses:
+        return "No survey figures yet to explain the picture."
+    if all(s.withheld for s in statuses):
+        return "Too few residents answered at the latest wave for any factor's score to be shown (withheld)."
+    return wording.why_sentence(statuses)
+
+
+def _what_to_do(statuses: list) -> str:
+    if not statuses or all(s.withheld for s in statuses):
+        return NO_FIGURES_TO_ACT_ON
+    return wording.what_to_do(statuses) or NOTHING_TO_DO
+
+
 def summary(page: NeighbourhoodPage) -> Summary:
     statuses = [page.statuses[key] for key, _ in FACTORS if key in page.statuses]
     span = page.window
@@ -126,8 +141,8 @@ def summary(page: NeighbourhoodPage) -> Summary:
             start=span.start,
             end=span.end,
         ),
-        why=wording.why_sentence(statuses) if statuses else "No survey figures yet to explain the picture.",
+        why=_why(statuses),
         concerns=wording.main_concerns(statuses),
-        what_to_do=wording.what_to_do(statuses) or NOTHING_TO_DO,
+        what_to_do=_what_to_do(statuses),
         answered=answered(page),
     )

@@ -144,3 +144,10 @@ def test_since_and_against_are_never_shown_the_same_way():
     assert since.text == "▲ +3.3"
     assert against.text == "+3.3"
     assert since.value == against.value == 3.3  # a number for the downloads
+
+
+def test_a_summary_with_every_factor_withheld_says_so(world):
+    page = neighbourhood_page(user=world["officer"], pk=world["seacroft"].pk)
+    top = summary(page)
+    assert "withheld" in top.why
+    assert top.what_to_do.startswith("No recommendation until enough residents have answered")
