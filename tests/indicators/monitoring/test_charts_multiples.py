@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.template import Context, Template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,20 @@ def test_no_two_labels_touch_at_any_panel_width(n, width, long):
     for panel in chart.panels:
         assert labels_clear(panel.chart), [lab.box for lab in panel_labels(panel.chart)]
         assert panel.chart.x_labels[-1].text.startswith(x[-1][:4])  # the latest wave is always labelled
+
+
+def test_the_tag_draws_one_figure_with_a_picture_and_a_name_per_panel():
+    data = spec(["Mar 2024", "Mar 2025"])
+    data["panels"][0]["title"] = "Housing <crime> & grime"
+    html = Template("{% load charts %}{% small_multiples spec %}").render(Context({"spec": data}))
+    assert html.count("<figure") == 1
+    assert html.count('role="img"') == 8
+    assert "Housing &lt;crime&gt; &amp; grime" in html  # escaped, never raw
+    assert html.count('class="multiple-title"') == 8
+    empty = spec(["Mar 2024"])
+    for panel in empty["panels"]:
+        panel["series"] = [{"values": [None]}, {"values": [None]}]
+    empty["empty"] = "No survey wave has been fielded here yet."
+    assert "No survey wave has been fielded here yet." in Template(
+        "{% load charts %}{% small_multiples spec %}"
+    ).render(Context({"spec": empty}))
