@@ -163,7 +163,7 @@ def pair_factor_multiples(page: PairPage) -> dict:
         "x": [f"{w.opens_on:%b %Y}" for w in waves],
         "series_names": [pair.first.display_name, pair.second.display_name],
         "panels": panels,
-        "empty": "No survey wave has compared the two yet.",
+        "empty": "No factor can be compared yet: not surveyed on both sides, or withheld (too few responses).",
     }
 
 

@@ -10,9 +10,12 @@ import pytest
 from django.utils import timezone
 
 from indicators.engine.models import Trend
+from indicators.monitoring.content import FACTORS
 from indicators.monitoring.presenters import neighbourhood as presenter
 from indicators.monitoring.presenters.neighbourhood_summary import Answered, ChannelCount, summary
+from indicators.monitoring.presenters.pairs import pair_factor_multiples, pair_summary
 from indicators.monitoring.selectors.neighbourhood import WaveProgress, neighbourhood_page
+from indicators.monitoring.selectors.pairs import pair_page
 from indicators.monitoring.wording import VERDICT_WORDS
 from surveys.models import Channel, Response, ResponseStatus
 from tests.indicators.monitoring.world import build_world
@@ -151,3 +154,15 @@ def test_a_summary_with_every_factor_withheld_says_so(world):
     top = summary(page)
     assert "withheld" in top.why
     assert top.what_to_do.startswith("No recommendation until enough residents have answered")
+
+
+def test_the_pair_summary_signs_every_change(world):
+    page = pair_page(user=world["officer"], pk=world["leeds_pair"].pk)
+    top = pair_summary(page)
+    for key in ("first_change", "second_change", "did", "gap_start", "gap_end"):
+        assert top[key][0] in "+−" or top[key] == "0.00", (key, top[key])
+    assert top["better"] in ("first", "second", "")
+    chart = pair_factor_multiples(page)
+    assert [p["key"] for p in chart["panels"]] == [k for k, _ in FACTORS]
+    # Seacroft's side is withheld at every wave: no figure is drawn for it, never a zero.
+    assert all(v is None for p in chart["panels"] for s in p["series"] for v in s["values"])
