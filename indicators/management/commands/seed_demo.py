@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from indicators.demo.boundaries import seed_boundaries
 from indicators.demo.official import seed_official
 from indicators.demo.places import DEMO_PASSWORD, seed_places
 from indicators.engine.services.refresh import recompute_all
@@ -10,9 +11,9 @@ from surveys.services.demo import demo_codes_for, seed_surveys
 
 class Command(BaseCommand):
     help = (
-        "Build demo data: the report's case-study areas from the real IoD2019 file, with neighbourhoods, "
-        "matched pairs and one user per role, then synthetic survey waves and official figures, and the "
-        "monitoring figures made from them. Safe to run again."
+        "Build demo data: the report's case-study areas from the real IoD2019 file and ONS outlines, with "
+        "neighbourhoods, matched pairs and one user per role, then synthetic survey waves and official figures, "
+        "and the monitoring figures made from them. Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
                 self.style.WARNING("Seeding demo users with a published password into a server database.")
             )
         logins = seed_places()
+        seed_boundaries()  # the small areas' outlines, for the maps
         for imp in seed_official():
             self.stdout.write(f"Official figures ({imp.source}): {imp.file_name}, {imp.get_status_display().lower()}.")
         demo_survey = seed_surveys()
