@@ -13,12 +13,12 @@ from indicators.monitoring.content import FACTORS
 from indicators.monitoring.selectors.neighbourhood import NeighbourhoodPage, WaveProgress
 from surveys.models import Channel
 
-# How each channel is named in the count, in this order; only the web uses an invitation code.
+# How each channel is named in the count, in this order; the web and kiosks or apps use an invitation code.
 CHANNEL_WORDS = (
     (Channel.WEB, "online with an invitation code"),
     (Channel.PAPER, "on paper"),
     (Channel.OPEN_LINK, "by the open link"),
-    (Channel.API, "at a kiosk or partner app"),
+    (Channel.API, "at a kiosk or partner app with a code"),
 )
 NO_FIGURES_TO_ACT_ON = "No recommendation until enough residents have answered to show the factors' scores."
 NOTHING_TO_DO = "No factor is clearly below everyone surveyed or down since the last wave: keep up the current work."

@@ -27,7 +27,8 @@ class WaveProgress:
     in_progress: int = 0
     invitations: int = 0
     invitations_used: int = 0
-    # Completed responses by how they came in (a Channel value): only web answers use an invitation code.
+    # Completed responses by how they came in (a Channel value): web and kiosk/app (API) answers use an invitation
+    # code; paper and open-link answers do not.
     by_channel: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -37,8 +38,8 @@ class WaveProgress:
 
     @property
     def without_code(self) -> int:
-        """Completed answers that used no invitation code: paper, open link, kiosk or partner app."""
-        return self.completed - self.by_channel.get(Channel.WEB, 0)
+        """Completed answers that used no invitation code: paper and open link."""
+        return self.completed - self.by_channel.get(Channel.WEB, 0) - self.by_channel.get(Channel.API, 0)
 
     def share_of(self, population: int | None) -> float | None:
         """Completed responses as a percentage of a population, or None when there is none to divide by."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from indicators.engine.models import Trend
 from indicators.monitoring.content import FACTORS
 from indicators.monitoring.presenters import neighbourhood as presenter
-from indicators.monitoring.presenters.neighbourhood_summary import Answered, ChannelCount, summary
+from indicators.monitoring.presenters.neighbourhood_summary import CHANNEL_WORDS, Answered, ChannelCount, summary
 from indicators.monitoring.presenters.pairs import pair_factor_multiples, pair_summary
 from indicators.monitoring.selectors.neighbourhood import WaveProgress, neighbourhood_page
 from indicators.monitoring.selectors.pairs import pair_page
@@ -166,3 +166,19 @@ def test_the_pair_summary_signs_every_change(world):
     assert [p["key"] for p in chart["panels"]] == [k for k, _ in FACTORS]
     # Seacroft's side is withheld at every wave: no figure is drawn for it, never a zero.
     assert all(v is None for p in chart["panels"] for s in p["series"] for v in s["values"])
+
+
+def test_kiosk_answers_use_a_code_and_are_named_only_when_there_are_some():
+    wave = progress(
+        completed=10, invitations=20, invitations_used=8, by_channel={Channel.WEB: 5, Channel.API: 3, Channel.PAPER: 2}
+    )
+    assert wave.without_code == 2
+
+    def counted(w: WaveProgress) -> Answered:
+        channels = tuple(ChannelCount(c, words, w.by_channel.get(c, 0)) for c, words in CHANNEL_WORDS)
+        return Answered(wave=w, channels=channels, working_age=None)
+
+    assert counted(wave).channel_text == (
+        "5 online with an invitation code, 2 on paper, 0 by the open link, 3 at a kiosk or partner app with a code"
+    )
+    assert "kiosk" not in counted(progress(completed=1, by_channel={Channel.WEB: 1})).channel_text
