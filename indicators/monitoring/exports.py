@@ -77,7 +77,9 @@ def number(
     if value is None:
         return Cell(value=missing, text=missing, note=note, numeric=True)
     rounded = round(float(value), digits) if digits else round(float(value))
-    shown = f"{rounded:+,.{digits}f}" if signed else f"{rounded:,.{digits}f}"
+    if rounded == 0:
+        rounded = 0.0  # no change reads 0.00, never +0.00 or −0.00
+    shown = f"{rounded:+,.{digits}f}" if signed and rounded else f"{rounded:,.{digits}f}"
     shown = shown.replace("-", "−")  # a real minus sign reads better and is announced as "minus"
     return Cell(value=rounded, text=shown + suffix, tag=tag, note=note, numeric=True)
 

@@ -52,9 +52,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _downloads(name: str, *args, query: str = "") -> dict[str, str]:
+def _downloads(name: str, *args, query: str = "", tables=()) -> dict:
+    """The page's download links: the spreadsheet with every table, and one CSV a table (a CSV holds one)."""
     suffix = f"?{query}" if query else ""
-    return {fmt + "_url": reverse(name, args=[*args, fmt]) + suffix for fmt in ("csv", "xlsx")}
+    links: dict = {fmt + "_url": reverse(name, args=[*args, fmt]) + suffix for fmt in ("csv", "xlsx")}
+    if len(tables) > 1:
+        csv_url = reverse(name, args=[*args, "csv"])
+        joiner = "&" if query else ""
+        links["csv_tables"] = [
+            (table.caption, f"{csv_url}?{query}{joiner}{urlencode({'table': table.key})}") for table in tables
+        ]
+    return links
 
 
 def _query(request: HttpRequest, **changes) -> str:
@@ -164,6 +172,9 @@ def my_neighbourhoods_export(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- A neighbourhood ---------------------------------------------------------------------------------------
 
 
+NEIGHBOURHOOD_EXPORT_ORDER = ["changes", "checklist", "factor_waves", "worklessness", "waves", "areas"]
+
+
 def _neighbourhood(request: HttpRequest, pk: int):
     years = request.GET.get("years", "1")
     if years not in dict(content.YEARS_CHOICES):
@@ -203,7 +214,12 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "years_choices": content.YEARS_CHOICES,
             "years": request.GET.get("years", "1"),
             "can_manage_waves": is_staff_member(request.user),
-            **_downloads("indicators:neighbourhood-export", n.pk, query=_query(request)),
+            **_downloads(
+                "indicators:neighbourhood-export",
+                n.pk,
+                query=_query(request),
+                tables=[tables[k] for k in NEIGHBOURHOOD_EXPORT_ORDER],
+            ),
         },
     )
 
@@ -212,7 +228,7 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     page, _, tables = _neighbourhood(request, pk)
-    order = ["changes", "checklist", "factor_waves", "worklessness", "waves", "areas"]
+    order = NEIGHBOURHOOD_EXPORT_ORDER
     name = page.neighbourhood.name
     return download(
         fmt,
@@ -272,7 +288,7 @@ def matched_pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "worklessness_chart": pairs_tables.pair_worklessness_chart(page),
             "gap_chart": pairs_tables.pair_gap_chart(page),
             "factor_multiples": pairs_tables.pair_factor_multiples(page),
-            **_downloads("indicators:matched-pair-export", page.pair.pk),
+            **_downloads("indicators:matched-pair-export", page.pair.pk, tables=tables),
         },
     )
 
@@ -387,7 +403,7 @@ def league(request: HttpRequest) -> HttpResponse:
             "result": result,
             "chart": chart,
             "tolerance": f"{keeping_pace_points():.2f}",
-            **_downloads("indicators:league-export", query=_query(request)),
+            **_downloads("indicators:league-export", query=_query(request), tables=result["tables"] if result else ()),
         },
         status=status,
     )

@@ -53,6 +53,7 @@ def test_numbers_never_show_a_missing_figure_as_zero():
     assert number(None, missing="not loaded").value == "not loaded"
     assert number(-1.234, digits=2, signed=True).text == "−1.23"
     assert number(-1.234, digits=2, signed=True).value == -1.23
+    assert [number(v, digits=2, signed=True).text for v in (0, -0.001, 0.004)] == ["0.00", "0.00", "0.00"]
     cell = withheld("Fewer than 10 responses")
     assert (cell.text, cell.value) == ("Withheld", None)
 
