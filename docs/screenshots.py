@@ -55,6 +55,15 @@ def main() -> None:
                 phone.screenshot(path=OUT / "phone-neighbourhood.png", full_page=False)
         page.goto(f"{base}/places/league/")
         page.screenshot(path=OUT / "league.png", full_page=False)
+        page.goto(f"{base}/help/glossary/")
+        page.screenshot(path=OUT / "glossary.png", full_page=False)
+        phone = browser.new_page(viewport={"width": 320, "height": 640})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{base}/places/")
+        table = phone.locator("table").first
+        if table.count():
+            table.scroll_into_view_if_needed()
+        phone.screenshot(path=OUT / "phone-my-neighbourhoods.png", full_page=False)
         browser.close()
     print(f"screenshots in {OUT}")
 
