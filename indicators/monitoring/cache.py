@@ -41,6 +41,10 @@ from indicators.monitoring.state import page_states
 logger = logging.getLogger(__name__)
 
 
+# Part of every page's key: bump it when the pages' markup changes, so no page kept from before is served after.
+PAGE_LAYOUT = "v2"
+
+
 def scope_key(user) -> str:
     scope = scope_for(user)
     return f"{user.pk}|{role_of(user)}|{scope.everything}|{scope.local_authority_ids}|{scope.neighbourhood_ids}"
@@ -102,7 +106,7 @@ def cached_page(view=None, *, survey_figures: bool = True):
             return view(request, *args, **kwargs)
         settled, survey = page_states(survey_figures=survey_figures)
         raw = "|".join([session_key, scope_key(request.user), settled, request.get_full_path(), get_language() or ""])
-        key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+        key = f"page:{PAGE_LAYOUT}:" + hashlib.sha256(raw.encode()).hexdigest()
         kept = cache.get(key)
         if kept is not None and _current(kept, survey):
             response = _KeptPage(kept["content"], status=kept["status"], content_type=kept["type"])
