@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from indicators.monitoring import help as help_views
-from indicators.monitoring import views as indicator_views
+from indicators.monitoring.views import common as indicator_views
 
 # The survey API first: its submit endpoint is the busiest URL of the site, and no pattern of the
 # others overlaps its paths (the order of the other two matters: neighbourhoods/<pk>/status/).

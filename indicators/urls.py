@@ -1,25 +1,25 @@
 from django.urls import path, re_path
 
-from indicators.monitoring import views
+from indicators.monitoring.views import league, neighbourhood, neighbourhoods, pairs
 from indicators.official import views as views_imports
 
 app_name = "indicators"
 
 urlpatterns = [
-    path("", views.my_neighbourhoods, name="my-neighbourhoods"),
-    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.my_neighbourhoods_export, name="my-neighbourhoods-export"),
-    path("neighbourhoods/<int:pk>/", views.neighbourhood_detail, name="neighbourhood-detail"),
+    path("", neighbourhoods.my_neighbourhoods, name="my-neighbourhoods"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", neighbourhoods.my_neighbourhoods_export, name="my-neighbourhoods-export"),
+    path("neighbourhoods/<int:pk>/", neighbourhood.neighbourhood_detail, name="neighbourhood-detail"),
     re_path(
         r"^neighbourhoods/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$",
-        views.neighbourhood_export,
+        neighbourhood.neighbourhood_export,
         name="neighbourhood-export",
     ),
-    path("pairs/", views.matched_pair_list, name="matched-pair-list"),
-    re_path(r"^pairs/export\.(?P<fmt>csv|xlsx)$", views.matched_pair_list_export, name="matched-pair-list-export"),
-    path("pairs/<int:pk>/", views.matched_pair_detail, name="matched-pair-detail"),
-    re_path(r"^pairs/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", views.matched_pair_export, name="matched-pair-export"),
-    path("league/", views.league, name="league"),
-    re_path(r"^league/export\.(?P<fmt>csv|xlsx)$", views.league_export, name="league-export"),
+    path("pairs/", pairs.matched_pair_list, name="matched-pair-list"),
+    re_path(r"^pairs/export\.(?P<fmt>csv|xlsx)$", pairs.matched_pair_list_export, name="matched-pair-list-export"),
+    path("pairs/<int:pk>/", pairs.matched_pair_detail, name="matched-pair-detail"),
+    re_path(r"^pairs/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", pairs.matched_pair_export, name="matched-pair-export"),
+    path("league/", league.league, name="league"),
+    re_path(r"^league/export\.(?P<fmt>csv|xlsx)$", league.league_export, name="league-export"),
     # Official data imports (admins)
     path("imports/", views_imports.import_list, name="import-list"),
     path("imports/upload/", views_imports.import_upload, name="import-upload"),
