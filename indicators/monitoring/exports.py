@@ -17,6 +17,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+from indicators.core.downloads import attachment
 from indicators.core.spreadsheets import SafeCsvWriter, append_row
 
 WITHHELD = "Withheld"
@@ -165,7 +166,7 @@ def as_csv(tables: list[Table], *, title: str, filename: str, user, table_key: s
     SafeCsvWriter(buffer).writerows(export_rows(table))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     suffix = "" if table is tables[0] else f"-{table.key}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}{suffix}.csv"'
+    attachment(response, f"{filename}{suffix}.csv")
     response["X-Rebalance-Title"] = _header_safe(f"{title}: {table.caption}")
     response["X-Rebalance-Source"] = _header_safe(table.source or "Rebalance")
     response["X-Rebalance-Downloaded"] = _header_safe(_stamp(user))
@@ -216,8 +217,7 @@ def as_xlsx(tables: list[Table], *, title: str, filename: str, user) -> HttpResp
     response = HttpResponse(
         out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return attachment(response, f"{filename}.xlsx")
 
 
 def download(fmt: str, tables: list[Table], *, title: str, filename: str, user, table_key: str = "") -> HttpResponse:

@@ -18,6 +18,7 @@ from indicators.access.permissions import (
     may_enter_paper,
     may_manage_waves,
 )
+from indicators.core.downloads import attachment
 from indicators.places.models import Neighbourhood
 from surveys import selectors
 from surveys.forms import CodesForm, WaveForm
@@ -151,9 +152,7 @@ def wave_codes(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         out = HttpResponse(exports.codes_csv(wave=wave, rows=rows), content_type="text/csv; charset=utf-8")
     kind = {"csv": "codes", "pdf": "letters", "zip": "codes-and-letters"}[fmt]
-    out["Content-Disposition"] = f'attachment; filename="{stem}-{kind}.{fmt}"'
-    out["Cache-Control"] = "no-store"
-    return out
+    return attachment(out, f"{stem}-{kind}.{fmt}")
 
 
 @login_required
@@ -168,9 +167,7 @@ def wave_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         body = exports.export_csv(user=request.user, wave=wave, include_free_text=include_free_text)
         content_type = "text/csv; charset=utf-8"
     out = HttpResponse(body, content_type=content_type)
-    out["Content-Disposition"] = f'attachment; filename="{wave.slug}-responses.{fmt}"'
-    out["Cache-Control"] = "no-store"
-    return out
+    return attachment(out, f"{wave.slug}-responses.{fmt}")
 
 
 @login_required
