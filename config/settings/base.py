@@ -323,6 +323,12 @@ REBALANCE_NOMIS_FETCHES = [
 # Switch off with REBALANCE_NOMIS_MONTHLY_FETCH=0 where the deployment has no network access (it would only fail,
 # clearly, storing nothing).
 REBALANCE_NOMIS_MONTHLY_FETCH = env.bool("REBALANCE_NOMIS_MONTHLY_FETCH", default=True)
+# Limits on what an import reads (indicators/official/importing/files.py), each refused with a clear error the
+# moment it is crossed: a file's size once gunzipped, one line's length, a header's columns. The largest national
+# Nomis and ONS files are well inside them; a gzip bomb or a one-line file of millions of columns is not.
+REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES = env.int("REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES", default=1024 * 1024 * 1024)
+REBALANCE_IMPORT_MAX_LINE_BYTES = env.int("REBALANCE_IMPORT_MAX_LINE_BYTES", default=1024 * 1024)
+REBALANCE_IMPORT_MAX_COLUMNS = env.int("REBALANCE_IMPORT_MAX_COLUMNS", default=10_000)
 
 # --- Monitoring pages ------------------------------------------------------------
 # A page is cached per session until the engine's figures change, for at most this long (0: no cache).

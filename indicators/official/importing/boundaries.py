@@ -8,7 +8,7 @@ checked whole before anything is written, so a broken file changes nothing.
 
 from __future__ import annotations
 
-import gzip
+import io
 import json
 import re
 import zlib
@@ -22,7 +22,7 @@ import shapely
 from django.db import transaction
 from shapely.geometry import mapping, shape
 
-from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.files import ImportFileError, open_decompressed
 from indicators.places.models import SmallArea
 
 # The property that holds each kind's code, as the ONS names it (wards carry the year: WD22CD, WD25CD).
@@ -162,15 +162,8 @@ def _array(scan: _Scanner) -> Iterator[dict]:
 
 
 def _open(source: str | Path) -> TextIO:
-    path = Path(source)
-    try:
-        with path.open("rb") as probe:
-            gzipped = probe.read(2) == b"\x1f\x8b"
-        if gzipped:
-            return gzip.open(path, "rt", encoding="utf-8-sig")
-        return path.open("rt", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ImportFileError(f"cannot read the file: {exc.strerror or exc}") from exc
+    # Streamed: a national GeoJSON is often one line, so only its decompressed size is capped.
+    return io.TextIOWrapper(open_decompressed(Path(source)), encoding="utf-8-sig")
 
 
 def _code_key(properties: dict, kind: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from django.db import transaction
 
-from indicators.official.importing.files import ImportFileError, read_text, text_stream
+from indicators.official.importing.files import ImportFileError, check_columns, read_text, text_stream
 from indicators.places.models import Deprivation, LocalAuthority, SmallArea
 
 # How many LSOAs a complete national file has (DOMAIN.md).
@@ -163,6 +163,7 @@ def imd_import(*, source: str | Path | BinaryIO | bytes, partial: bool = False) 
         raise ImportFileError("the file is empty") from None
     except csv.Error as exc:
         raise ImportFileError(f"not a CSV file ({exc})", line=1) from exc
+    check_columns(header)
     positions, score_at, edition, file_kind = _read_header(header)
     try:
         rows = _parse_rows(reader, header, positions, score_at, edition, partial)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.files import ImportFileError, excerpt
 from indicators.official.importing.observations import Layout, Progress, find_column, import_observations, parse_filters
 from indicators.official.models import Import, Indicator
 
@@ -29,7 +29,9 @@ def tidy_layout(
         index = find_column(header, name)
         if index is None:
             raise ImportFileError(
-                f"no {role} column named '{name}' in the header (it has: {', '.join(header)})", line=1, column=name
+                f"no {role} column named '{name}' in the header (it has: {excerpt(', '.join(header))})",
+                line=1,
+                column=name,
             )
         found[role] = index
     status = None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from indicators.official.importing.files import ImportFileError, text_stream
+from indicators.official.importing.files import ImportFileError, check_columns, text_stream
 from indicators.official.importing.observations.cells import AREA_CODE, NUMBER, cell_status, unusual_value
 from indicators.official.importing.observations.layout import Layout
 from indicators.official.importing.observations.progress import Progress
@@ -53,6 +53,7 @@ def read_header(text: str) -> tuple[csv.reader, tuple[str, ...]]:
         raise ImportFileError("the file is empty") from None
     except csv.Error as exc:
         raise ImportFileError(f"not a CSV file ({exc})", line=1) from exc
+    check_columns(header)
     header = tuple(h.strip() for h in header)
     if not any(header):
         raise ImportFileError("the first line is empty: expected a header", line=1)

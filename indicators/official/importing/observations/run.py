@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators.official import signals as hooks
-from indicators.official.importing.files import ImportFileError, read_text
+from indicators.official.importing.files import bounded_errors, error_record, read_text
 from indicators.official.importing.observations.layout import Layout
 from indicators.official.importing.observations.progress import Progress, progress_key, progress_reporter
 from indicators.official.importing.observations.reading import parse_rows, read_header, read_source
@@ -65,12 +65,8 @@ def import_observations(
             _finish(imp, status=Import.Status.UNCHANGED, same_as=same, rows_read=same.rows_read)
             return imp
         _check_and_write(imp, raw, indicator=indicator, make_layout=make_layout, report=report, method=method)
-    except ImportFileError as exc:
-        error = {"line": exc.line, "column": exc.column, "message": exc.message}
-        _finish(imp, status=Import.Status.FAILED, errors=[error])
-        raise
     except Exception as exc:
-        _finish(imp, status=Import.Status.FAILED, errors=[{"line": None, "column": None, "message": repr(exc)}])
+        _finish(imp, status=Import.Status.FAILED, errors=bounded_errors([error_record(exc)]))
         raise
     finally:
         cache.delete(progress_key(imp.pk))
