@@ -34,7 +34,12 @@ from surveys.services.answering import (
     shown_questions,
 )
 from surveys.services.codes import code_hash, code_normalise
-from surveys.services.submission.code_lookup import CodeProblem, code_check, invitation_check, invitation_read
+from surveys.services.submission.code_lookup import (
+    CodeProblem,
+    code_check,  # noqa: F401 (the resident views and tests take it from here)
+    invitation_check,
+    invitation_read,
+)
 from surveys.services.submission.completed import (
     ANSWER_COLUMNS,
     copy_demographics,
@@ -325,7 +330,14 @@ def paper_response_create(
     if not may_enter_paper(user):
         raise PermissionDenied("Only officers and admins enter paper questionnaires.")
     if code.strip():
-        invitation = code_check(code=code, wave=wave)
+        invitation = invitation_find(code=code)
+        if (
+            invitation is None
+            or not Neighbourhood.objects.visible_to(user).filter(pk=invitation.neighbourhood_id).exists()
+        ):
+            # Another authority's code reads as a made-up one: nothing tells the officer it exists elsewhere.
+            raise CodeProblem(CodeProblem.WRONG)
+        invitation = invitation_check(invitation, wave=wave)
         if neighbourhood is not None and invitation.neighbourhood_id != neighbourhood.pk:
             raise ValidationError({"neighbourhood": "The code belongs to another neighbourhood."})
         neighbourhood = invitation.neighbourhood

@@ -30,7 +30,8 @@ from surveys.services.waves import invitations_create, survey_url_for_code, wave
 from surveys.views.items import question_items
 
 PAPER_CODE_PROBLEMS = {
-    svc.CodeProblem.WRONG: "No invitation has this code: check it against the questionnaire",
+    # Also a code of another authority's neighbourhood: whether it exists elsewhere is not for the officer to learn.
+    svc.CodeProblem.WRONG: "No invitation in your neighbourhoods has this code: check it against the questionnaire",
     svc.CodeProblem.USED: "This code has already been used: the household answered already",
     svc.CodeProblem.WITHDRAWN: "The answers sent with this code were withdrawn: the code cannot be used again",
     svc.CodeProblem.OTHER_WAVE: "This code belongs to a different wave",

@@ -208,6 +208,20 @@ def test_paper_entry_is_for_officers_of_their_own_neighbourhoods():
     assert Response.objects.count() == 1
 
 
+def test_paper_entry_takes_a_code_of_another_authority_for_one_that_does_not_exist():
+    wave = wave_factory()
+    mine = wave.neighbourhoods.get()
+    theirs = NeighbourhoodFactory()
+    wave.neighbourhoods.add(theirs)
+    officer = staff(Role.OFFICER, neighbourhoods=[mine])
+    for code in (codes_for(wave, neighbourhood=theirs)[0], "ABCD-EFGH-JKMN"):
+        for neighbourhood in (None, mine):
+            with pytest.raises(CodeProblem) as problem:
+                paper_response_create(user=officer, wave=wave, neighbourhood=neighbourhood, raw=GOOD_ANSWERS, code=code)
+            assert (problem.value.kind, problem.value.invitation) == (CodeProblem.WRONG, None)
+    assert Response.objects.count() == 0
+
+
 def test_a_submission_succeeds_when_the_broker_cannot_be_reached(django_capture_on_commit_callbacks, caplog):
     """No mock: Celery really tries a broker on a closed port, and the resident's submission still stands."""
     saved = (app.conf.broker_url, app.conf.task_always_eager)

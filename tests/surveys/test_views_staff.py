@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -154,9 +155,9 @@ def test_paper_entry_with_the_printed_code_uses_the_code_up(client, setting):
     code = codes_for(wave, neighbourhood=mine)[0]
     other = codes_for(wave, neighbourhood=theirs)[0]
     out = client.post(url, {"code": other, **GOOD_ANSWERS})
-    assert out.status_code == 403
+    assert out.status_code == 400
     out = client.post(url, {"code": "ABCD-EFGH-JKMN", **GOOD_ANSWERS})
-    assert "No invitation has this code" in out.content.decode()
+    assert "No invitation in your neighbourhoods has this code" in out.content.decode()
     assert client.post(url, {"code": code.lower(), **GOOD_ANSWERS}).status_code == 302
     response = Response.objects.get()
     assert (response.channel, response.neighbourhood) == ("paper", mine)
@@ -164,3 +165,27 @@ def test_paper_entry_with_the_printed_code_uses_the_code_up(client, setting):
     out = client.post(url, {"code": code, **GOOD_ANSWERS})
     assert "already been used" in out.content.decode()
     assert Response.objects.count() == 1
+
+
+def test_paper_entry_answers_a_code_of_another_authority_as_it_answers_a_made_up_one(client, setting):
+    """Nothing tells an officer whether a code exists elsewhere, nor whether it was used there."""
+    wave, mine, theirs = setting
+    client.force_login(staff(Role.OFFICER, neighbourhoods=[mine]))
+    url = reverse("surveys:paper", args=[wave.pk])
+    theirs_fresh, theirs_used = codes_for(wave, count=2, neighbourhood=theirs)
+    Invitation.objects.filter(pk=invitation_find(code=theirs_used).pk).update(used=True)
+    other_wave = wave_factory(neighbourhoods=[theirs], name="Their wave")
+    theirs_other_wave = codes_for(other_wave, neighbourhood=theirs)[0]
+    made_up = "ABCD-EFGH-JKMN"
+    assert invitation_find(code=made_up) is None
+    answers = {}
+    for code in (made_up, theirs_fresh, theirs_used, theirs_other_wave):
+        out = client.post(url, {"code": code, "neighbourhood": mine.pk, **GOOD_ANSWERS})
+        page = out.content.decode().replace(code, "CODE")  # the page repeats the code typed in its box
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)  # a fresh mask on every page
+        answers[code] = (out.status_code, page)
+    assert len(set(answers.values())) == 1
+    status, page = answers[made_up]
+    assert status == 400
+    assert "No invitation in your neighbourhoods has this code" in page
+    assert Response.objects.count() == 0
