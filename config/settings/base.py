@@ -329,6 +329,9 @@ REBALANCE_NOMIS_MONTHLY_FETCH = env.bool("REBALANCE_NOMIS_MONTHLY_FETCH", defaul
 REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES = env.int("REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES", default=1024 * 1024 * 1024)
 REBALANCE_IMPORT_MAX_LINE_BYTES = env.int("REBALANCE_IMPORT_MAX_LINE_BYTES", default=1024 * 1024)
 REBALANCE_IMPORT_MAX_COLUMNS = env.int("REBALANCE_IMPORT_MAX_COLUMNS", default=10_000)
+# The largest file the imports page accepts (larger national files go through the import commands). Django keeps
+# an upload above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) in a temporary file, and it is stored in chunks from there.
+REBALANCE_IMPORT_MAX_UPLOAD_BYTES = env.int("REBALANCE_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 
 # --- Monitoring pages ------------------------------------------------------------
 # A page is cached per session until the engine's figures change, for at most this long (0: no cache).

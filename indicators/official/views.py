@@ -4,6 +4,7 @@ that refreshes itself (a meta refresh, so it needs no JavaScript) while the Cele
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,7 +19,7 @@ from indicators.official.importing.observations import import_progress
 from indicators.official.models import Import, Indicator
 from indicators.official.services.imports import import_queue
 
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+MB = 1024 * 1024
 
 
 def _admin_only(view):
@@ -56,8 +57,12 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 512 MB; import it with the import_nomis command.")
+        limit = settings.REBALANCE_IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / MB:,.1f} MB, larger than the {limit / MB:,.0f} MB an upload may be: "
+                "compress it with gzip (.csv.gz), or import it with the import_nomis command."
+            )
         return upload
 
     def clean_where(self):
@@ -99,7 +104,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             options.update({k: data[k] for k in ("area_column", "period_column", "value_column", "status_column")})
         upload = data["file"]
         imp = import_queue(
-            content=upload.read(),
+            content=upload,  # streamed to storage in chunks (Django keeps large uploads in a temporary file)
             file_name=upload.name,
             indicator=data["indicator"],
             format=data["format"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 
 from indicators.official.importing.files import ImportFileError
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 def import_queue(
     *,
-    content: bytes,
+    content: bytes | File,
     file_name: str,
     indicator: Indicator,
     format: str,  # noqa: A002
@@ -29,7 +29,8 @@ def import_queue(
     source_label: str = "upload",
     dataset_id: str = "",
 ) -> Import:
-    """Keep the file with a queued Import and run it in the background once this transaction commits."""
+    """Keep the file with a queued Import and run it in the background once this transaction commits. An upload
+    is passed as the File it is: storage copies (or moves) it in chunks, never holding it whole in memory."""
     imp = Import(
         indicator=indicator,
         format=format,
@@ -40,7 +41,7 @@ def import_queue(
         created_by=user if user is not None and user.is_authenticated else None,
         status=Import.Status.QUEUED,
     )
-    imp.file.save(file_name, ContentFile(content), save=False)
+    imp.file.save(file_name, ContentFile(content) if isinstance(content, bytes) else content, save=False)
     imp.save()
     transaction.on_commit(lambda: _enqueue(import_observations_task, imp.pk))
     return imp
