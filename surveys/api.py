@@ -12,6 +12,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from indicators.accounts.ratelimit import client_address, rate_allowed, rate_hit
+from indicators.core.text import UNSTORABLE_MESSAGE, all_storable, shown
 from indicators.places.models import Neighbourhood
 from surveys import selectors
 from surveys.models import Channel, Option, Question, Survey, SurveyVersion, Wave
@@ -243,6 +244,19 @@ class ResponseSubmit(APIView):
             out["wave"] = data["wave"]
         return out
 
+    @staticmethod
+    def unstorable_fields(data) -> dict[str, str]:
+        """Fields holding text the database could not store, nor a reply quote back (indicators.core.text).
+        Answers themselves are left to the answer checks, which name the question."""
+        if type(data) is not dict:
+            return {}
+        errors = {}
+        for name, value in data.items():
+            checked = [name, *value] if name == "answers" and type(value) is dict else [name, value]
+            if not all_storable(checked):
+                errors[shown(name)] = str(UNSTORABLE_MESSAGE)
+        return errors
+
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, auth=[])
     def post(self, request, *args, **kwargs):
         who = client_address(request)
@@ -252,6 +266,12 @@ class ResponseSubmit(APIView):
             return ApiResponse(
                 {"code": "rate_limited", "detail": "Too many attempts; try again later."},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        unstorable = self.unstorable_fields(request.data)
+        if unstorable:
+            return ApiResponse(
+                {"code": "invalid_text", "detail": "Some fields hold text that cannot be saved.", "errors": unstorable},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         submission = self.plain_submission(request.data)
         if submission is None:

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from indicators.core.text import validate_storable
 from surveys.services.codes import code_normalise
 
 
+class StorableCharField(forms.CharField):
+    """A text field that refuses what the database cannot store (indicators.core.text) with a message on the
+    field. Django refuses a NUL already; a lone surrogate can come only through code, but is refused too."""
+
+    default_validators = [validate_storable]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One message, ours, rather than Django's as well.
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = StorableCharField(
         label=_("Your code"),
         max_length=40,
         error_messages={"required": _("Enter the code from your letter")},
@@ -25,7 +39,7 @@ class CodeForm(forms.Form):
 
 
 class WaveForm(forms.Form):
-    name = forms.CharField(max_length=150)
+    name = StorableCharField(max_length=150)
     survey_version = forms.ModelChoiceField(queryset=None, label="Questionnaire")
     neighbourhoods = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
     opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

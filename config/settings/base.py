@@ -218,6 +218,12 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable pages need inline script and style, which the CSP forbids;
     # people read the API through /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies are bounded in size and depth before parsing (indicators/core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "indicators.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -226,6 +232,10 @@ REST_FRAMEWORK = {
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_VERSION": "v1",
 }
+# An API request's JSON body: the largest accepted, and how deeply it may nest (a whole questionnaire's
+# answers take a few kilobytes and three levels).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_000_000)
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rebalance API",
     "DESCRIPTION": (

@@ -2,7 +2,9 @@
 
 Pages, paper entry and the API all come through here, so the same rules and
 the same messages apply everywhere. Raw answers are lists of strings: what a
-form posts, or what the API's JSON becomes.
+form posts, or what the API's JSON becomes (raw_for checks its types first).
+Text the database cannot store (indicators.core.text) is refused here, for every
+channel, before anything is saved.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from indicators.core.text import UNSTORABLE_MESSAGE, is_storable, shown
 from surveys.models import Answer, Option, Question, QuestionKind
 
 
@@ -50,6 +53,28 @@ def as_list(value) -> list[str]:
     return [value] if value else []
 
 
+SCALARS = (str, int, float)
+
+
+def raw_for(question: Question, value: object) -> list[str]:
+    """A JSON value (API, paper) as the raw list ``answer_clean`` takes; ValueError if its type cannot be an
+    answer to this question. Text is one string, never an object or a number written out as its repr."""
+    if value is None:
+        return []
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    if question.kind == QuestionKind.TEXT:
+        if len(items) > 1 or not all(isinstance(v, str) for v in items):
+            raise ValueError(_("Answer in words, as one piece of text"))
+    # bool is an int to Python, but True is no answer to any question.
+    elif not all(isinstance(v, SCALARS) and not isinstance(v, bool) for v in items):
+        raise ValueError(
+            _("Enter a whole number, like 5")
+            if question.kind == QuestionKind.NUMBER
+            else _("Choose one of the answers shown")
+        )
+    return as_list(items)
+
+
 def options_by_code(question: Question) -> dict[str, Option]:
     """A question's options by code, in order.
 
@@ -78,6 +103,8 @@ def answer_clean(*, question: Question, raw: list[str]) -> Cleaned | None:
                 else _("Choose at least one answer")
             )
         return None
+    if not all(is_storable(value) for value in raw):
+        raise ValueError(str(UNSTORABLE_MESSAGE))
     if question.kind == QuestionKind.NUMBER:
         if len(raw) != 1:
             raise ValueError(_("Enter one number"))
@@ -143,7 +170,8 @@ def answers_clean_all(*, questions: list[Question], raw: Mapping[str, object]) -
     known = {q.key for q in questions}
     for key in raw:
         if key not in known:
-            errors[key] = _("This survey has no question “%(key)s”") % {"key": key}
+            # Quoted back, so written safely: the key may hold what the answers may not.
+            errors[shown(key)] = _("This survey has no question “%(key)s”") % {"key": shown(key)}
     # Only the codes of questions that others depend on are needed (and ``id`` is cheaper than ``pk``:
     # this runs for every question of every submission).
     parents = {q.show_if_question_id for q in questions}
@@ -152,7 +180,7 @@ def answers_clean_all(*, questions: list[Question], raw: Mapping[str, object]) -
             continue
         shown_ids.add(question.id)
         try:
-            answer = answer_clean(question=question, raw=as_list(raw.get(question.key)))
+            answer = answer_clean(question=question, raw=raw_for(question, raw.get(question.key)))
         except ValueError as exc:
             errors[question.key] = str(exc)
             continue
