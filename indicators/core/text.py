@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
+# For residents: a browser shows a NUL or a broken character as �, so the message points to that.
 UNSTORABLE_MESSAGE = _(
-    "This contains a character that cannot be saved (a null character or half of an emoji); remove it and try again"
+    "This has a hidden or broken character that cannot be saved (it may show as �); delete it and try again"
 )
 
 
