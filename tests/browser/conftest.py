@@ -79,3 +79,14 @@ def no_sideways_scroll(page) -> None:
     """At the page's width nothing overflows sideways (WCAG 1.4.10 reflow)."""
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def log_in(page, live_server, username: str, password: str) -> None:
+    """Sign in through the real form and wait until the site has moved on from it."""
+    from django.urls import reverse
+
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("main button[type=submit], main input[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.engine.selectors.improvement import improvement_report
 from tests.browser.conftest import axe_check, no_sideways_scroll
+from tests.browser.conftest import log_in as sign_in
 from tests.indicators.monitoring.world import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +23,7 @@ def world(transactional_db):
 
 
 def log_in(page, live_server, username: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit], main input[type=submit]").first.click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, live_server, username, PASSWORD)
 
 
 def cell(page, table_key: str, row_header: str, column: int) -> str:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import axe_check, no_sideways_scroll
+from tests.browser.conftest import log_in as sign_in
 from tests.indicators.monitoring.glance_world import PASSWORD, WEAKEST, build_glance_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,11 +22,7 @@ def world(transactional_db):
 
 
 def log_in(page, live_server, username: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main button[type=submit], main input[type=submit]").first.click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, live_server, username, PASSWORD)
 
 
 def visible_text(locator) -> str:
