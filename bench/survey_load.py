@@ -155,6 +155,7 @@ def production_env(*, database_url: str, redis_url: str, key_prefix: str, **extr
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "SURVEY_PUBLIC_URL": "https://rebalance.example.org/survey/",  # production requires one; letters only
         "DJANGO_LOG_LEVEL": "WARNING",
         "REDIS_KEY_PREFIX": key_prefix,
         "SURVEY_API_SUBMIT_RATE": "100000000/60",  # one client address sends everything
