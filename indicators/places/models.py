@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -74,14 +76,39 @@ class SmallAreaQuerySet(models.QuerySet):
 
 
 class SmallArea(models.Model):
+    """A small area of one kind: an LSOA or MSOA of one census's boundaries, a ward, or a custom area (an estate).
+
+    The code and the kind together name an area: LSOA E01000001 of 2011 and LSOA E01000001 of 2021 are two rows,
+    each with its own deprivation and figures, so importing one edition never turns the other into it.
+    """
+
     class Kind(models.TextChoices):
         LSOA11 = "lsoa11", "LSOA (2011 boundaries)"
         LSOA21 = "lsoa21", "LSOA (2021 boundaries)"
+        MSOA11 = "msoa11", "MSOA (2011 boundaries)"
         MSOA21 = "msoa21", "MSOA (2021 boundaries)"
         WARD = "ward", "Electoral ward"
         OA21 = "oa21", "Output area (2021 boundaries)"
+        CUSTOM = "custom", "Custom area (e.g. an estate)"
 
-    code = models.CharField("ONS code", max_length=9, unique=True)
+    # Which kind a bare code means when both vintages hold it and the caller did not say: the newest boundaries.
+    PREFERENCE = (Kind.LSOA21, Kind.LSOA11, Kind.MSOA21, Kind.MSOA11, Kind.WARD, Kind.OA21, Kind.CUSTOM)
+    # The ONS code's entity prefix for each kind (E or W, then these two digits); wards of any year are E05/W05.
+    CODE_PREFIX = {
+        Kind.LSOA11: "01",
+        Kind.LSOA21: "01",
+        Kind.MSOA11: "02",
+        Kind.MSOA21: "02",
+        Kind.WARD: "05",
+        Kind.OA21: "00",
+    }
+    LSOA_KINDS = (Kind.LSOA11, Kind.LSOA21)
+
+    code = models.CharField(
+        "code",
+        max_length=20,
+        help_text="The ONS code (E or W and eight digits), or your own short code for a custom area.",
+    )
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="small_areas")
@@ -90,17 +117,32 @@ class SmallArea(models.Model):
     # The area's outline as a GeoJSON geometry (longitude, latitude), simplified for drawing maps; empty until
     # boundaries are loaded.
     boundary = models.JSONField(null=True, blank=True)
+    # A custom area's LSOAs (from a list, or those whose centres lie inside its outline); empty for other kinds.
+    members = models.ManyToManyField("self", symmetrical=False, related_name="custom_areas", blank=True)
 
     objects = SmallAreaQuerySet.as_manager()
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code", "kind"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[EW][0-9]{8}$"), name="small_area_code_format"),
+            models.UniqueConstraint(fields=["code", "kind"], name="small_area_code_once_per_kind"),
+            models.CheckConstraint(
+                condition=(~Q(kind="custom") & Q(code__regex=r"^[EW][0-9]{8}$"))
+                | Q(kind="custom", code__regex=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$"),
+                name="small_area_code_format_by_kind",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @classmethod
+    def code_fits_kind(cls, code: str, kind: str) -> bool:
+        """Whether a code can name an area of this kind (a ward code is no LSOA): the one rule importers use."""
+        if kind == cls.Kind.CUSTOM:
+            return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}", code))
+        prefix = cls.CODE_PREFIX.get(kind)
+        return bool(prefix and re.fullmatch(rf"[EW]{prefix}[0-9]{{6}}", code))
 
 
 class Deprivation(models.Model):
@@ -114,6 +156,9 @@ class Deprivation(models.Model):
         def latest_loaded(cls) -> str:
             latest = Deprivation.objects.order_by("-edition").values_list("edition", flat=True)
             return latest.first() or cls.IOD2019
+
+    # The boundaries each edition ranks: IoD2019 the 2011 LSOAs, IoD2025 the 2021 ones.
+    EDITION_KIND = {Edition.IOD2019: SmallArea.Kind.LSOA11, Edition.IOD2025: SmallArea.Kind.LSOA21}
 
     small_area = models.ForeignKey(SmallArea, on_delete=models.CASCADE, related_name="deprivation")
     edition = models.CharField(max_length=10, choices=Edition.choices)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -60,3 +62,24 @@ def local_authority_list(*, user) -> QuerySet[LocalAuthority]:
 
 def matched_pair_list(*, user) -> QuerySet[MatchedPair]:
     return MatchedPair.objects.visible_to(user).select_related("first__local_authority", "second__local_authority")
+
+
+def area_ids_by_code(codes: Iterable[str] | None = None, *, kinds: Iterable[str] | None = None) -> dict[str, int]:
+    """Code → small area id, for the given kinds (all kinds if none given): how every importer finds its areas.
+
+    Where a code names areas of several of the kinds (LSOA E01000001 of 2011 and of 2021), the kind first in
+    ``SmallArea.PREFERENCE`` wins; an importer that knows its file's boundaries passes that one kind.
+    """
+    areas = SmallArea.objects.all()
+    if kinds is not None:
+        areas = areas.filter(kind__in=list(kinds))
+    if codes is not None:
+        areas = areas.filter(code__in=list(set(codes)))
+    rank = {kind: i for i, kind in enumerate(SmallArea.PREFERENCE)}
+    chosen: dict[str, tuple[int, int]] = {}
+    for code, kind, pk in areas.values_list("code", "kind", "id").iterator(chunk_size=10_000):
+        order = rank.get(kind, len(rank))
+        held = chosen.get(code)
+        if held is None or order < held[0]:
+            chosen[code] = (order, pk)
+    return {code: pk for code, (_, pk) in chosen.items()}

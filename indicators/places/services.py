@@ -10,6 +10,7 @@ from django.db import transaction
 
 from indicators.access.models import Assignment, Role, StaffProfile
 from indicators.places.models import LocalAuthority, MatchedPair, Neighbourhood, SmallArea
+from indicators.places.selectors import area_ids_by_code
 
 
 def validate_neighbourhood_areas(*, local_authority: LocalAuthority, small_areas: Iterable[SmallArea]) -> None:
@@ -29,10 +30,12 @@ def neighbourhood_create(
     small_area_codes: Iterable[str],
     description: str = "",
     known_as: str = "",
+    kinds: Iterable[str] | None = None,
 ) -> Neighbourhood:
     codes = list(dict.fromkeys(small_area_codes))
-    areas = list(SmallArea.objects.filter(code__in=codes))
-    missing = sorted(set(codes) - {a.code for a in areas})
+    ids = area_ids_by_code(codes, kinds=kinds)
+    areas = list(SmallArea.objects.filter(pk__in=ids.values()))
+    missing = sorted(set(codes) - set(ids))
     if missing:
         raise ValidationError({"small_areas": f"Unknown small area codes: {', '.join(missing)}."})
     validate_neighbourhood_areas(local_authority=local_authority, small_areas=areas)

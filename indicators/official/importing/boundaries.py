@@ -24,6 +24,7 @@ from shapely.geometry import mapping, shape
 
 from indicators.official.importing.files import ImportFileError, open_decompressed
 from indicators.places.models import SmallArea
+from indicators.places.selectors import area_ids_by_code
 
 # The property that holds each kind's code, as the ONS names it (wards carry the year: WD22CD, WD25CD).
 KINDS = {
@@ -31,6 +32,13 @@ KINDS = {
     "lsoa21": re.compile(r"^LSOA21CD$"),
     "msoa": re.compile(r"^MSOA(11|21)CD$"),
     "ward": re.compile(r"^WD\d\dCD$"),
+}
+# The kinds of area each file kind may name (an MSOA's code mostly outlived 2011: either boundary set).
+AREA_KINDS = {
+    "lsoa11": [SmallArea.Kind.LSOA11],
+    "lsoa21": [SmallArea.Kind.LSOA21],
+    "msoa": [SmallArea.Kind.MSOA21, SmallArea.Kind.MSOA11],
+    "ward": [SmallArea.Kind.WARD],
 }
 CODE = re.compile(r"^[EW]\d{8}$")
 # Degrees: about 10 m on the ground, far finer than a map of a neighbourhood or an authority can show.
@@ -268,14 +276,15 @@ def boundaries_import(
     result = BoundaryImportResult(kind=kind, features=len(outlines))
     with transaction.atomic():
         for start in range(0, len(outlines), BATCH):
-            _store(outlines[start : start + BATCH], result)
+            _store(outlines[start : start + BATCH], result, AREA_KINDS[kind])
             if progress:
                 progress(min(start + BATCH, len(outlines)), len(outlines))
     return result
 
 
-def _store(batch: list[Outline], result: BoundaryImportResult) -> None:
-    held = {a.code: a for a in SmallArea.objects.filter(code__in=[o.code for o in batch])}
+def _store(batch: list[Outline], result: BoundaryImportResult, kinds: list[str]) -> None:
+    ids = area_ids_by_code([o.code for o in batch], kinds=kinds)
+    held = {a.code: a for a in SmallArea.objects.filter(pk__in=ids.values())}
     changed = []
     for item in batch:
         area = held.get(item.code)

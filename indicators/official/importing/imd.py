@@ -13,6 +13,7 @@ from django.db import transaction
 
 from indicators.official.importing.files import ImportFileError, check_columns, read_text, text_stream
 from indicators.places.models import Deprivation, LocalAuthority, SmallArea
+from indicators.places.selectors import area_ids_by_code
 
 # How many LSOAs a complete national file has (DOMAIN.md).
 NATIONAL_LSOA_COUNT = {Deprivation.Edition.IOD2019: 32_844, Deprivation.Edition.IOD2025: 33_755}
@@ -169,7 +170,7 @@ def imd_import(*, source: str | Path | BinaryIO | bytes, partial: bool = False) 
         rows = _parse_rows(reader, header, positions, score_at, edition, partial)
     except csv.Error as exc:
         raise ImportFileError(f"not valid CSV ({exc})", line=reader.line_num) from exc
-    kind = SmallArea.Kind.LSOA21 if edition == Deprivation.Edition.IOD2025 else SmallArea.Kind.LSOA11
+    kind = Deprivation.EDITION_KIND[edition]
     with transaction.atomic():
         return _write(rows, edition=edition, kind=kind, file_kind=file_kind)
 
@@ -181,25 +182,26 @@ def _write(rows: list[_Row], *, edition: str, kind: str, file_kind: str) -> ImdI
     LocalAuthority.objects.bulk_create(new_las, batch_size=1000)
     la_ids = dict(LocalAuthority.objects.filter(code__in=local_authorities).values_list("code", "id"))
 
+    # Each edition's own boundaries: IoD2019 ranks never land on a 2021 LSOA of the same code, nor the reverse.
     known_areas = {
-        code: (name, kind_, la)
-        for code, name, kind_, la in SmallArea.objects.filter(code__in=[r.lsoa_code for r in rows]).values_list(
-            "code", "name", "kind", "local_authority_id"
+        code: (name, la)
+        for code, name, la in SmallArea.objects.filter(kind=kind, code__in=[r.lsoa_code for r in rows]).values_list(
+            "code", "name", "local_authority_id"
         )
     }
     areas = [
         SmallArea(code=r.lsoa_code, name=r.lsoa_name, kind=kind, local_authority_id=la_ids[r.la_code])
         for r in rows
-        if known_areas.get(r.lsoa_code) != (r.lsoa_name, kind, la_ids[r.la_code])
+        if known_areas.get(r.lsoa_code) != (r.lsoa_name, la_ids[r.la_code])
     ]
     SmallArea.objects.bulk_create(
         areas,
         batch_size=2000,
         update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["name", "kind", "local_authority"],
+        unique_fields=["code", "kind"],
+        update_fields=["name", "local_authority"],
     )
-    area_ids = dict(SmallArea.objects.filter(code__in=[r.lsoa_code for r in rows]).values_list("code", "id"))
+    area_ids = area_ids_by_code([r.lsoa_code for r in rows], kinds=[kind])
 
     existing = {
         area: (rank, decile, score)

@@ -125,11 +125,15 @@ class Crosswalk:
     partners: set[str] = field(default_factory=set)  # every source area named, resolved or not
 
 
-def population_by_code(codes: set[str], population: Indicator | None, before: Period | None = None) -> dict:
-    """The latest population figure held for each area (up to ``before``'s start, if given)."""
+def population_by_code(
+    codes: set[str], population: Indicator | None, before: Period | None = None, *, kind: str | None = None
+) -> dict:
+    """The latest population figure held for each area (up to ``before``'s start, if given), of ``kind`` if given."""
     if population is None or not codes:
         return {}
     observations = Observation.objects.filter(indicator=population, small_area__code__in=codes, value__isnull=False)
+    if kind is not None:
+        observations = observations.filter(small_area__kind=kind)
     if before is not None:
         observations = observations.filter(period__start__lte=before.start)
     latest = dict(
@@ -165,7 +169,8 @@ def crosswalk(
             "lsoa11_code", "lsoa21_code"
         ):
             siblings[l11 if forward else l21].append(l21 if forward else l11)
-    people = population_by_code({c for sib in siblings.values() for c in sib}, population, period)
+    # The parts are areas of the target's boundaries: their population, not that of a same-code area of the other.
+    people = population_by_code({c for sib in siblings.values() for c in sib}, population, period, kind=to_kind)
     found = set()
     for l11, l21, change in rows:
         target, source = (l21, l11) if forward else (l11, l21)

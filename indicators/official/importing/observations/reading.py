@@ -16,7 +16,8 @@ from indicators.official.importing.observations.cells import AREA_CODE, NUMBER, 
 from indicators.official.importing.observations.layout import Layout
 from indicators.official.importing.observations.progress import Progress
 from indicators.official.importing.periods import PeriodKey, parse_period
-from indicators.places.models import LocalAuthority, SmallArea
+from indicators.places.models import LocalAuthority
+from indicators.places.selectors import area_ids_by_code
 
 PROGRESS_EVERY = 25_000
 
@@ -61,9 +62,9 @@ def read_header(text: str) -> tuple[csv.reader, tuple[str, ...]]:
 
 
 def area_index() -> tuple[dict[str, int], dict[str, int]]:
-    """Code → id for every small area and local authority we hold."""
+    """Code → id for every small area and local authority we hold (a code both LSOA vintages hold: the newest)."""
     return (
-        dict(SmallArea.objects.values_list("code", "id")),
+        area_ids_by_code(),
         dict(LocalAuthority.objects.values_list("code", "id")),
     )
 

@@ -175,3 +175,14 @@ def test_command_reports_counts(tmp_path: Path):
     out = io.StringIO()
     call_command("import_imd", str(path), "--partial", stdout=out)
     assert "iod2019 File 1: 1 LSOAs read, 1 added, 0 updated, 0 unchanged." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_iod2019_then_iod2025_leave_each_on_its_own_vintage_of_a_shared_code():
+    imd_import(source=_csv(FILE1_HEADER, "E01000001,City 001A,E09000001,City of London,29199,9"), partial=True)
+    imd_import(source=_csv(IOD2025_HEADER, "E01000001,City 001A,E09000001,City of London,70.1,31000,10"), partial=True)
+    imd_import(source=_csv(FILE1_HEADER, "E01000001,City 001A,E09000001,City of London,29199,9"), partial=True)
+
+    by_kind = dict(SmallArea.objects.filter(code="E01000001").values_list("kind", "deprivation__edition"))
+    assert by_kind == {"lsoa11": "iod2019", "lsoa21": "iod2025"}
+    assert Deprivation.objects.get(edition="iod2025").rank == 31000
