@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework.authtoken",  # only so the migration that hashed its plain-text tokens can run
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -166,6 +166,12 @@ ACCOUNTS_LOGIN_FAILURES = env("ACCOUNTS_LOGIN_FAILURES", default="5/900")
 ACCOUNTS_LOGIN_RATE = env("ACCOUNTS_LOGIN_RATE", default="30/900")
 # Wrong one-time codes per user before the verification step locks for the window.
 ACCOUNTS_OTP_FAILURES = env("ACCOUNTS_OTP_FAILURES", default="5/900")
+# API tokens (indicators/accounts/authentication.py): the longest and default lifetime in days (a person may pick
+# a shorter one), failed token attempts from one client address before it gets 429s for the window, and how
+# often a token's "last used" time is written (at most once per this many seconds, so reads stay reads).
+ACCOUNTS_API_TOKEN_DAYS = env.int("ACCOUNTS_API_TOKEN_DAYS", default=90)
+ACCOUNTS_API_TOKEN_FAILURES = env("ACCOUNTS_API_TOKEN_FAILURES", default="20/900")
+ACCOUNTS_API_TOKEN_TOUCH_SECONDS = env.int("ACCOUNTS_API_TOKEN_TOUCH_SECONDS", default=300)
 # Officers, estate managers and admins must pass a second factor (TOTP) before any staff
 # page, the admin or the API in their session. On in production, off for local and demo.
 REBALANCE_REQUIRE_2FA = env.bool("REBALANCE_REQUIRE_2FA", default=False)
@@ -212,7 +218,8 @@ MEDIA_URL = "media/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token <secret>` against hashed, expiring tokens, failures rate-limited per address.
+        "indicators.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: DRF's browsable pages need inline script and style, which the CSP forbids;

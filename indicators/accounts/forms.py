@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from indicators.accounts import services
 from indicators.accounts.ratelimit import client_address
+from indicators.core.text import validate_storable
 
 
 class LoginForm(AuthenticationForm):
@@ -43,3 +44,19 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].replace(" ", "")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so you know it again: for example “Nightly figures script”.",
+        validators=[validate_storable],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    days = forms.TypedChoiceField(label="Lasts for", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, lifetimes: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [(days, f"{days} days") for days in lifetimes]
+        self.fields["days"].initial = max(lifetimes)

@@ -9,9 +9,9 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
+from tests.indicators.accounts.factories import api_token
 from tests.indicators.monitoring.world import build_world
 from tests.surveys.factories import codes_for, wave_factory
 
@@ -37,7 +37,7 @@ def _keep_the_test_connection():
 def admin_token(db, _keep_the_test_connection):
     world = build_world()
     codes_for(wave_factory(neighbourhoods=[world["harehills"]]), count=3)
-    return Token.objects.create(user=world["admin"]).key
+    return api_token(world["admin"]).secret
 
 
 @schema.parametrize()

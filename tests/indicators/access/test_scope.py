@@ -5,11 +5,11 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from indicators.access.models import Assignment
 from indicators.places.models import LocalAuthority, MatchedPair, Neighbourhood, SmallArea
+from tests.indicators.accounts.factories import api_token
 
 
 def names(queryset):
@@ -119,8 +119,8 @@ def test_api_refuses_anonymous_callers(places, url):
 
 def test_api_is_scoped_for_an_officer_with_a_token(places):
     api = APIClient()
-    token = Token.objects.create(user=places["leeds_officer"])
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = api_token(places["leeds_officer"])
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
 
     neighbourhoods = api.get("/api/v1/neighbourhoods/").json()["results"]
     assert sorted(n["name"] for n in neighbourhoods) == ["Harehills", "Seacroft"]
