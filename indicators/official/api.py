@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from indicators.access.permissions import may_run_imports
 from indicators.official import selectors as selectors_official
-from indicators.official.models import Import, Indicator, Observation, Period
+from indicators.official.models import Import, Indicator, NotSummableError, Observation, Period
 from indicators.places.models import Neighbourhood
 
 
@@ -221,6 +221,10 @@ class NeighbourhoodFigureViewSet(viewsets.ViewSet):
                 )
             ]
         else:
+            try:
+                indicator.check_adds_up(across="a neighbourhood's small areas")
+            except NotSummableError as exc:
+                raise ValidationError({"indicator": str(exc)}) from exc
             periods = Period.objects.in_bulk()
             rows = [
                 {

@@ -76,6 +76,29 @@ class Indicator(models.Model):
     def is_ratio(self) -> bool:
         return self.kind == self.Kind.RATIO
 
+    @property
+    def has_rate_per_area(self) -> bool:
+        """A published rate, or a ratio of two counts: each area has a rate of its own that can be compared."""
+        return self.kind in (self.Kind.RATE, self.Kind.RATIO)
+
+    @property
+    def adds_up_across_areas(self) -> bool:
+        """The one rule on sums: only a count may be added up across areas. A rate (published, or a ratio's
+        result) may not: a group's rate is its parts summed then divided, and a published rate has no parts."""
+        return self.kind == self.Kind.COUNT
+
+    def check_adds_up(self, *, across: str = "areas") -> None:
+        """Refuse, in words, to sum this indicator across areas (or categories) where a sum would be wrong."""
+        if not self.adds_up_across_areas:
+            raise NotSummableError(
+                f"'{self.slug}' is a {self.get_kind_display().lower()}: its figures cannot be added up across "
+                f"{across} (a sum of rates is no rate). Use the counts it is made of, or compare areas one by one."
+            )
+
+
+class NotSummableError(ValueError):
+    """A sum of a rate was asked for."""
+
 
 class Period(models.Model):
     """A normalised time period. Unique by kind and start, so every file that says

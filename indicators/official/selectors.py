@@ -28,7 +28,8 @@ def neighbourhood_totals(
 ) -> QuerySet:
     """One row per (neighbourhood, period): ``total`` (SUM of values), ``areas`` (observations summed over),
     ``missing`` (observations without a value). One GROUP BY query, served by the
-    (indicator, period, small_area) index."""
+    (indicator, period, small_area) index. A rate is refused (``NotSummableError``): it cannot be added up."""
+    indicator.check_adds_up(across="a neighbourhood's small areas")
     rows = Observation.objects.filter(indicator=indicator, small_area__isnull=False)
     if neighbourhood_ids is not None:
         rows = rows.filter(small_area__neighbourhoods__in=list(neighbourhood_ids))

@@ -1,15 +1,20 @@
-"""What the official-data import commands share: a tqdm progress bar, --where, and the summary line."""
+"""What the official-data import commands share: a tqdm progress bar, --where, --create, and the summary line."""
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import transaction
 from tqdm import tqdm
 
 from indicators.audit.models import Action
 from indicators.audit.services import audit_record
 from indicators.official.models import Import, Indicator
+from indicators.official.services.indicators import CREATABLE, IndicatorError, indicator_get_or_create
 
 
 class ProgressBar:
@@ -64,6 +69,57 @@ def get_indicator(slug: str) -> Indicator:
     except Indicator.DoesNotExist:
         known = ", ".join(Indicator.objects.order_by("slug").values_list("slug", flat=True))
         raise CommandError(f"no indicator '{slug}' (known: {known})") from None
+
+
+def add_create_arguments(parser) -> None:
+    parser.add_argument(
+        "--create",
+        choices=CREATABLE,
+        default="",
+        help=(
+            "Create the indicator if it does not exist, as a rate (published, with no parts: compared area by area, "
+            "never added up) or a count. An existing indicator must already be of this kind."
+        ),
+    )
+    parser.add_argument("--name", default="", help="With --create: the new indicator's name.")
+    parser.add_argument("--unit", default="", help="With --create: its unit, e.g. '% of residents aged 16-64'.")
+    parser.add_argument(
+        "--level",
+        choices=Indicator.Level.values,
+        default=Indicator.Level.SMALL_AREA,
+        help="With --create: small areas (LSOAs, wards, your own areas; the default) or local authorities.",
+    )
+
+
+@contextmanager
+def indicator_for_import(slug: str, options: dict, path: str) -> Iterator[tuple[Indicator, bool]]:
+    """(indicator, created) for the import run inside the block. An indicator made by --create is kept only if the
+    import succeeds: a bad file leaves nothing behind, not even the new indicator."""
+    kind = options.get("create") or ""
+    if not kind:
+        yield get_indicator(slug), False
+        return
+    new = not Indicator.objects.filter(slug=slug).exists()
+    with transaction.atomic() if new else nullcontext():
+        try:
+            indicator, created = indicator_get_or_create(
+                slug=slug,
+                kind=kind,
+                name=options.get("name") or "",
+                unit=options.get("unit") or "",
+                level=options.get("level") or Indicator.Level.SMALL_AREA,
+                description=f"Created by importing {Path(path).name} with --create {kind}.",
+            )
+        except IndicatorError as exc:
+            raise CommandError(f"--create: {exc}. Nothing was changed.") from exc
+        yield indicator, created
+
+
+def created_line(indicator: Indicator) -> str:
+    return (
+        f"Created the indicator '{indicator.slug}' ({indicator.name}): a {indicator.get_kind_display().lower()}, "
+        f"for {indicator.get_level_display().lower()}, in {indicator.unit}."
+    )
 
 
 def summary(imp: Import) -> str:

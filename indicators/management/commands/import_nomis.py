@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.management.commands._official import (
     ProgressBar,
+    add_create_arguments,
     add_where_argument,
     audit_command_import,
-    get_indicator,
+    created_line,
+    indicator_for_import,
     parse_where,
     summary,
 )
@@ -23,22 +25,26 @@ class Command(BaseCommand):
         parser.add_argument("--indicator", required=True, help="Indicator slug, e.g. claimant-count.")
         parser.add_argument("--dataset", default="", help="Nomis dataset id, if not the indicator's own.")
         add_where_argument(parser)
+        add_create_arguments(parser)
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, path, indicator, dataset, where, no_progress, **options):
         bar = ProgressBar(self.stderr, disable=no_progress)
         try:
-            imp = nomis_import(
-                source=path,
-                indicator=get_indicator(indicator),
-                where=parse_where(where),
-                dataset_id=dataset,
-                file_name=path,
-                progress=bar,
-            )
+            with indicator_for_import(indicator, options, path) as (chosen, created):
+                imp = nomis_import(
+                    source=path,
+                    indicator=chosen,
+                    where=parse_where(where),
+                    dataset_id=dataset,
+                    file_name=path,
+                    progress=bar,
+                )
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}. Nothing was changed.") from exc
         finally:
             bar.close()
         audit_command_import(imp)
+        if created:
+            self.stdout.write(created_line(chosen))
         self.stdout.write(self.style.SUCCESS(summary(imp)))

@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.management.commands._official import (
     ProgressBar,
+    add_create_arguments,
     add_where_argument,
     audit_command_import,
-    get_indicator,
+    created_line,
+    indicator_for_import,
     parse_where,
     summary,
 )
@@ -26,25 +28,29 @@ class Command(BaseCommand):
         parser.add_argument("--value-column", required=True, help="Column with the figure.")
         parser.add_argument("--status-column", default="", help="Optional column with a status or marker.")
         add_where_argument(parser)
+        add_create_arguments(parser)
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, path, indicator, area_column, period_column, value_column, status_column, where, **opts):
         bar = ProgressBar(self.stderr, disable=opts["no_progress"])
         try:
-            imp = tidy_import(
-                source=path,
-                indicator=get_indicator(indicator),
-                area_column=area_column,
-                period_column=period_column,
-                value_column=value_column,
-                status_column=status_column,
-                where=parse_where(where),
-                file_name=path,
-                progress=bar,
-            )
+            with indicator_for_import(indicator, opts, path) as (chosen, created):
+                imp = tidy_import(
+                    source=path,
+                    indicator=chosen,
+                    area_column=area_column,
+                    period_column=period_column,
+                    value_column=value_column,
+                    status_column=status_column,
+                    where=parse_where(where),
+                    file_name=path,
+                    progress=bar,
+                )
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}. Nothing was changed.") from exc
         finally:
             bar.close()
         audit_command_import(imp)
+        if created:
+            self.stdout.write(created_line(chosen))
         self.stdout.write(self.style.SUCCESS(summary(imp)))
