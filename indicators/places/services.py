@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
+import shapely
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,6 +47,116 @@ def neighbourhood_create(
     )
     neighbourhood.small_areas.set(areas)
     return neighbourhood
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    """One checked area from a file, ready to store. ``where`` names it for messages (``line 4``, ``feature 2``)."""
+
+    code: str
+    name: str
+    authority_code: str
+    authority_id: int
+    line: int | None
+    where: str
+    boundary: dict | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    members: tuple[str, ...] | None = None  # a custom area's LSOA codes, when listed
+
+
+@dataclass
+class AreasStored:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    members: int = 0
+
+
+@transaction.atomic
+def areas_store(
+    *, kind: str, records: list[AreaRecord], member_kinds: Iterable[str] = SmallArea.LSOA_KINDS
+) -> AreasStored:
+    """Create or update areas of one kind by code (name, authority, outline, a custom area's LSOAs), all or none.
+
+    Areas the file does not name are left as they are. A custom area's LSOAs are those listed, or else those of
+    its authority whose centres lie inside its outline; either way they must lie in its authority (as a
+    neighbourhood's must). Storing the same records again changes nothing.
+    """
+    result = AreasStored()
+    held = {a.code: a for a in SmallArea.objects.filter(kind=kind, code__in=[r.code for r in records])}
+    fields = ["name", "local_authority_id", "boundary", "latitude", "longitude"]
+    created, changed = [], []
+    for record in records:
+        values = {"name": record.name, "local_authority_id": record.authority_id}
+        if record.boundary is not None:
+            values |= {"boundary": record.boundary, "latitude": record.latitude, "longitude": record.longitude}
+        area = held.get(record.code)
+        if area is None:
+            created.append(SmallArea(code=record.code, kind=kind, **values))
+        elif any(getattr(area, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(area, f, v)
+            changed.append(area)
+    SmallArea.objects.bulk_create(created, batch_size=1000)
+    SmallArea.objects.bulk_update(changed, fields, batch_size=500)
+    result.created, result.updated = len(created), len(changed)
+    if kind == SmallArea.Kind.CUSTOM:
+        members_changed = _custom_members(records, list(member_kinds), result)
+        changed_codes = {a.code for a in changed} | {a.code for a in created}
+        result.updated += len(members_changed - changed_codes)
+    result.unchanged = len(records) - result.created - result.updated
+    return result
+
+
+def _custom_members(records: list[AreaRecord], member_kinds: list[str], result: AreasStored) -> set[str]:
+    """Set each custom area's LSOAs; the codes of those whose set changed."""
+    areas = {
+        a.code: a for a in SmallArea.objects.filter(kind=SmallArea.Kind.CUSTOM, code__in=[r.code for r in records])
+    }
+    listed = {c for r in records if r.members for c in r.members}
+    ids = area_ids_by_code(listed, kinds=member_kinds) if listed else {}
+    authority_of = dict(SmallArea.objects.filter(pk__in=ids.values()).values_list("pk", "local_authority_id"))
+    names = dict(LocalAuthority.objects.values_list("pk", "name"))
+    through = SmallArea.members.through
+    before: dict[int, set[int]] = {}
+    for from_id, to_id in through.objects.filter(from_smallarea_id__in=[a.pk for a in areas.values()]).values_list(
+        "from_smallarea_id", "to_smallarea_id"
+    ):
+        before.setdefault(from_id, set()).add(to_id)
+    changed: set[str] = set()
+    for record in records:
+        area = areas[record.code]
+        if record.members is not None:
+            unknown = [c for c in record.members if c not in ids]
+            if unknown:
+                raise ValidationError(f"{record.where}: {', '.join(unknown[:5])}: no such LSOA held")
+            wanted = {ids[c] for c in record.members}
+        else:
+            wanted = _lsoas_inside(record, member_kinds)
+        outside = sorted(c for c in (record.members or ()) if authority_of[ids[c]] != record.authority_id)
+        if outside:
+            raise ValidationError(
+                f"{record.where}: {', '.join(outside[:5])} {'is' if len(outside) == 1 else 'are'} not in "
+                f"{names[record.authority_id]}."
+            )
+        if not wanted:
+            raise ValidationError(f"{record.where}: no LSOA of its authority has its centre inside the outline")
+        result.members += len(wanted)
+        if wanted != before.get(area.pk, set()):
+            area.members.set(wanted)
+            changed.add(record.code)
+    return changed
+
+
+def _lsoas_inside(record: AreaRecord, member_kinds: list[str]) -> set[int]:
+    """The LSOAs of the area's authority whose centres lie inside its outline (the best fit to LSOAs)."""
+    outline = shapely.geometry.shape(record.boundary)
+    shapely.prepare(outline)
+    candidates = SmallArea.objects.filter(
+        kind__in=member_kinds, local_authority_id=record.authority_id, latitude__isnull=False, longitude__isnull=False
+    ).values_list("pk", "latitude", "longitude")
+    return {pk for pk, lat, lon in candidates if outline.contains(shapely.Point(float(lon), float(lat)))}
 
 
 def matched_pair_check(*, first: Neighbourhood, second: Neighbourhood, reason: str, pair_id: int | None = None) -> None:

@@ -183,18 +183,21 @@ def _kind_of(properties: dict) -> str | None:
     return next((kind for kind in KINDS if _code_key(properties, kind)), None)
 
 
-def outline(feature: dict, index: int, key: str, tolerance: float) -> Outline:
-    """One feature's code, simplified outline and centre; an ImportFileError that names it when it is broken."""
+def outline(feature: dict, index: int, key: str, tolerance: float, *, check_code: bool = True) -> Outline:
+    """One feature's code, simplified outline and centre; an ImportFileError that names it when it is broken.
+    (``check_code`` False: the caller has checked the code against its kind, e.g. a custom area's own code.)"""
     properties = feature.get("properties") or {}
     code = str(properties.get(key) or "").strip()
     where = f"feature {index}" + (f" ({code})" if code else "")
-    if not CODE.match(code):
+    if check_code and not CODE.match(code):
         raise ImportFileError(f"{where}: '{code}' in {key} is not an ONS area code (E or W and eight digits)")
     try:
         geometry = shape(feature.get("geometry") or {})
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
         raise ImportFileError(f"{where}: the geometry cannot be read ({exc})") from exc
-    if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
+    if geometry.is_empty:
+        raise ImportFileError(f"{where}: the geometry is empty (no outline)")
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
         raise ImportFileError(f"{where}: the geometry is a {geometry.geom_type}, not a polygon")
     if not geometry.is_valid:
         # A ring that crosses itself: mended into the polygons it encloses (any stray lines are dropped).
