@@ -29,13 +29,13 @@ def database_url() -> str:
 
 
 class Worker:
-    def __init__(self, queue: str) -> None:
+    def __init__(self, queue: str, *, redis: str | None = None) -> None:
         self.name = f"kill-test-{uuid.uuid4().hex[:8]}@localhost"
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
             "DATABASE_URL": database_url(),
-            "REDIS_URL": redis_url(),
+            "REDIS_URL": redis or redis_url(),
             "PYTHONPATH": str(ROOT),
         }
         self.process = subprocess.Popen(

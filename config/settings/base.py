@@ -394,3 +394,22 @@ if REBALANCE_NOMIS_MONTHLY_FETCH:
         # The claimant count comes out mid-month; the 20th at 06:00 is after it.
         "schedule": crontab(minute=0, hour=6, day_of_month=20),
     }
+# Two queues by urgency, each served by workers of its own (Procfile, docker-compose.yml), so a national import or
+# the nightly recompute never sits in front of the refresh a resident's response or an admin's upload is waiting on.
+# Every task is routed here by its registered name, and tests/config/test_celery.py fails on a task that is not;
+# anything unrouted would still land on bulk rather than on a queue no worker reads.
+CELERY_TASK_DEFAULT_QUEUE = "bulk"
+CELERY_TASK_ROUTES = {
+    # What a person is waiting on: seconds, not minutes.
+    "indicators.engine.tasks.refresh_neighbourhood_wave": {"queue": "interactive"},
+    "indicators.engine.tasks.refresh_after_import": {"queue": "interactive"},
+    "indicators.engine.tasks.catch_up": {"queue": "interactive"},
+    # Bulk work: long, scheduled or batched, where a few minutes' wait harms no one.
+    "indicators.import_observations": {"queue": "bulk"},
+    "indicators.run_queued_imports": {"queue": "bulk"},
+    "indicators.fetch_nomis_monthly": {"queue": "bulk"},
+    "indicators.engine.tasks.recompute_everything": {"queue": "bulk"},
+    "surveys.tasks.unlink_closed_waves": {"queue": "bulk"},
+    "surveys.tasks.apply_retention": {"queue": "bulk"},
+    "audit.apply_retention": {"queue": "bulk"},
+}
