@@ -138,6 +138,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # broker is down; the engine's catch-up job picks up whatever was not queued.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The full recompute's lock lives this many seconds unless its heartbeat renews it (every quarter of it): a run
+# whose worker died stops blocking the next one within this time, however long a live run takes.
+REBALANCE_RECOMPUTE_LOCK_SECONDS = env.int("REBALANCE_RECOMPUTE_LOCK_SECONDS", default=60)
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -349,6 +352,15 @@ REBALANCE_IMPORT_MAX_COLUMNS = env.int("REBALANCE_IMPORT_MAX_COLUMNS", default=1
 # The largest file the imports page accepts (larger national files go through the import commands). Django keeps
 # an upload above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) in a temporary file, and it is stored in chunks from there.
 REBALANCE_IMPORT_MAX_UPLOAD_BYTES = env.int("REBALANCE_IMPORT_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+# An import whose runs stopped the worker this many times (killed for memory, say) is marked failed on the next
+# delivery instead of being read again: a task whose worker dies is delivered again, without end.
+REBALANCE_IMPORT_MAX_ATTEMPTS = env.int("REBALANCE_IMPORT_MAX_ATTEMPTS", default=3)
+# Days an uploaded file is kept once its import has finished (stored or failed); 0 deletes it as soon as the
+# import finishes. The import keeps the file's name and SHA-256.
+REBALANCE_IMPORT_FILE_RETENTION_DAYS = env.int("REBALANCE_IMPORT_FILE_RETENTION_DAYS", default=30)
+# Uploaded files are readable by the site's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Monitoring pages ------------------------------------------------------------
 # A page is cached per session until the engine's figures change, for at most this long (0: no cache).
@@ -381,6 +393,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "surveys-unlink-closed-waves": {
         "task": "surveys.tasks.unlink_closed_waves",
         "schedule": 60 * 60,
+    },
+    "indicators: delete uploaded files past their retention (nightly)": {
+        "task": "indicators.delete_expired_import_files",
+        "schedule": crontab(hour=3, minute=45),
     },
     # Uploads stored while the broker was down are still queued: run them.
     "indicators-run-queued-imports": {

@@ -197,6 +197,12 @@ class Import(models.Model):
     unknown_area_count = models.PositiveIntegerField(default=0)
     unknown_area_sample = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True, help_text="[{line, column, message}]")
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs started: one more than the workers that stopped part-way through it."
+    )
+    file_deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the stored upload was deleted (its name and SHA-256 are kept)."
+    )
 
     objects = ImportQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from indicators.official.services.import_files import import_files_expire
 from indicators.official.services.import_runs import ImportBusyError, import_run, import_run_queued
 from indicators.official.services.nomis_fetch import nomis_fetch_scheduled
 
@@ -33,7 +34,9 @@ def import_observations_task(import_id: int) -> str:
     Touches: Observation, Period, ObservationRevision for the import's indicator, and the Import row itself.
     Idempotent: a finished import is left alone; a file already stored is recognised by its hash; the write is one
     transaction, so a worker lost mid-way leaves nothing half-loaded and the re-delivered task starts again;
-    while a dead worker's database session still holds the import, it retries with backoff.
+    while a dead worker's database session still holds the import, it retries with backoff. Each run is counted
+    when it starts, and the delivery after ``REBALANCE_IMPORT_MAX_ATTEMPTS`` runs that stopped the worker marks the
+    import failed instead of reading the file again.
     """
     return import_run(import_id=import_id).status
 
@@ -54,3 +57,11 @@ def fetch_nomis_monthly_task() -> list[int]:
     Without network access it fails with a clear error and nothing stored changes.
     """
     return nomis_fetch_scheduled()
+
+
+@shared_task(name="indicators.delete_expired_import_files", acks_late=True)
+def delete_expired_import_files_task() -> int:
+    """Nightly: delete the stored upload of every import that finished more than
+    ``REBALANCE_IMPORT_FILE_RETENTION_DAYS`` ago. Touches the files and the Import's ``file`` and
+    ``file_deleted_at``; its name and SHA-256 stay. Safe to run twice."""
+    return import_files_expire()

@@ -5,13 +5,20 @@ to, and a file that grows past ``REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES``, a li
 ``REBALANCE_IMPORT_MAX_LINE_BYTES`` or a header of more than ``REBALANCE_IMPORT_MAX_COLUMNS`` columns is refused
 the moment the limit is crossed. An error quotes at most a short excerpt of what it found (``ImportFileError``
 decides that, once), so what is stored on an import and shown on its pages stays small.
+
+A stored file is never read whole to learn about it: its hash is taken in chunks, a plain file larger than the
+limit is refused by its size alone, and a gzip file is first read through once keeping nothing, so that a bomb or
+an endless line is refused in a few kilobytes of memory before anything is held.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
+import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -23,6 +30,9 @@ MESSAGE_CHARS = 600  # the most of a whole message, however it was built
 MAX_STORED_ERRORS = 20  # the most error records kept on one import
 CHUNK = 64 * 1024
 MB = 1024 * 1024
+REPORT_EVERY = 64  # chunks (4 MB) between reports of how far reading has got
+
+Reading = Callable[[int, int], None]  # (bytes of the stored file read, bytes to read in all)
 
 DEFAULT_MAX_DECOMPRESSED_BYTES = 1024 * MB
 DEFAULT_MAX_LINE_BYTES = 1 * MB
@@ -99,11 +109,26 @@ class _Expanded(io.RawIOBase):
 
     def __init__(self, handle: BinaryIO, *, owned: bool, limit: int):
         super().__init__()
-        start = handle.tell()
+        self._start = handle.tell()
         self.gzipped = handle.read(2) == b"\x1f\x8b"
-        handle.seek(start)
+        self.size = handle.seek(0, os.SEEK_END) - self._start
+        handle.seek(self._start)
         self._handle, self._owned, self._limit, self._count = handle, owned, limit, 0
         self._inner = gzip.GzipFile(fileobj=handle, mode="rb") if self.gzipped else handle
+        if not self.gzipped and self.size > limit:
+            self.close()
+            self._refuse()  # a plain file's size is what it reads to: no need to read it to know
+
+    def position(self) -> int:
+        """How much of the stored file (compressed, for gzip) has been read."""
+        return self._handle.tell() - self._start
+
+    def _refuse(self) -> None:
+        what = "expands to" if self.gzipped else "is"
+        raise ImportFileError(
+            f"the file {what} more than {_size(self._limit)}: the most an import reads "
+            "(REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES)"
+        )
 
     def readable(self) -> bool:
         return True
@@ -117,11 +142,7 @@ class _Expanded(io.RawIOBase):
             raise ImportFileError(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from exc
         self._count += len(data)
         if self._count > self._limit:
-            what = "expands to" if self.gzipped else "is"
-            raise ImportFileError(
-                f"the file {what} more than {_size(self._limit)}: the most an import reads "
-                "(REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES)"
-            )
+            self._refuse()
         buffer[: len(data)] = data
         return len(data)
 
@@ -131,6 +152,8 @@ class _Expanded(io.RawIOBase):
                 self._inner.close()
             if self._owned:
                 self._handle.close()
+            elif not self._handle.closed:
+                self._handle.seek(self._start)  # left where it was, for the next pass
         super().close()
 
 
@@ -138,16 +161,38 @@ def open_decompressed(source: str | Path | BinaryIO | bytes) -> io.BufferedReade
     """The one way every importer opens a file: its bytes, gunzipped as a stream when it is gzip, and refused
     with an ImportFileError once they pass ``REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES``."""
     limit = _setting("REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES", DEFAULT_MAX_DECOMPRESSED_BYTES)
+    handle, owned = _stored(source)
+    return io.BufferedReader(_Expanded(handle, owned=owned, limit=limit), CHUNK)
+
+
+def _stored(source: str | Path | BinaryIO | bytes) -> tuple[BinaryIO, bool]:
+    """The file as stored, opened for reading, and whether we opened it (and so close it)."""
     if isinstance(source, (bytes, bytearray)):
-        handle, owned = io.BytesIO(source), True
-    elif isinstance(source, (str, Path)):
+        return io.BytesIO(source), True
+    if isinstance(source, (str, Path)):
         try:
-            handle, owned = Path(source).open("rb"), True  # noqa: SIM115 (closed with the reader)
+            return Path(source).open("rb"), True
         except OSError as exc:
             raise ImportFileError(f"cannot read the file: {exc.strerror or exc}") from exc
-    else:
-        handle, owned = source, False
-    return io.BufferedReader(_Expanded(handle, owned=owned, limit=limit), CHUNK)
+    return source, False
+
+
+def file_sha256(source: str | Path | BinaryIO | bytes) -> str:
+    """The SHA-256 of the file as stored (still gzipped, if it is), read in chunks; a handle is left where it was."""
+    if isinstance(source, (bytes, bytearray)):
+        return hashlib.sha256(source).hexdigest()
+    handle, owned = _stored(source)
+    start = handle.tell()
+    try:
+        digest = hashlib.sha256()
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+        return digest.hexdigest()
+    finally:
+        if owned:
+            handle.close()
+        else:
+            handle.seek(start)
 
 
 class _LineGuard:
@@ -183,15 +228,37 @@ class _LineGuard:
             self._refuse(self.line)
 
 
-def read_text(source: str | Path | BinaryIO | bytes) -> str:
-    """The whole file as text: gunzipped if it is gzip, decoded as UTF-8 (with or without BOM), every line within
-    ``REBALANCE_IMPORT_MAX_LINE_BYTES`` and the whole within ``REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES``."""
+def _read_through(
+    source: str | Path | BinaryIO | bytes, *, keep: bytearray | None, progress: Reading | None, part: int, parts: int
+) -> None:
+    """One pass over the file through the limits, adding what comes out to ``keep`` (or keeping nothing)."""
     lines = _LineGuard(_setting("REBALANCE_IMPORT_MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES))
-    raw = bytearray()
     with open_decompressed(source) as handle:
+        expanded: _Expanded = handle.raw
+        chunks = 0
         while chunk := handle.read(CHUNK):
             lines.check(chunk)
-            raw += chunk
+            if keep is not None:
+                keep += chunk
+            chunks += 1
+            if progress and chunks % REPORT_EVERY == 0:
+                progress(part * expanded.size + expanded.position(), parts * expanded.size)
+        if progress:
+            progress((part + 1) * expanded.size, parts * expanded.size)
+
+
+def read_text(source: str | Path | BinaryIO | bytes, *, progress: Reading | None = None) -> str:
+    """The whole file as text: gunzipped if it is gzip, decoded as UTF-8 (with or without BOM), every line within
+    ``REBALANCE_IMPORT_MAX_LINE_BYTES`` and the whole within ``REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES``.
+
+    A gzip file is read through once keeping nothing before it is read to keep: only a file already shown to be
+    within the limits is held in memory. ``progress`` hears how much of the stored file has been read."""
+    with open_decompressed(source) as handle:
+        parts = 2 if handle.raw.gzipped else 1
+    if parts == 2:
+        _read_through(source, keep=None, progress=progress, part=0, parts=parts)
+    raw = bytearray()
+    _read_through(source, keep=raw, progress=progress, part=parts - 1, parts=parts)
     if not raw.strip():
         raise ImportFileError("the file is empty")
     try:

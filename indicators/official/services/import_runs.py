@@ -1,17 +1,24 @@
-"""Running a queued import (what the Celery task calls), once, by whoever holds it."""
+"""Running a queued import (what the Celery task calls), once, by whoever holds it, and giving up on one that
+has stopped its worker too often (a task whose worker dies is delivered again, so without a count a file that
+kills the worker would be tried for ever)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
-from indicators.official.importing.files import ImportFileError
+from indicators.official.importing.files import ImportFileError, bounded_errors
 from indicators.official.importing.nomis import nomis_import
+from indicators.official.importing.observations import progress_key
 from indicators.official.importing.tidy import tidy_import
 from indicators.official.models import Import
+from indicators.official.services.import_files import import_files_expire
 
 
 class ImportBusyError(Exception):
@@ -43,7 +50,10 @@ def _claimed(import_id: int):
 def import_run(*, import_id: int, progress=None) -> Import:
     """Run a queued import (or one whose worker died part-way). Safe to run twice, even at once: only the holder of
     the import's lock runs it, a finished import is left alone, and a file already stored is recognised by its
-    hash. The write is one transaction, so a run that dies part-way has stored nothing."""
+    hash. The write is one transaction, so a run that dies part-way has stored nothing.
+
+    Each run is counted before it starts; the run after ``REBALANCE_IMPORT_MAX_ATTEMPTS`` runs that never
+    finished (each stopped its worker) marks the import failed instead of reading the file again."""
     with _claimed(import_id) as held:
         imp = Import.objects.select_related("indicator").get(pk=import_id)
         if imp.finished:
@@ -51,15 +61,43 @@ def import_run(*, import_id: int, progress=None) -> Import:
         if not held:
             # Someone holds it: a live run, or a dead worker's session the database has not yet let go of.
             raise ImportBusyError(f"Import {import_id} is being run elsewhere; try again shortly.")
-        return _run(imp, progress)
+        imp.attempts = _count_attempt(import_id)
+        limit = settings.REBALANCE_IMPORT_MAX_ATTEMPTS
+        imp = _give_up(imp, stopped=imp.attempts - 1) if imp.attempts > limit else _run(imp, progress)
+    import_files_expire(import_ids=[import_id])  # a retention of 0 deletes the file now
+    return imp
+
+
+def _count_attempt(import_id: int) -> int:
+    # One UPDATE, committed before the run starts, so a worker killed mid-run has already counted it.
+    Import.objects.filter(pk=import_id).update(attempts=F("attempts") + 1)
+    return Import.objects.values_list("attempts", flat=True).get(pk=import_id)
+
+
+def _give_up(imp: Import, *, stopped: int) -> Import:
+    message = (
+        f"the worker stopped {stopped} time{'s' if stopped != 1 else ''} while reading this file, so it is not "
+        "tried again (REBALANCE_IMPORT_MAX_ATTEMPTS); it may be too large or malformed: check it, or split it, "
+        "and upload it again"
+    )
+    imp.status = Import.Status.FAILED
+    imp.errors = bounded_errors([{"line": None, "column": None, "message": message}])
+    imp.finished_at = timezone.now()
+    imp.progress = 100
+    imp.save(update_fields=["status", "errors", "finished_at", "progress"])
+    cache.delete(progress_key(imp.pk))
+    return imp
 
 
 def _run(imp: Import, progress) -> Import:
     options = imp.options or {}
-    with imp.file.open("rb") as handle:
-        content = handle.read()
+    with imp.file.open("rb") as handle:  # read in chunks by the importer, never whole
+        return _run_file(imp, handle, options, progress)
+
+
+def _run_file(imp: Import, handle, options: dict, progress) -> Import:
     common = {
-        "source": content,
+        "source": handle,
         "indicator": imp.indicator,
         "file_name": imp.file_name,
         "existing": imp,

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from indicators.official.models import Import
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+PHASES = {"reading": (0, 20), "checking": (20, 50), "writing": (70, 30)}  # where each starts, and its share
 
 
 def progress_key(import_id: int) -> str:
@@ -24,11 +25,12 @@ def import_progress(imp: Import) -> dict:
 
 
 def progress_reporter(imp: Import, extra: Progress | None) -> Progress:
-    # Checking is the first 70%, writing the rest. The figure goes to the cache (seen across transactions)
-    # and, outside the write transaction, to the import row.
+    # Reading the file is the first 20%, checking its rows up to 70%, writing the rest. The figure goes to the
+    # cache, seen across transactions and processes.
     def report(phase: str, done: int, total: int) -> None:
         share = done / total if total else 1
-        percent = int(share * 70) if phase == "checking" else 70 + int(share * 30)
+        start, width = PHASES.get(phase, (70, 30))
+        percent = start + int(share * width)
         cache.set(progress_key(imp.pk), {"phase": phase, "percent": percent}, 60 * 60)
         if extra:
             extra(phase, done, total)

@@ -4,7 +4,6 @@ sends ``signals.notify_observations_changed`` after commit."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -15,18 +14,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators.official import signals as hooks
-from indicators.official.importing.files import bounded_errors, error_record, read_text
+from indicators.official.importing.files import bounded_errors, error_record, file_sha256, read_text
 from indicators.official.importing.observations.layout import Layout
 from indicators.official.importing.observations.progress import Progress, progress_key, progress_reporter
-from indicators.official.importing.observations.reading import parse_rows, read_header, read_source
+from indicators.official.importing.observations.reading import parse_rows, read_header
 from indicators.official.importing.observations.writing import write_observations
 from indicators.official.models import Import, Indicator
 
 UNKNOWN_SAMPLE = 20
-
-
-def sha256_of(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
 
 
 def import_observations(
@@ -46,7 +41,8 @@ def import_observations(
 ) -> Import:
     """Check a whole file, then store it; returns the Import. A bad file raises ImportFileError after
     recording the failed Import (status failed, with the error): no observation is touched."""
-    raw = read_source(source)
+    if not isinstance(source, (bytes, str, Path)) and not source.seekable():
+        source = source.read()  # a stream read once (a pipe): it is hashed and read from memory
     file_name = file_name or (str(source) if isinstance(source, (str, Path)) else "upload")
     imp = existing or Import(
         indicator=indicator,
@@ -57,14 +53,14 @@ def import_observations(
         options=options or {},
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    _start(imp, raw)
+    _start(imp, source)
     report = progress_reporter(imp, progress)
     try:
         same = _same_file_already_stored(imp)
         if same is not None:
             _finish(imp, status=Import.Status.UNCHANGED, same_as=same, rows_read=same.rows_read)
             return imp
-        _check_and_write(imp, raw, indicator=indicator, make_layout=make_layout, report=report, method=method)
+        _check_and_write(imp, source, indicator=indicator, make_layout=make_layout, report=report, method=method)
     except Exception as exc:
         _finish(imp, status=Import.Status.FAILED, errors=bounded_errors([error_record(exc)]))
         raise
@@ -73,8 +69,8 @@ def import_observations(
     return imp
 
 
-def _start(imp: Import, raw: bytes) -> None:
-    imp.sha256 = sha256_of(raw)
+def _start(imp: Import, source: str | Path | BinaryIO | bytes) -> None:
+    imp.sha256 = file_sha256(source)  # in chunks: the file is not held to be hashed
     imp.status = Import.Status.RUNNING
     imp.started_at = timezone.now()
     imp.errors = []
@@ -82,10 +78,16 @@ def _start(imp: Import, raw: bytes) -> None:
 
 
 def _check_and_write(
-    imp: Import, raw: bytes, *, indicator: Indicator, make_layout, report: Progress, method: str | None
+    imp: Import,
+    source: str | Path | BinaryIO | bytes,
+    *,
+    indicator: Indicator,
+    make_layout,
+    report: Progress,
+    method: str | None,
 ) -> None:
     """Check every row (recording the counts), then write them all in one transaction."""
-    text = read_text(raw)
+    text = read_text(source, progress=lambda done, total: report("reading", done, total))
     reader, header = read_header(text)
     layout = make_layout(header)
     parsed = parse_rows(text, reader, layout, progress=report)

@@ -2,6 +2,7 @@
 refused the moment their limit is crossed, in bounded memory, with a short error; nothing already stored changes."""
 
 import gzip
+import hashlib
 import io
 import json
 import tracemalloc
@@ -18,6 +19,7 @@ from indicators.official.importing.files import (
     _LineGuard,
     bounded_errors,
     error_record,
+    file_sha256,
     open_decompressed,
     read_text,
 )
@@ -201,3 +203,47 @@ def test_what_an_import_stores_about_an_error_is_bounded():
 def test_a_damaged_gzip_file_still_says_so():
     with pytest.raises(ImportFileError, match="gzip file is damaged or cut short"):
         read_text(gzip.compress(b"a,b\n1,2\n" * 100)[:-12])
+
+
+def test_a_gzip_bomb_is_refused_before_anything_is_held(settings):
+    # Read through once keeping nothing: the refusal costs chunks, not the cap (64 MB here).
+    settings.REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES = 64 * MB
+    peak, raised = _peak_bytes(lambda: read_text(_bomb(128)))
+    assert isinstance(raised, ImportFileError)
+    assert "expands to more than 64 MB" in str(raised)
+    assert peak < 4 * MB, f"peak {peak / MB:.1f} MB"
+
+
+def test_a_plain_file_over_the_limit_is_refused_by_its_size_without_reading_it(settings, tmp_path):
+    settings.REBALANCE_IMPORT_MAX_DECOMPRESSED_BYTES = 8 * MB
+    path = tmp_path / "big.csv"
+    with path.open("wb") as out:
+        out.truncate(32 * MB)  # sparse: no need to write it
+    peak, raised = _peak_bytes(lambda: read_text(path))
+    assert isinstance(raised, ImportFileError)
+    assert str(raised).startswith("the file is more than 8 MB")
+    assert peak < MB, f"peak {peak / MB:.1f} MB"
+
+
+def test_the_hash_is_taken_in_chunks_and_a_handle_is_left_where_it_was(tmp_path):
+    content = _bomb(4)
+    path = tmp_path / "f.csv.gz"
+    path.write_bytes(content)
+    expected = hashlib.sha256(content).hexdigest()
+    assert file_sha256(path) == file_sha256(content) == expected
+    with path.open("rb") as handle:
+        assert file_sha256(handle) == expected
+        assert handle.tell() == 0
+        assert len(read_text(handle)) == 4 * MB  # both passes read it from the start
+
+
+def test_reading_reports_how_far_it_has_got_through_the_stored_file(settings):
+    reports = []
+    content = _bomb(16)
+    read_text(content, progress=lambda done, total: reports.append((done, total)))
+    totals = {total for _, total in reports}
+    assert totals == {2 * len(content)}  # gzip: read through twice (once to check, once to keep)
+    dones = [done for done, _ in reports]
+    assert dones == sorted(dones)
+    assert len(dones) >= 2
+    assert dones[-1] == 2 * len(content)
