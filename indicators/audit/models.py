@@ -1,4 +1,4 @@
-"""Who viewed, exported, imported or changed what.
+"""Who viewed, listed, exported, imported or changed what, and who was refused.
 
 Kept apart from the data it describes: no foreign keys, only the kind of object
 and its id as text, so an entry outlives what it names and deleting data never
@@ -21,6 +21,9 @@ class Action(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login-failed", "Failed sign-in"
     TWO_FACTOR = "two-factor", "Two-factor"
+    TWO_FACTOR_FAILED = "two-factor-failed", "Failed one-time code"
+    DENIED = "denied", "Refused"
+    LIST = "list", "Listed"
     RETENTION = "retention", "Retention run"
 
 

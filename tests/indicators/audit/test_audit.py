@@ -62,14 +62,14 @@ def test_views_and_exports_by_staff_are_recorded(client, world):
     assert AuditEntry.objects.order_by("id").last().detail["query"] == "sort=1"
 
 
-def test_refused_requests_and_residents_are_not_recorded_as_views(client, world):
+def test_refused_requests_are_recorded_as_refused_not_as_views_and_residents_never(client, world):
     client.force_login(world["officer"])
     assert client.get(reverse("indicators:neighbourhood-detail", args=[world["anfield"].pk])).status_code == 404
     client.logout()
     code = codes_for(wave_factory(neighbourhoods=[world["harehills"]]))[0]
     client.post(reverse("surveys:start"), {"code": code})
     client.get(reverse("surveys:page", args=[1]))
-    assert AuditEntry.objects.count() == 0
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == [Action.DENIED]
 
 
 def test_staff_changes_and_api_object_reads_are_recorded(client, world):
