@@ -38,6 +38,11 @@ def may_export_free_text(user) -> bool:
     return is_admin(user)
 
 
+def may_export_full_demographics(user) -> bool:
+    """Take that download with every "about you" answer as given; others get rare combinations coarsened."""
+    return is_admin(user)
+
+
 def may_run_imports(user) -> bool:
     """Upload official data and read the import records."""
     return is_admin(user)
@@ -56,6 +61,7 @@ def flags(user) -> dict[str, bool]:
         "enter_paper": may_enter_paper(user),
         "export_responses": may_export_responses(user),
         "export_free_text": may_export_free_text(user),
+        "export_full_demographics": may_export_full_demographics(user),
         "run_imports": may_run_imports(user),
         "see_everything": may_see_everything(user),
     }

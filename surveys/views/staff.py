@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -113,6 +114,7 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manage": manage,
             "codes_form": CodesForm(neighbourhoods=neighbourhoods) if manage else None,
             "open_url": reverse("surveys:open", args=[wave.slug]) if wave.open_link else "",
+            "disclosure_min": settings.REBALANCE_DISCLOSURE_MIN_RESPONSES,  # said beside the export links
         },
     )
 
@@ -162,11 +164,12 @@ def wave_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     wave = _wave(request, pk)
     include_free_text = request.GET.get("free_text") == "1"
     if fmt == "xlsx":
-        body = exports.export_xlsx(user=request.user, wave=wave, include_free_text=include_free_text)
+        body, export = exports.export_xlsx(user=request.user, wave=wave, include_free_text=include_free_text)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = exports.export_csv(user=request.user, wave=wave, include_free_text=include_free_text)
+        body, export = exports.export_csv(user=request.user, wave=wave, include_free_text=include_free_text)
         content_type = "text/csv; charset=utf-8"
+    request.audit_detail = export.audit_detail()  # the audit middleware records it with the download
     out = HttpResponse(body, content_type=content_type)
     return attachment(out, f"{wave.slug}-responses.{fmt}")
 
