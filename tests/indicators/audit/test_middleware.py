@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from indicators.access.models import Role
 from indicators.audit.models import Action, AuditEntry
 from tests.factories import NeighbourhoodFactory, staff
+from tests.indicators.accounts.factories import api_token
 from tests.surveys.factories import wave_factory
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,21 @@ def test_api_list_reads_are_recorded_with_filters_and_rows(client, places):
     # Reading one object is still a view, not a listing.
     client.get(f"/api/v1/neighbourhoods/{mine.pk}/")
     assert entries(Action.VIEW)[0].object_type == "v1:neighbourhood-detail"
+
+
+def test_reads_and_refusals_with_an_api_token_are_recorded_under_its_owner(client, places):
+    officer, _mine, theirs = places
+    header = {"HTTP_AUTHORIZATION": f"Token {api_token(officer).secret}"}
+    assert client.get("/api/v1/neighbourhoods/", {"page": 1}, **header).status_code == 200
+    assert client.get(f"/api/v1/neighbourhoods/{theirs.pk}/", **header).status_code == 404
+    got = [
+        (e.actor, e.action, e.object_type, e.detail["query"])
+        for e in AuditEntry.objects.filter(action__in=[Action.LIST, Action.DENIED]).order_by("id")
+    ]
+    assert got == [
+        ("officer.audit", Action.LIST, "v1:neighbourhood-list", "page=1"),
+        ("officer.audit", Action.DENIED, "v1:neighbourhood-detail", ""),
+    ]
 
 
 def test_a_wrong_one_time_code_is_recorded(client, settings):
