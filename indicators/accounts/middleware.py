@@ -3,8 +3,9 @@
 Runs after django_otp's OTPMiddleware. Residents are anonymous and never
 affected. An unverified staff session may reach only the sign-in, sign-out and
 two-factor pages and static files: pages and the admin redirect to the second
-factor, the API answers 403. API tokens (DRF's TokenAuthentication) are a
-separate credential issued by an admin and are not seen here.
+factor, the API answers 403. API tokens (authentication.py) carry no session and
+are not seen here: a token can be made only after the second factor, and stands
+in for it.
 """
 
 from __future__ import annotations

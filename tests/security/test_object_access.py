@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
 from indicators.official.models import Indicator, Observation
 from tests.factories import ImportFactory
+from tests.indicators.accounts.factories import api_token
 from tests.indicators.monitoring.world import build_world
 from tests.surveys.factories import version_factory, wave_factory
 
@@ -43,6 +44,8 @@ def world():
         "factor-scores": FactorScore.objects.filter(neighbourhood=anfield).first().pk,
         "worklessness": WorklessnessPoint.objects.filter(neighbourhood=anfield).first().pk,
         "pair-comparisons": PairComparison.objects.filter(pair=world["liverpool_pair"]).first().pk,
+        # Tokens belong to a person, not a place: another person's token (the admin's here) is refused.
+        "api-tokens": api_token(world["admin"]).token.pk,
         "slug": Indicator.objects.first().slug,
     }
     # Pages and exports by URL name: which of the ids above each one takes.
@@ -57,6 +60,7 @@ def world():
         "surveys:wave-codes": "waves",
         "surveys:wave-export": "waves",
         "surveys:paper": "waves",
+        "api-token-revoke": "api-tokens",
     }
     return {**world, "theirs": theirs, "pages": pages}
 
