@@ -93,3 +93,13 @@ def broker_and_blocker(prefix: str) -> Iterator[tuple[object, str, object]]:
     finally:
         blocker.close()
         broker.flushdb()
+
+
+def terminate_backends_waiting_on_a_lock() -> None:
+    """A killed worker's database session that is waiting on a lock does not notice its client has gone until it
+    wakes; end it, as the server would on its next check, so that the locks it holds go with it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+            [connection.settings_dict["NAME"]],
+        )

@@ -8,14 +8,16 @@ when the database is briefly unreachable.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
-from indicators.engine.locks import single_run
+from indicators.engine.locks import lock_held, single_run
 from indicators.engine.models import RecomputeRun
 from indicators.engine.services import refresh
 from indicators.official.models import Import, Observation
@@ -81,28 +83,37 @@ def refresh_after_import(import_id: int) -> None:
 @shared_task(name="indicators.engine.tasks.recompute_everything", bind=True, **RELIABLE)
 def recompute_everything(self) -> int | None:
     """Nightly: rebuilds every rollup from answers and observations, and records in a
-    RecomputeRun where the incremental figures had drifted. Never runs twice at once;
-    a delivery that follows a dead worker's picks up the same lock and the same run."""
+    RecomputeRun where the incremental figures had drifted. Never runs twice at once: it holds
+    a lock renewed by a heartbeat while it runs (REBALANCE_RECOMPUTE_LOCK_SECONDS). A delivery
+    that follows a dead worker's before that lock expires picks up the same lock and the same
+    run; after, it goes ahead as a new run, and the dead worker's run is marked failed."""
     task_id = self.request.id or ""
-    with single_run("engine-recompute", timeout=settings.CELERY_TASK_TIME_LIMIT, owner=task_id or None) as mine:
+    ttl = settings.REBALANCE_RECOMPUTE_LOCK_SECONDS
+    with single_run(refresh.RECOMPUTE_LOCK, ttl=ttl, owner=task_id or None) as mine:
         if not mine:
             logger.info("A full recompute is already running; this one stands down")
             return None
+        # Holding the lock, no other run is alive: any still "running" stopped with its worker.
+        refresh.recompute_runs_fail_stopped(except_task_id=task_id)
         run = None
         if task_id:
-            run, _ = RecomputeRun.objects.update_or_create(
-                task_id=task_id, defaults={"kind": "full", "status": RecomputeRun.Status.RUNNING}
-            )
+            run = RecomputeRun.objects.filter(task_id=task_id, status=RecomputeRun.Status.RUNNING).first()
+            run = run or RecomputeRun.objects.create(kind="full", task_id=task_id)
         return refresh.recompute_all(run=run, rescore=True).pk
 
 
 @shared_task(name="indicators.engine.tasks.catch_up", **RELIABLE)
 def catch_up() -> int:
     """Every few minutes: refreshes any neighbourhood and wave with a completed response newer
-    than its figures, e.g. responses stored while the broker was down."""
-    with single_run("engine-catch-up", timeout=15 * 60) as mine:
+    than its figures, e.g. responses stored while the broker was down; and marks failed a full
+    recompute left "running" by a worker that died (its lock has expired with its heartbeat)."""
+    with single_run("engine-catch-up", ttl=settings.REBALANCE_RECOMPUTE_LOCK_SECONDS) as mine:
         if not mine:
             return 0
+        checked = timezone.now()
+        if not lock_held(refresh.RECOMPUTE_LOCK):
+            # A run that started before the lock was seen free is not alive; one that starts after is spared.
+            refresh.recompute_runs_fail_stopped(started_before=checked - dt.timedelta(seconds=5))
         groups = refresh.stale_groups()
         for wave_id, neighbourhood_id in groups:
             refresh.neighbourhood_wave_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood_id)

@@ -23,6 +23,12 @@ from surveys.models import Response, Wave
 
 logger = logging.getLogger(__name__)
 
+RECOMPUTE_LOCK = "engine-recompute"  # held (with a heartbeat) by the worker running a full recompute
+STOPPED = (
+    "The worker stopped during this run (its lock's heartbeat stopped): nothing it was writing was kept, "
+    "and the next run starts afresh."
+)
+
 
 def neighbourhood_wave_refresh(*, wave_id: int, neighbourhood_id: int) -> None:
     """The incremental update after a response: one neighbourhood in one wave, and what depends on it."""
@@ -75,6 +81,32 @@ def recompute_all(
     so that the comparison covers the stored scores too.
     """
     run = run or RecomputeRun.objects.create(kind="full")
+    try:
+        return _recompute(run, compare=compare, rescore=rescore, progress=progress)
+    except Exception as exc:
+        # The rollups are written in one transaction, so nothing of this run was kept: say so on the run.
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
+        )
+        raise
+
+
+def recompute_runs_fail_stopped(*, except_task_id: str = "", started_before=None) -> int:
+    """Mark failed the full recomputes that a Celery worker left "running" when it died. Only call it holding
+    the recompute lock, or having seen it free: then no worker's run is alive. Runs from the command line (no
+    task id) hold no lock and are left alone."""
+    runs = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).exclude(task_id="")
+    if except_task_id:
+        runs = runs.exclude(task_id=except_task_id)
+    if started_before is not None:
+        runs = runs.filter(started_at__lt=started_before)
+    failed = runs.update(status=RecomputeRun.Status.FAILED, finished_at=timezone.now(), error=STOPPED)
+    if failed:
+        logger.warning("marked %s full recompute(s) failed: their worker stopped", failed)
+    return failed
+
+
+def _recompute(run: RecomputeRun, *, compare: bool, rescore: bool, progress) -> RecomputeRun:
     before = _snapshot() if compare else None
     waves = list(Wave.objects.order_by("opens_on", "pk").values_list("pk", flat=True))
     ratios = list(Indicator.objects.filter(kind=Indicator.Kind.RATIO).values_list("pk", flat=True))

@@ -89,3 +89,53 @@ def test_the_nightly_recompute_rescores_residents_from_their_answers(data):
     assert tables() == once
     assert {d["table"] for d in run.differences} == set()  # mended before the figures were rebuilt
     assert not ResidentScore.objects.filter(score=0).exists()
+
+
+def left_running_by_a_dead_worker(task_id: str, minutes_ago: int = 5) -> RecomputeRun:
+    run = RecomputeRun.objects.create(kind="full", task_id=task_id)
+    RecomputeRun.objects.filter(pk=run.pk).update(started_at=run.started_at - dt.timedelta(minutes=minutes_ago))
+    return run
+
+
+def test_the_next_recompute_marks_a_dead_workers_run_failed_and_goes_ahead(data):
+    dead = left_running_by_a_dead_worker("dead-task")
+    new = RecomputeRun.objects.get(pk=tasks.recompute_everything.delay().get())
+    dead.refresh_from_db()
+    assert (dead.status, new.status) == ("failed", "done")
+    assert dead.error.startswith("The worker stopped during this run")
+    assert dead.finished_at is not None
+
+
+def test_catch_up_marks_a_dead_workers_run_failed_once_its_lock_has_expired(data):
+    from django.core.cache import cache
+
+    dead = left_running_by_a_dead_worker("dead-task")
+    by_hand = RecomputeRun.objects.create(kind="full")  # `manage.py aggregate`: no task, no lock
+    cache.add("lock:engine-recompute", "dead-task", 60)  # its heartbeat has not yet expired: it may be alive
+    tasks.catch_up.delay().get()
+    assert RecomputeRun.objects.get(pk=dead.pk).status == "running"
+    cache.delete("lock:engine-recompute")  # expired
+    tasks.catch_up.delay().get()
+    assert RecomputeRun.objects.get(pk=dead.pk).status == "failed"
+    assert RecomputeRun.objects.get(pk=by_hand.pk).status == "running"
+
+
+def test_catch_up_spares_a_run_that_has_only_just_started(data):
+    just_started = left_running_by_a_dead_worker("new-task", minutes_ago=0)
+    tasks.catch_up.delay().get()
+    assert RecomputeRun.objects.get(pk=just_started.pk).status == "running"
+
+
+def test_a_recompute_that_raises_is_marked_failed_with_the_error(data, monkeypatch):
+    from indicators.engine.services import refresh
+
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(refresh, "pairs_refresh", broken)
+    with pytest.raises(RuntimeError):
+        tasks.recompute_everything.delay().get()
+    run = RecomputeRun.objects.get()
+    assert run.status == "failed"
+    assert "the disk is full" in run.error
+    assert not FactorScore.objects.exists()  # one transaction: nothing of it was kept

@@ -10,11 +10,16 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
 
 from indicators.official.catalogue import ensure_indicators
 from indicators.official.models import Import, Indicator, Observation
-from tests.celery_worker import Worker, broker_and_blocker, someone_waits_on_a_lock, wait
+from tests.celery_worker import (
+    Worker,
+    broker_and_blocker,
+    someone_waits_on_a_lock,
+    terminate_backends_waiting_on_a_lock,
+    wait,
+)
 from tests.indicators.official.helpers import CLAIMANTS_EXCEL, city_of_london_lsoas, values_by_area
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -136,16 +141,6 @@ def test_a_gzip_bomb_and_a_huge_header_are_refused_in_bounded_memory_with_short_
         assert words in imp.errors[0]["message"]
         assert len(json.dumps(imp.errors)) < 1000
     assert Observation.objects.count() == 0
-
-
-def terminate_backends_waiting_on_a_lock() -> None:
-    """A killed worker's database session that is waiting on a lock does not notice its client has gone until it
-    wakes; end it, as the server would on its next check, so that its locks go with it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
-            [connection.settings_dict["NAME"]],
-        )
 
 
 def test_an_import_that_keeps_killing_its_worker_is_marked_failed_after_the_attempts_cap(settings):
