@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from indicators.demo.boundaries import seed_boundaries
+from indicators.demo.boundaries import seed_boundaries, seed_wards
 from indicators.demo.official import seed_official
 from indicators.demo.places import DEMO_PASSWORD, seed_places
 from indicators.engine.services.refresh import recompute_all
@@ -23,6 +23,8 @@ class Command(BaseCommand):
             )
         logins = seed_places()
         seed_boundaries()  # the small areas' outlines, for the maps
+        wards = seed_wards()
+        self.stdout.write(f"Wards: {sum(w.rows for w in wards):,} in {len(wards)} authorities, with outlines.")
         for imp in seed_official():
             self.stdout.write(f"Official figures ({imp.source}): {imp.file_name}, {imp.get_status_display().lower()}.")
         demo_survey = seed_surveys()

@@ -43,9 +43,10 @@ DECILE_FILLS = (
 
 def _outlines(local_authority_id: int) -> dict[int, dict]:
     return dict(
-        SmallArea.objects.filter(local_authority_id=local_authority_id, boundary__isnull=False).values_list(
-            "pk", "boundary"
-        )
+        # LSOAs only: a ward's or an estate's outline would lie over them.
+        SmallArea.objects.filter(
+            local_authority_id=local_authority_id, kind__in=SmallArea.LSOA_KINDS, boundary__isnull=False
+        ).values_list("pk", "boundary")
     )
 
 
