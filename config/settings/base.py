@@ -275,6 +275,11 @@ LOGGING = {
 REBALANCE_DEPRIVED_MAX_DECILE = env.int("REBALANCE_DEPRIVED_MAX_DECILE", default=1)
 if REBALANCE_DEPRIVED_MAX_DECILE not in (1, 2):
     raise ImproperlyConfigured("REBALANCE_DEPRIVED_MAX_DECILE must be 1 or 2.")
+# Which edition of the English Indices of Deprivation decides "deprived": empty (the default) for the latest edition
+# loaded for every LSOA in England (indicators/places/deprivation.py), or iod2019 / iod2025 to fix one.
+REBALANCE_DEPRIVATION_EDITION = env("REBALANCE_DEPRIVATION_EDITION", default="")
+if REBALANCE_DEPRIVATION_EDITION not in ("", "iod2019", "iod2025"):
+    raise ImproperlyConfigured("REBALANCE_DEPRIVATION_EDITION must be empty, iod2019 or iod2025.")
 
 # A change in worklessness within this many percentage points of the benchmark's change over the same period is
 # "keeping pace"; beyond it, "improving" or "falling behind".

@@ -68,7 +68,9 @@ class SmallAreaQuerySet(models.QuerySet):
 
     def deprived(self, *, edition: str | None = None) -> SmallAreaQuerySet:
         """Small areas in the deprived deciles (REBALANCE_DEPRIVED_MAX_DECILE) of an edition."""
-        edition = edition or Deprivation.Edition.latest_loaded()
+        from indicators.places.deprivation import deprived_edition  # the rule reads this module's models
+
+        edition = edition or deprived_edition()
         return self.filter(
             deprivation__edition=edition,
             deprivation__decile__lte=settings.REBALANCE_DEPRIVED_MAX_DECILE,
@@ -151,11 +153,6 @@ class Deprivation(models.Model):
     class Edition(models.TextChoices):
         IOD2019 = "iod2019", "English Indices of Deprivation 2019"
         IOD2025 = "iod2025", "English Indices of Deprivation 2025"
-
-        @classmethod
-        def latest_loaded(cls) -> str:
-            latest = Deprivation.objects.order_by("-edition").values_list("edition", flat=True)
-            return latest.first() or cls.IOD2019
 
     # The boundaries each edition ranks: IoD2019 the 2011 LSOAs, IoD2025 the 2021 ones.
     EDITION_KIND = {Edition.IOD2019: SmallArea.Kind.LSOA11, Edition.IOD2025: SmallArea.Kind.LSOA21}

@@ -8,17 +8,18 @@ from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from indicators.places.deprivation import deprived_edition
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, SmallArea
 
 
 def deprivation_prefetch(edition: str | None = None) -> Prefetch:
-    edition = edition or Deprivation.Edition.latest_loaded()
+    edition = edition or deprived_edition()
     return Prefetch("deprivation", queryset=Deprivation.objects.filter(edition=edition), to_attr="imd")
 
 
 def neighbourhood_list(*, user) -> QuerySet[Neighbourhood]:
     """The user's neighbourhoods with their size and deprivation, in a constant number of queries."""
-    edition = Deprivation.Edition.latest_loaded()
+    edition = deprived_edition()
     return (
         Neighbourhood.objects.visible_to(user)
         .select_related("local_authority", "local_authority__region")

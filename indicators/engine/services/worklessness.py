@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from indicators.engine.models import WorklessnessPoint
 from indicators.official.models import Indicator, Observation, Period
+from indicators.places.deprivation import deprived_edition, deprived_max_decile
 from indicators.places.models import Deprivation, Neighbourhood, SmallArea
 
 Level = WorklessnessPoint.Level
@@ -174,7 +174,7 @@ def _insert_benchmark(cursor, indicator: Indicator, periods: tuple[list[int], in
 
 
 def deprived_edition_and_decile() -> tuple[str, int]:
-    return Deprivation.Edition.latest_loaded(), settings.REBALANCE_DEPRIVED_MAX_DECILE
+    return deprived_edition(), deprived_max_decile()
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from shapely.geometry import shape
 from indicators.engine.selectors.verdicts import FALLING_BEHIND, IMPROVING, KEEPING_PACE, keeping_pace_points
 from indicators.engine.services.worklessness import denominator_periods
 from indicators.official.models import Observation
+from indicators.places.deprivation import deprived_edition
 from indicators.places.models import Deprivation, Neighbourhood, SmallArea
 
 NO_FIGURE = "none"
@@ -144,9 +145,9 @@ def _own_areas(neighbourhood: Neighbourhood) -> list[tuple[int, str, str]]:
 
 
 def neighbourhood_map(neighbourhood: Neighbourhood) -> dict:
-    """The neighbourhood's small areas by IMD decile (the latest edition loaded), the rest of its authority
+    """The neighbourhood's small areas by IMD decile (the edition in force), the rest of its authority
     around it in outline."""
-    edition = Deprivation.Edition.latest_loaded()
+    edition = deprived_edition()
     outlines = _outlines(neighbourhood.local_authority_id)
     deciles = dict(
         Deprivation.objects.filter(small_area__neighbourhoods=neighbourhood, edition=edition).values_list(

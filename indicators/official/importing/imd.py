@@ -12,11 +12,9 @@ from typing import BinaryIO
 from django.db import transaction
 
 from indicators.official.importing.files import ImportFileError, check_columns, read_text, text_stream
+from indicators.places.deprivation import NATIONAL_LSOA_COUNT
 from indicators.places.models import Deprivation, LocalAuthority, SmallArea
 from indicators.places.selectors import area_ids_by_code
-
-# How many LSOAs a complete national file has (DOMAIN.md).
-NATIONAL_LSOA_COUNT = {Deprivation.Edition.IOD2019: 32_844, Deprivation.Edition.IOD2025: 33_755}
 
 LSOA_CODE = re.compile(r"^E01\d{6}$")
 LA_CODE = re.compile(r"^E0[6-9]\d{6}$")

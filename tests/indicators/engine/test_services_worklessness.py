@@ -102,7 +102,7 @@ def test_another_reference_set(official):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"indicator_slug": "claimant-count", "start": "2019-12", "end": "2021-12"}, "not a rate defined as numerator"),
+        ({"indicator_slug": "claimant-count", "start": "2019-12", "end": "2021-12"}, "is a count, not a rate"),
         ({"indicator_slug": "nothing", "start": "2019-12", "end": "2021-12"}, "No indicator 'nothing'"),
         ({"indicator_slug": "worklessness", "start": "2021-12", "end": "2019-12"}, "must come before"),
         ({"indicator_slug": "worklessness", "start": "2015-01", "end": "2019-12"}, "No figures have been imported for"),
