@@ -95,7 +95,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     """List, and (after this session's second factor) create, the signed-in person's API tokens."""
     _staff_only(request)
     refusal = services.api_token_refusal(user=request.user)
-    form = ApiTokenForm(request.POST or None, lifetimes=services.api_token_lifetimes())
+    # A refused session's post is not read at all: the page shows the way to the second factor instead.
+    form = ApiTokenForm((request.POST or None) if refusal is None else None, lifetimes=services.api_token_lifetimes())
     created = None
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
