@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from indicators.monitoring.views import league, neighbourhood, neighbourhoods, pairs
 from indicators.official import views as views_imports
+from indicators.places import views as views_places
 
 app_name = "indicators"
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", neighbourhoods.my_neighbourhoods, name="my-neighbourhoods"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", neighbourhoods.my_neighbourhoods_export, name="my-neighbourhoods-export"),
     path("neighbourhoods/<int:pk>/", neighbourhood.neighbourhood_detail, name="neighbourhood-detail"),
+    path("neighbourhoods/build/", views_places.neighbourhood_build, name="neighbourhood-build"),
     re_path(
         r"^neighbourhoods/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$",
         neighbourhood.neighbourhood_export,

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+import shapely
+import shapely.geometry
 from django.conf import settings
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from indicators.places.deprivation import deprived_edition
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, SmallArea
 
 
 def deprivation_prefetch(edition: str | None = None) -> Prefetch:
-    edition = edition or deprived_edition()
+    edition = edition or Deprivation.Edition.latest_loaded()
     return Prefetch("deprivation", queryset=Deprivation.objects.filter(edition=edition), to_attr="imd")
 
 
 def neighbourhood_list(*, user) -> QuerySet[Neighbourhood]:
     """The user's neighbourhoods with their size and deprivation, in a constant number of queries."""
-    edition = deprived_edition()
+    edition = Deprivation.Edition.latest_loaded()
     return (
         Neighbourhood.objects.visible_to(user)
         .select_related("local_authority", "local_authority__region")
@@ -84,3 +86,92 @@ def area_ids_by_code(codes: Iterable[str] | None = None, *, kinds: Iterable[str]
         if held is None or order < held[0]:
             chosen[code] = (order, pk)
     return {code: pk for code, (_, pk) in chosen.items()}
+
+def area_ids_inside(boundary: dict, *, local_authority_id: int, kinds: Iterable[str]) -> set[int]:
+    """The areas of these kinds in the authority whose centres lie inside an outline (GeoJSON geometry): the best
+    fit of an estate or a drawn boundary to LSOAs."""
+    outline = shapely.geometry.shape(boundary)
+    shapely.prepare(outline)
+    candidates = SmallArea.objects.filter(
+        kind__in=list(kinds), local_authority_id=local_authority_id, latitude__isnull=False, longitude__isnull=False
+    ).values_list("pk", "latitude", "longitude")
+    return {pk for pk, lat, lon in candidates if outline.contains(shapely.Point(float(lon), float(lat)))}
+
+
+# The population shown while building a neighbourhood: the ONS working-age estimate, where it has been imported.
+POPULATION_INDICATOR = "working-age-population"
+
+
+@dataclass(frozen=True)
+class PickableArea:
+    pk: int
+    code: str
+    name: str
+    decile: int | None
+
+
+def areas_to_pick(
+    *, local_authority: LocalAuthority, kind: str, max_decile: int | None, edition: str, include: Iterable[int] = ()
+) -> list[PickableArea]:
+    """An authority's areas of one kind with their IMD decile in ``edition``, those at or below ``max_decile`` (all
+    if None), plus any in ``include`` (those already chosen), most deprived first."""
+    areas = SmallArea.objects.filter(local_authority=local_authority, kind=kind)
+    decile = Min("deprivation__decile", filter=Q(deprivation__edition=edition))
+    rows = areas.annotate(decile=decile)
+    if max_decile is not None:
+        rows = rows.filter(Q(decile__lte=max_decile) | Q(pk__in=list(include)))
+    return [
+        PickableArea(pk, code, name, d)
+        for pk, code, name, d in rows.order_by(F("decile").asc(nulls_last=True), "code").values_list(
+            "pk", "code", "name", "decile"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class NeighbourhoodPreview:
+    """What a neighbourhood would be, before it is saved: its size, population where known, and deprivation."""
+
+    areas: list[SmallArea]
+    edition: str
+    population: int | None  # the sum over the areas whose population is held
+    population_areas: int  # how many of the areas that is
+    population_period: str
+    deciles: dict[int, int]  # decile → how many areas
+    no_decile: int
+    deprived: int  # areas in the deprived deciles
+
+    @property
+    def size(self) -> int:
+        return len(self.areas)
+
+    @property
+    def most_deprived_decile(self) -> int | None:
+        return min(self.deciles) if self.deciles else None
+
+
+def neighbourhood_preview(*, area_ids: Iterable[int], edition: str) -> NeighbourhoodPreview:
+    ids = list(dict.fromkeys(area_ids))
+    areas = list(SmallArea.objects.filter(pk__in=ids).select_related("local_authority").order_by("code"))
+    deciles: dict[int, int] = {}
+    for decile in Deprivation.objects.filter(small_area_id__in=ids, edition=edition).values_list("decile", flat=True):
+        deciles[decile] = deciles.get(decile, 0) + 1
+    # The latest estimate for each area (the relation by name: places sits below the official data's app).
+    held = SmallArea.objects.filter(
+        pk__in=ids, observations__indicator__slug=POPULATION_INDICATOR, observations__value__isnull=False
+    ).values_list("pk", "observations__period__start", "observations__period__label", "observations__value")
+    latest: dict[int, tuple] = {}
+    for pk, start, label, value in held:
+        if pk not in latest or start > latest[pk][0]:
+            latest[pk] = (start, label, value)
+    labels = sorted({(v[0], v[1]) for v in latest.values()})
+    return NeighbourhoodPreview(
+        areas=areas,
+        edition=edition,
+        population=int(sum(v[2] for v in latest.values())) if latest else None,
+        population_areas=len(latest),
+        population_period=labels[-1][1] if len(labels) == 1 else ", ".join(dict.fromkeys(lb for _, lb in labels)),
+        deciles=dict(sorted(deciles.items())),
+        no_decile=len(areas) - sum(deciles.values()),
+        deprived=sum(n for d, n in deciles.items() if d <= settings.REBALANCE_DEPRIVED_MAX_DECILE),
+    )

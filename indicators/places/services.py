@@ -6,14 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-import shapely
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.access.models import Assignment, Role, StaffProfile
 from indicators.places.models import LocalAuthority, MatchedPair, Neighbourhood, SmallArea
-from indicators.places.selectors import area_ids_by_code
+from indicators.places.selectors import area_ids_by_code, area_ids_inside
 
 
 def validate_neighbourhood_areas(*, local_authority: LocalAuthority, small_areas: Iterable[SmallArea]) -> None:
@@ -30,14 +29,15 @@ def neighbourhood_create(
     *,
     name: str,
     local_authority: LocalAuthority,
-    small_area_codes: Iterable[str],
+    small_area_codes: Iterable[str] = (),
+    small_area_ids: Iterable[int] = (),
     description: str = "",
     known_as: str = "",
     kinds: Iterable[str] | None = None,
 ) -> Neighbourhood:
     codes = list(dict.fromkeys(small_area_codes))
     ids = area_ids_by_code(codes, kinds=kinds)
-    areas = list(SmallArea.objects.filter(pk__in=ids.values()))
+    areas = list(SmallArea.objects.filter(pk__in=[*ids.values(), *small_area_ids]))
     missing = sorted(set(codes) - set(ids))
     if missing:
         raise ValidationError({"small_areas": f"Unknown small area codes: {', '.join(missing)}."})
@@ -133,7 +133,7 @@ def _custom_members(records: list[AreaRecord], member_kinds: list[str], result: 
                 raise ValidationError(f"{record.where}: {', '.join(unknown[:5])}: no such LSOA held")
             wanted = {ids[c] for c in record.members}
         else:
-            wanted = _lsoas_inside(record, member_kinds)
+            wanted = area_ids_inside(record.boundary, local_authority_id=record.authority_id, kinds=member_kinds)
         outside = sorted(c for c in (record.members or ()) if authority_of[ids[c]] != record.authority_id)
         if outside:
             raise ValidationError(
@@ -147,16 +147,6 @@ def _custom_members(records: list[AreaRecord], member_kinds: list[str], result: 
             area.members.set(wanted)
             changed.add(record.code)
     return changed
-
-
-def _lsoas_inside(record: AreaRecord, member_kinds: list[str]) -> set[int]:
-    """The LSOAs of the area's authority whose centres lie inside its outline (the best fit to LSOAs)."""
-    outline = shapely.geometry.shape(record.boundary)
-    shapely.prepare(outline)
-    candidates = SmallArea.objects.filter(
-        kind__in=member_kinds, local_authority_id=record.authority_id, latitude__isnull=False, longitude__isnull=False
-    ).values_list("pk", "latitude", "longitude")
-    return {pk for pk, lat, lon in candidates if outline.contains(shapely.Point(float(lon), float(lat)))}
 
 
 def matched_pair_check(*, first: Neighbourhood, second: Neighbourhood, reason: str, pair_id: int | None = None) -> None:
