@@ -81,6 +81,18 @@ TERMS: tuple[Term, ...] = (
         ),
     ),
     Term(
+        "iod-edition",
+        "Edition of the Indices of Deprivation",
+        "Which release of the English Indices of Deprivation (2019 or 2025) decides which LSOAs count as deprived.",
+        (
+            "Rebalance uses the latest edition loaded for every LSOA in England, unless this site has fixed one "
+            "(the setting REBALANCE_DEPRIVATION_EDITION). Loading part of a newer edition, say one authority's "
+            "LSOAs, never changes it, so the deprived areas and the league do not shift under you.",
+            "Each edition ranks the LSOAs of its own boundaries: the 2019 edition those of 2011, the 2025 edition "
+            "those of 2021.",
+        ),
+    ),
+    Term(
         "worklessness",
         "Worklessness",
         "The share of working-age residents claiming out-of-work benefits: claimants ÷ working-age residents × 100.",

@@ -16,6 +16,7 @@ from indicators.monitoring.exports import Table, download
 from indicators.monitoring.presenters import league as league_tables
 from indicators.monitoring.selectors import league as league_data
 from indicators.monitoring.views.common import download_links, page_query
+from indicators.places.deprivation import deprived_set
 
 REFERENCES = [
     ("england-deprived", "England's deprived LSOAs (the report's benchmark)"),
@@ -77,6 +78,7 @@ def _league(request: HttpRequest):
                 "area_row": area_row,
                 "published": published,
                 "sentence": league_tables.league_sentence(report, label, area_row, published),
+                "deprived": deprived_set(),
                 "tables": league_tables.league_tables(report, label, area_row, la_rows, neighbourhoods, region_slug),
             }
     return form, choices, result

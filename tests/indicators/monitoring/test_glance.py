@@ -141,8 +141,10 @@ def test_the_download_has_numbers_in_numeric_cells_and_words_beside_them(world):
 
 
 def test_the_league_says_its_share_in_one_plain_sentence():
-    report = SimpleNamespace(start="January 2020", end="January 2021", benchmark_change=0.48)
-    row = SimpleNamespace(improving=2, deprived=9, share=22.2)
+    report = SimpleNamespace(
+        start="January 2020", end="January 2021", benchmark_change=0.48, areas_counted="deprived LSOAs"
+    )
+    row = SimpleNamespace(improving=2, areas=9, share=22.2)
     assert league_sentence(report, "Leeds", row, None) == (
         "2 of the 9 deprived LSOAs in Leeds (22%) saw worklessness fall by more, or rise by less, than the "
         "benchmark's average change of +0.48 points from January 2020 to January 2021."
