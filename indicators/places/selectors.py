@@ -11,17 +11,18 @@ from django.conf import settings
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from indicators.places.deprivation import deprived_edition
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, SmallArea
 
 
 def deprivation_prefetch(edition: str | None = None) -> Prefetch:
-    edition = edition or Deprivation.Edition.latest_loaded()
+    edition = edition or deprived_edition()
     return Prefetch("deprivation", queryset=Deprivation.objects.filter(edition=edition), to_attr="imd")
 
 
 def neighbourhood_list(*, user) -> QuerySet[Neighbourhood]:
     """The user's neighbourhoods with their size and deprivation, in a constant number of queries."""
-    edition = Deprivation.Edition.latest_loaded()
+    edition = deprived_edition()
     return (
         Neighbourhood.objects.visible_to(user)
         .select_related("local_authority", "local_authority__region")
@@ -86,6 +87,7 @@ def area_ids_by_code(codes: Iterable[str] | None = None, *, kinds: Iterable[str]
         if held is None or order < held[0]:
             chosen[code] = (order, pk)
     return {code: pk for code, (_, pk) in chosen.items()}
+
 
 def area_ids_inside(boundary: dict, *, local_authority_id: int, kinds: Iterable[str]) -> set[int]:
     """The areas of these kinds in the authority whose centres lie inside an outline (GeoJSON geometry): the best
