@@ -17,6 +17,7 @@ from indicators.audit.models import Action
 from indicators.audit.services import audit_request
 from indicators.official.importing.observations import import_progress
 from indicators.official.models import Import, Indicator
+from indicators.official.services.import_files import import_file_kept_until
 from indicators.official.services.imports import import_queue
 
 MB = 1024 * 1024
@@ -90,7 +91,9 @@ class UploadForm(forms.Form):
 def import_list(request: HttpRequest) -> HttpResponse:
     imports = Import.objects.visible_to(request.user).select_related("indicator", "created_by")
     page = Paginator(imports, 50).get_page(request.GET.get("page"))
-    return render(request, "indicators/imports/list.html", {"page": page})
+    # How far each unfinished import has got (read from the cache the worker reports to).
+    rows = [(imp, None if imp.finished else import_progress(imp)) for imp in page.object_list]
+    return render(request, "indicators/imports/list.html", {"page": page, "rows": rows})
 
 
 @_admin_only
@@ -125,7 +128,13 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "indicators/imports/detail.html",
-        {"imp": imp, "progress": import_progress(imp), "revisions": imp.revisions.count()},
+        {
+            "imp": imp,
+            "progress": import_progress(imp),
+            "revisions": imp.revisions.count(),
+            "kept_until": import_file_kept_until(imp),
+            "max_attempts": settings.REBALANCE_IMPORT_MAX_ATTEMPTS,
+        },
     )
 
 

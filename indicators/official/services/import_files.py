@@ -17,11 +17,23 @@ logger = logging.getLogger(__name__)
 FINISHED = [Import.Status.SUCCEEDED, Import.Status.UNCHANGED, Import.Status.FAILED]
 
 
+def retention() -> dt.timedelta:
+    """How long a finished import's file is kept."""
+    return dt.timedelta(days=settings.REBALANCE_IMPORT_FILE_RETENTION_DAYS)
+
+
+def import_file_kept_until(imp: Import) -> dt.datetime | None:
+    """When a finished import's stored file is due to be deleted (None while it runs, or once it is gone)."""
+    if not imp.file or not imp.finished or imp.finished_at is None:
+        return None
+    return imp.finished_at + retention()
+
+
 def import_files_expire(*, import_ids: list[int] | None = None, now: dt.datetime | None = None) -> int:
     """Delete the stored files of finished imports past the retention period (of these imports only, when
     given). Returns how many were deleted. Safe to run twice: a file already gone is simply forgotten."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.REBALANCE_IMPORT_FILE_RETENTION_DAYS)
+    cutoff = now - retention()
     due = Import.objects.exclude(file="").filter(status__in=FINISHED, finished_at__lte=cutoff)
     if import_ids is not None:
         due = due.filter(pk__in=import_ids)

@@ -16,12 +16,21 @@ def progress_key(import_id: int) -> str:
     return f"indicators:import-progress:{import_id}"
 
 
+# What each phase is, in the words the imports pages use.
+PHASE_WORDS = {
+    "reading": "reading the file (its size, lines and columns)",
+    "checking": "checking every row",
+    "writing": "storing the figures",
+}
+
+
 def import_progress(imp: Import) -> dict:
-    """What the browser shows while an import runs: the phase and per cent done."""
+    """What the browser shows while an import runs: the phase (and what it is, in words) and per cent done."""
     live = cache.get(progress_key(imp.pk)) if not imp.finished else None
-    if live:
-        return live
-    return {"phase": imp.get_status_display(), "percent": 100 if imp.finished else imp.progress}
+    if not live:
+        live = {"phase": imp.get_status_display(), "percent": 100 if imp.finished else imp.progress}
+    phase = live["phase"]
+    return {**live, "words": PHASE_WORDS.get(phase, "waiting for a worker" if phase == "Queued" else phase.lower())}
 
 
 def progress_reporter(imp: Import, extra: Progress | None) -> Progress:
