@@ -6,6 +6,7 @@ so it imports them all. Code imports a model from the sub-package that owns it, 
 
 from indicators.access.models import Assignment, Role, StaffProfile
 from indicators.official.models import (
+    DeprivationDomain,
     Import,
     Indicator,
     LsoaLookup,
@@ -19,6 +20,7 @@ from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, N
 __all__ = [
     "Assignment",
     "Deprivation",
+    "DeprivationDomain",
     "Import",
     "Indicator",
     "LocalAuthority",

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from indicators.access.permissions import may_run_imports
 from indicators.access.scope import scope_for
-from indicators.places.models import LocalAuthority, SmallArea
+from indicators.places.models import Deprivation, LocalAuthority, SmallArea
 
 
 class Indicator(models.Model):
@@ -254,10 +254,22 @@ class ObservationQuerySet(models.QuerySet):
 class Observation(models.Model):
     # Indexes are few on purpose: every one costs time on a million-row import. (indicator, period, area) is served
     # by the partial unique indexes below; indicator and period need no index of their own.
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations", db_index=False)
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="observations", db_index=False)
+    # The references are checked by statement-level triggers (migration 0010), one set-based query per statement,
+    # not by foreign-key constraints that PostgreSQL checks one row at a time: the same promise, at a fraction of a
+    # first import's cost. Django's on_delete still applies.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False
+    )
     small_area = models.ForeignKey(
-        "indicators.SmallArea", null=True, blank=True, on_delete=models.CASCADE, related_name="observations"
+        "indicators.SmallArea",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="observations",
+        db_constraint=False,
     )
     local_authority = models.ForeignKey(
         "indicators.LocalAuthority",
@@ -266,13 +278,16 @@ class Observation(models.Model):
         on_delete=models.CASCADE,
         related_name="observations",
         db_index=False,  # a partial index below: small-area rows (nearly all) need no entry
+        db_constraint=False,
     )
     value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     status = models.CharField(max_length=12, choices=ObservationStatus.choices, default=ObservationStatus.NORMAL)
     status_code = models.CharField(
         max_length=4, blank=True, help_text="The publisher's own code or marker: Nomis A/Q, APS ! * ~ -."
     )
-    source_import = models.ForeignKey(Import, on_delete=models.PROTECT, related_name="observations")
+    source_import = models.ForeignKey(
+        Import, on_delete=models.PROTECT, related_name="observations", db_constraint=False
+    )
 
     objects = ObservationQuerySet.as_manager()
 
@@ -355,3 +370,35 @@ class LsoaLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lsoa11_code} → {self.lsoa21_code} ({self.change})"
+
+
+class DeprivationDomain(models.Model):
+    """One small area's score, rank and decile on one domain of one edition of the English Indices of
+    Deprivation, as its File 7 gives them (the IMD itself is ``places.Deprivation``)."""
+
+    class Domain(models.TextChoices):
+        INCOME = "income", "Income"
+        EMPLOYMENT = "employment", "Employment"
+        EDUCATION = "education", "Education, skills and training"
+        HEALTH = "health", "Health deprivation and disability"
+        CRIME = "crime", "Crime"
+        BARRIERS = "barriers", "Barriers to housing and services"
+        LIVING_ENVIRONMENT = "living_environment", "Living environment"
+
+    small_area = models.ForeignKey(SmallArea, on_delete=models.CASCADE, related_name="deprivation_domains")
+    edition = models.CharField(max_length=10, choices=Deprivation.Edition.choices)
+    domain = models.CharField(max_length=20, choices=Domain.choices)
+    score = models.DecimalField(max_digits=8, decimal_places=3)
+    rank = models.PositiveIntegerField(help_text="Rank on this domain, where 1 is the most deprived.")
+    decile = models.PositiveSmallIntegerField(help_text="Decile on this domain, where 1 is the most deprived 10%.")
+
+    class Meta:
+        ordering = ["edition", "domain", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["small_area", "edition", "domain"], name="deprivation_domain_once"),
+            models.CheckConstraint(condition=Q(decile__gte=1, decile__lte=10), name="deprivation_domain_decile_1_10"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="deprivation_domain_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.small_area_id} {self.edition} {self.domain}: decile {self.decile}"

@@ -1,8 +1,11 @@
 """Writing checked rows for one indicator, inside the caller's transaction, recording each value it replaces.
 
 On PostgreSQL the rows are COPYed into a temporary staging table and upserted with one set-based
-``INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE`` (value or status differ). Elsewhere (SQLite) a portable
-path gives the same result; ``tests/indicators/test_services_observations.py`` proves it.
+``INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE`` (value or status differ); when none of them is stored yet (a
+first import) a plain ``INSERT … SELECT``, which spares the unique index a speculative insertion per row. Either
+statement's references (indicator, periods, areas, import) are checked set-based by the observation table's
+statement-level trigger (migration 0010), in one query per reference. Elsewhere (SQLite) a portable path gives
+the same result; ``tests/indicators/test_services_observations.py`` proves it.
 """
 
 from __future__ import annotations
@@ -116,6 +119,12 @@ RECORD_REPLACED_SQL = (
     "ON o.indicator_id = %(indicator)s AND o.period_id = s.period_id AND o.{column} = s.{column} "
     "WHERE o.value IS DISTINCT FROM s.value OR o.status <> s.status OR o.status_code <> s.status_code"
 )
+INSERT_SQL = (
+    "INSERT INTO {obs} (indicator_id, period_id, small_area_id, local_authority_id, "
+    "value, status, status_code, source_import_id) "
+    "SELECT %(indicator)s, period_id, small_area_id, local_authority_id, value, status, status_code, %(import)s "
+    "FROM {stage} WHERE {column} IS NOT NULL"
+)
 COUNT_NEW_SQL = (
     "SELECT count(*) FROM {stage} s WHERE s.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {obs} o "
     "WHERE o.indicator_id = %(indicator)s AND o.period_id = s.period_id AND o.{column} = s.{column})"
@@ -175,7 +184,9 @@ def _write_copy(parsed: ParsedFile, period_ids: list[int], indicator_id: int, im
                 cursor.execute(RECORD_REPLACED_SQL.format(**names), params)
                 updated += cursor.rowcount  # each replaced value is one changed row
             logger.debug("%s: recorded replaced values at %.2f s", column, time.perf_counter() - clock)
-            cursor.execute(UPSERT_SQL.format(**names), params)
+            # Under the lock above nothing else adds rows for this indicator, so "all new" stays true; the unique
+            # index would refuse a clash all the same.
+            cursor.execute((INSERT_SQL if new == count else UPSERT_SQL).format(**names), params)
             logger.debug("%s: upserted at %.2f s", column, time.perf_counter() - clock)
         cursor.execute(f"DROP TABLE {STAGE}")
     return WriteResult(inserted, updated, len(parsed.rows) - inserted - updated)
