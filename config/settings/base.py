@@ -429,6 +429,7 @@ CELERY_TASK_ROUTES = {
     "indicators.import_observations": {"queue": "bulk"},
     "indicators.run_queued_imports": {"queue": "bulk"},
     "indicators.fetch_nomis_monthly": {"queue": "bulk"},
+    "indicators.delete_expired_import_files": {"queue": "bulk"},
     "indicators.engine.tasks.recompute_everything": {"queue": "bulk"},
     "surveys.tasks.unlink_closed_waves": {"queue": "bulk"},
     "surveys.tasks.apply_retention": {"queue": "bulk"},
