@@ -185,7 +185,7 @@ def _read_csv(
             raise ImportFileError(f"no members column named '{members}' in the header", line=1, column=members)
     authorities = dict(LocalAuthority.objects.values_list("code", "id"))
     records: list[AreaRecord] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str, str]] = {}
     width = len(header)
     for values in reader:
         line = reader.line_num
@@ -197,10 +197,16 @@ def _read_csv(
         where = f"line {line}"
         _check_code(cells["code"], kind, line=line, column=header[at["code"]])
         if cells["code"] in seen:
+            first, name, authority = seen[cells["code"]]
+            # A long file (a row per area and date) repeats each area: the same name and authority are one area.
+            if (name, authority) == (cells["name"], cells["authority"]):
+                continue
             raise ImportFileError(
-                f"{cells['code']} appears twice (first on line {seen[cells['code']]})", line, header[at["code"]]
+                f"{cells['code']} appears twice (first on line {first}) with another name or authority",
+                line,
+                header[at["code"]],
             )
-        seen[cells["code"]] = line
+        seen[cells["code"]] = (line, cells["name"], cells["authority"])
         _check_name(cells["name"], line=line, column=header[at["name"]])
         authority_id = _authority(cells["authority"], authorities, line=line, column=header[at["authority"]])
         member_codes = None

@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,11 +16,9 @@ from indicators.engine.selectors.reference_sets import reference_set
 from indicators.engine.services.worklessness import EngineError
 from indicators.places.models import LocalAuthority
 from tests.factories import DeprivationFactory, RegionFactory, SmallAreaFactory
-from tests.indicators.wards import WARD_FILE, build_wards, ward_rows
+from tests.indicators.wards import END, START, WARD_FILE, build_wards, improvement_by_hand, ward_rows
 
 pytestmark = pytest.mark.django_db
-
-START, END = "2024-01", "2025-01"
 
 
 @pytest.fixture
@@ -45,31 +42,12 @@ def _report(*args: str, fmt: str = "csv") -> str:
     return out.getvalue()
 
 
-def _by_hand(rows: list[dict[str, str]], benchmark_wards: set[str] | None = None):
-    """The report's method without our code: each ward's change in its published rate, the benchmark the mean change
-    over the reference wards, a ward improving when its change is below the benchmark's; shares to two decimals."""
-    rate = {(r["ward_code"], r["date"][:7]): Decimal(r["claimant_rate"]) for r in rows}
-    authority = {r["ward_code"]: r["la_code"] for r in rows}
-    change = {w: rate[w, END] - rate[w, START] for w in authority if (w, START) in rate and (w, END) in rate}
-    reference = [c for w, c in change.items() if benchmark_wards is None or w in benchmark_wards]
-    benchmark = sum(reference) / len(reference)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for ward, c in change.items():
-        counts[authority[ward]][0] += 1
-        counts[authority[ward]][1] += c < benchmark
-    shares = {
-        la: (n, k, (Decimal(100 * k) / n).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        for la, (n, k) in counts.items()
-    }
-    return benchmark, len(reference), shares
-
-
 def _csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_ward_shares_per_authority_match_plain_python(ward_rate):
-    benchmark, size, expected = _by_hand(ward_rate)
+    benchmark, size, expected = improvement_by_hand(ward_rate)
     rows = _csv_rows(_report("--reference", "all:ward"))
 
     authorities = [r for r in rows if r["level"] == "local_authority"]
@@ -87,7 +65,7 @@ def test_ward_shares_per_authority_match_plain_python(ward_rate):
 
 def test_a_benchmark_over_one_authoritys_wards_still_counts_every_authoritys(ward_rate):
     leeds = {r["ward_code"] for r in ward_rate if r["la_code"] == "E08000035"}
-    benchmark, size, expected = _by_hand(ward_rate, leeds)
+    benchmark, size, expected = improvement_by_hand(ward_rate, leeds)
     body = json.loads(_report("--reference", "all:ward:E08000035", fmt="json"))
 
     assert body["reference"] == "all 33 wards in Leeds (E08000035)"
@@ -115,7 +93,7 @@ def test_a_list_from_a_file_is_the_benchmark_and_what_is_counted(ward_rate, tmp_
     listed = tmp_path / "estates.csv"
     picked = ["E05013038", "E05013039", "E05009853"]
     listed.write_text("ward_code,note\n" + "".join(f"{c},estate\n" for c in picked))
-    benchmark, size, expected = _by_hand([r for r in ward_rate if r["ward_code"] in picked])
+    benchmark, size, expected = improvement_by_hand([r for r in ward_rate if r["ward_code"] in picked])
     text = _report("--reference", f"list:{listed}", fmt="text")
     assert "Reference set: the 3 wards listed in estates.csv, in Hartlepool and Middlesbrough." in text
     assert f"Benchmark: {float(benchmark):+.2f} points, the mean change over {size} small areas" in text
