@@ -52,7 +52,37 @@ BASE_INDICATORS = {
         "Annual Population Survey employment rate over rolling 12-month periods (Nomis NM_17_5). "
         "Survey estimates: small samples are marked unreliable or withheld by the publisher.",
     ),
+    "aps-unemployment-rate": (
+        "Unemployment rate, aged 16+ (APS)",
+        "% of the economically active, aged 16+",
+        "rate",
+        "local_authority",
+        "NM_17_5",
+        "Annual Population Survey (model-based for local authorities) unemployment rate over rolling 12-month "
+        "periods (Nomis NM_17_5): the unemployed as a share of the economically active, as published. Survey "
+        "estimates: small samples are marked unreliable or withheld by the publisher.",
+    ),
+    "census-unemployed": (
+        "Unemployed residents (Census)",
+        "people",
+        "count",
+        "small_area",
+        "NM_2083_1",
+        "Usual residents aged 16 and over who were economically active and unemployed on census day, full-time "
+        "students included (Census 2021 TS066, Nomis NM_2083_1): the two 'Unemployed' categories added up.",
+    ),
+    "census-residents-16-plus": (
+        "Usual residents aged 16 and over (Census)",
+        "people",
+        "count",
+        "small_area",
+        "NM_2083_1",
+        "All usual residents aged 16 and over on census day (Census 2021 TS066 total, Nomis NM_2083_1).",
+    ),
 }
+
+# Indicators whose files date their figures by census (a bare year or census day is the census year).
+CENSUS_INDICATORS = {"census-unemployed", "census-residents-16-plus"}
 
 # slug: (name, unit, numerator, denominator, multiplier, denominator period, description)
 RATIO_INDICATORS = {
@@ -65,6 +95,17 @@ RATIO_INDICATORS = {
         "year",
         "Claimant count ÷ working-age population x 100, the year's population for each month. A neighbourhood's "
         "rate is the sum of its LSOAs' claimants over the sum of their populations.",
+    ),
+    "census-unemployment-rate": (
+        "Unemployment rate, aged 16+ (Census)",
+        "% of usual residents aged 16+",
+        "census-unemployed",
+        "census-residents-16-plus",
+        Decimal(100),
+        "same",
+        "Unemployed residents ÷ all usual residents aged 16 and over x 100, both from Census 2021 TS066. A "
+        "neighbourhood's rate is the sum of its LSOAs' unemployed over the sum of their residents aged 16+. "
+        "(ONS's own census unemployment rate divides by the economically active instead.)",
     ),
 }
 
@@ -82,6 +123,7 @@ def ensure_indicators(indicator_model) -> int:
                 "level": level,
                 "dataset_id": dataset,
                 "description": description,
+                "census": slug in CENSUS_INDICATORS,
             },
         )
         created += made

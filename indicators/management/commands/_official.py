@@ -49,17 +49,29 @@ def add_where_argument(parser) -> None:
         action="append",
         default=[],
         metavar="COLUMN=VALUE",
-        help="Keep only rows whose COLUMN holds VALUE (repeatable), e.g. --where MEASURES_NAME=Value.",
+        help="Keep only rows whose COLUMN holds VALUE (repeatable; the same COLUMN twice keeps either value), "
+        "e.g. --where MEASURES_NAME=Value. A VALUE that no row holds is an error.",
     )
 
 
-def parse_where(items: list[str]) -> dict[str, str]:
-    where = {}
+def add_sum_over_argument(parser) -> None:
+    parser.add_argument(
+        "--sum-over",
+        default="",
+        metavar="COLUMN",
+        help="Add up the rows of one area and period that differ only in COLUMN (the categories of a long-format "
+        "table, chosen with --where) into one figure. Counts only; rows in different units are refused.",
+    )
+
+
+def parse_where(items: list[str]) -> dict[str, list[str]]:
+    """COLUMN=VALUE options to {column: [values]}: a column named twice keeps rows holding either value."""
+    where: dict[str, list[str]] = {}
     for item in items:
         column, sep, value = item.partition("=")
         if not sep or not column.strip():
             raise CommandError(f"--where takes COLUMN=VALUE, not '{item}'")
-        where[column.strip()] = value
+        where.setdefault(column.strip(), []).append(value)
     return where
 
 

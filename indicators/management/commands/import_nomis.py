@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators.management.commands._official import (
     ProgressBar,
     add_create_arguments,
+    add_sum_over_argument,
     add_where_argument,
     audit_command_import,
     created_line,
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--indicator", required=True, help="Indicator slug, e.g. claimant-count.")
         parser.add_argument("--dataset", default="", help="Nomis dataset id, if not the indicator's own.")
         add_where_argument(parser)
+        add_sum_over_argument(parser)
         add_create_arguments(parser)
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
@@ -36,6 +38,7 @@ class Command(BaseCommand):
                     source=path,
                     indicator=chosen,
                     where=parse_where(where),
+                    sum_over=options["sum_over"],
                     dataset_id=dataset,
                     file_name=path,
                     progress=bar,

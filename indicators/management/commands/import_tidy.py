@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators.management.commands._official import (
     ProgressBar,
     add_create_arguments,
+    add_sum_over_argument,
     add_where_argument,
     audit_command_import,
     created_line,
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--value-column", required=True, help="Column with the figure.")
         parser.add_argument("--status-column", default="", help="Optional column with a status or marker.")
         add_where_argument(parser)
+        add_sum_over_argument(parser)
         add_create_arguments(parser)
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
@@ -43,6 +45,7 @@ class Command(BaseCommand):
                     value_column=value_column,
                     status_column=status_column,
                     where=parse_where(where),
+                    sum_over=opts["sum_over"],
                     file_name=path,
                     progress=bar,
                 )

@@ -13,13 +13,20 @@ from typing import BinaryIO
 
 from indicators.official.importing.files import ImportFileError
 from indicators.official.importing.observations import Layout, Progress, find_column, import_observations, parse_filters
+from indicators.official.importing.observations.layout import check_sum_over, parse_sum_over
 from indicators.official.models import Import, Indicator
 
 # Dimensions whose *_NAME columns say which slice of a dataset a row is, named when two rows clash.
 NOT_DIMENSIONS = {"DATE", "GEOGRAPHY", "OBS", "RECORD", "URN"}
 
 
-def nomis_layout(header: tuple[str, ...], *, where: dict[str, str] | None = None, census: bool = False) -> Layout:
+def nomis_layout(
+    header: tuple[str, ...],
+    *,
+    where: dict[str, str | list[str]] | None = None,
+    census: bool = False,
+    sum_over: str = "",
+) -> Layout:
     """Where a Nomis file keeps each thing; ImportFileError (line 1) if it is not a Nomis file."""
     upper = tuple(h.upper() for h in header)
     if "OBS_VALUE" not in upper:
@@ -45,6 +52,8 @@ def nomis_layout(header: tuple[str, ...], *, where: dict[str, str] | None = None
         for i, name in enumerate(upper)
         if name.endswith("_NAME") and name.split("_")[0] not in NOT_DIMENSIONS and name != "GEOGRAPHY_NAME"
     )
+    filters = parse_filters(header, where)
+    sum_at, units = parse_sum_over(header, sum_over, filters)
     return Layout(
         header=header,
         area=upper.index("GEOGRAPHY_CODE"),
@@ -52,9 +61,11 @@ def nomis_layout(header: tuple[str, ...], *, where: dict[str, str] | None = None
         periods=periods,
         status_code=upper.index("OBS_STATUS") if "OBS_STATUS" in upper else None,
         status_name=upper.index("OBS_STATUS_NAME") if "OBS_STATUS_NAME" in upper else None,
-        filters=parse_filters(header, where),
+        filters=filters,
         census=census,
         hint_columns=hints,
+        sum_over=sum_at,
+        unit_columns=units,
     )
 
 
@@ -62,7 +73,8 @@ def nomis_import(
     *,
     source: str | Path | BinaryIO | bytes,
     indicator: Indicator,
-    where: dict[str, str] | None = None,
+    where: dict[str, str | list[str]] | None = None,
+    sum_over: str = "",
     file_name: str = "",
     source_label: str = "command line",
     dataset_id: str = "",
@@ -74,17 +86,18 @@ def nomis_import(
     """Import a Nomis CSV for one indicator (see ``observations.import_observations``).
 
     ``where`` keeps only rows whose columns hold these values, e.g. ``{"MEASURES_NAME": "Value"}`` for a file
-    that carries several measures.
+    that carries several measures; ``sum_over`` adds up the rows that differ only in that column (see tidy_import).
     """
+    check_sum_over(indicator, sum_over)
     return import_observations(
         source=source,
         indicator=indicator,
-        make_layout=lambda header: nomis_layout(header, where=where, census=indicator.census),
+        make_layout=lambda header: nomis_layout(header, where=where, census=indicator.census, sum_over=sum_over),
         format=Import.Format.NOMIS,
         file_name=file_name,
         source_label=source_label,
         dataset_id=dataset_id,
-        options={"where": where or {}},
+        options={"where": where or {}, **({"sum_over": sum_over} if sum_over else {})},
         user=user,
         existing=existing,
         progress=progress,

@@ -55,7 +55,8 @@ def _month(name: str) -> int:
 
 @lru_cache(maxsize=4096)
 def parse_period(text: str, *, census: bool = False) -> PeriodKey:
-    """The period a label names. A bare year is a calendar year, or a census year for census data.
+    """The period a label names. A bare year is a calendar year, or a census year for census data (as is a
+    census day, 2021-03-21).
 
     Raises ValueError saying what was expected.
     """
@@ -64,8 +65,11 @@ def parse_period(text: str, *, census: bool = False) -> PeriodKey:
         if match := _YEAR_MONTH.match(raw):
             return PeriodKey(Period.Kind.MONTH, dt.date(int(match[1]), int(match[2]), 1))
         if match := _ISO_DATE.match(raw):
-            # A day stands for its month: councils date monthly extracts on the 1st or the last day.
+            # A day stands for its month: councils date monthly extracts on the 1st or the last day. For census
+            # data it is census day (2021-03-21), which stands for the census year.
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            if census:
+                return PeriodKey(Period.Kind.CENSUS, dt.date(day.year, 1, 1))
             return PeriodKey(Period.Kind.MONTH, day.replace(day=1))
         if match := _MONTH_YEAR.match(raw):
             return PeriodKey(Period.Kind.MONTH, dt.date(int(match[2]), _month(match[1]), 1))

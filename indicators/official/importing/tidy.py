@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from indicators.official.importing.files import ImportFileError, excerpt
 from indicators.official.importing.observations import Layout, Progress, find_column, import_observations, parse_filters
+from indicators.official.importing.observations.layout import check_sum_over, parse_sum_over
 from indicators.official.models import Import, Indicator
 
 
@@ -21,8 +22,9 @@ def tidy_layout(
     period_column: str,
     value_column: str,
     status_column: str = "",
-    where: dict[str, str] | None = None,
+    where: dict[str, str | list[str]] | None = None,
     census: bool = False,
+    sum_over: str = "",
 ) -> Layout:
     found = {}
     for role, name in (("area", area_column), ("period", period_column), ("value", value_column)):
@@ -41,14 +43,18 @@ def tidy_layout(
             raise ImportFileError(
                 f"no status column named '{status_column}' in the header", line=1, column=status_column
             )
+    filters = parse_filters(header, where)
+    sum_at, units = parse_sum_over(header, sum_over, filters)
     return Layout(
         header=header,
         area=found["area"],
         value=found["value"],
         periods=(found["period"],),
         status_name=status,
-        filters=parse_filters(header, where),
+        filters=filters,
         census=census,
+        sum_over=sum_at,
+        unit_columns=units,
     )
 
 
@@ -60,7 +66,8 @@ def tidy_import(
     period_column: str,
     value_column: str,
     status_column: str = "",
-    where: dict[str, str] | None = None,
+    where: dict[str, str | list[str]] | None = None,
+    sum_over: str = "",
     file_name: str = "",
     source_label: str = "command line",
     user=None,
@@ -68,7 +75,13 @@ def tidy_import(
     progress: Progress | None = None,
     method: str | None = None,
 ) -> Import:
-    """Import a tidy CSV for one indicator, with the columns the user named."""
+    """Import a tidy CSV for one indicator, with the columns the user named.
+
+    ``where`` keeps rows whose columns hold one of the values given (``{"Economic activity status (20
+    categories)": ["…: Unemployed", …]}``); ``sum_over`` adds up the rows of one area and period that differ only
+    in that column (the categories of a long-format census table) into one figure.
+    """
+    check_sum_over(indicator, sum_over)
     columns = {
         "area_column": area_column,
         "period_column": period_column,
@@ -78,11 +91,13 @@ def tidy_import(
     return import_observations(
         source=source,
         indicator=indicator,
-        make_layout=lambda header: tidy_layout(header, **columns, where=where, census=indicator.census),
+        make_layout=lambda header: tidy_layout(
+            header, **columns, where=where, census=indicator.census, sum_over=sum_over
+        ),
         format=Import.Format.TIDY,
         file_name=file_name,
         source_label=source_label,
-        options={**columns, "where": where or {}},
+        options={**columns, "where": where or {}, **({"sum_over": sum_over} if sum_over else {})},
         user=user,
         existing=existing,
         progress=progress,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,6 +17,7 @@ from indicators.official.importing.observations.cells import AREA_CODE, NUMBER, 
 from indicators.official.importing.observations.layout import Layout
 from indicators.official.importing.observations.progress import Progress
 from indicators.official.importing.periods import PeriodKey, parse_period
+from indicators.official.models import ObservationStatus
 from indicators.places.models import LocalAuthority
 from indicators.places.selectors import area_ids_by_code
 
@@ -91,6 +93,10 @@ def parse_rows(
     total_lines = max(text.count("\n"), 1)
     value_column = layout.header[value_at]
     number_match = NUMBER.match
+    sum_at, units = layout.sum_over, layout.unit_columns
+    sums: dict[int, tuple[int, set[str], tuple[str, ...]]] = {}  # key → (row index, categories, unit)
+    matched: set[tuple[int, str]] = set()  # (column, value) of the rows the filters kept
+    found: dict[int, set[str]] = {i: set() for i, _ in filters}
     for values in reader:
         line = reader.line_num
         parsed.read += 1
@@ -100,9 +106,15 @@ def parse_rows(
             _check_blank(values, width, line)
             parsed.read -= 1
             continue
-        if filters and any(values[i].strip() != want for i, want in filters):
-            parsed.skipped += 1
-            continue
+        if filters:
+            cells = [values[i].strip() for i, _ in filters]
+            if any(cell not in want for cell, (_, want) in zip(cells, filters, strict=True)):
+                for cell, (i, _) in zip(cells, filters, strict=True):
+                    if len(found[i]) < 40:  # a few of each column's values, to name in an error
+                        found[i].add(cell)
+                parsed.skipped += 1
+                continue
+            matched.update(zip((i for i, _ in filters), cells, strict=True))
         # Period: read each distinct label once.
         labels = tuple(values[i] for i in periods_at)
         period = period_cache.get(labels)
@@ -139,13 +151,72 @@ def parse_rows(
             key = small_area * 100_000 + period
         first = seen.setdefault(key, line)
         if first != line:
-            raise ImportFileError(_duplicate_message(text, layout, code, first, values), line)
+            if sum_at is None:
+                raise ImportFileError(_duplicate_message(text, layout, code, first, values), line)
+            _add_up(rows, sums[key], values, layout, line, first, raw or None, status)
+            continue
         rows.append((small_area, local_authority, period, raw or None, status[0], status[1]))
+        if sum_at is not None:
+            sums[key] = (len(rows) - 1, {values[sum_at].strip()}, tuple(values[i].strip() for i in units))
     if not parsed.read:
         raise ImportFileError("the file has a header but no rows", line=2)
+    _check_filters_matched(layout, matched, found)
     if progress:
         progress("checking", total_lines, total_lines)
     return parsed
+
+
+def _check_filters_matched(layout: Layout, matched: set[tuple[int, str]], found: dict[int, set[str]]) -> None:
+    """Every value a filter names must keep some row: a category misspelt would otherwise drop out unseen."""
+    for index, wanted in layout.filters:
+        for value in sorted(wanted):
+            if (index, value) not in matched:
+                column = layout.header[index]
+                held = ", ".join(f"'{v}'" for v in sorted(found[index] - {value})[:8])
+                raise ImportFileError(
+                    f"--where {column}={value} matches no row"
+                    + (" kept by the other filters" if len(layout.filters) > 1 else "")
+                    + (f" (the column holds e.g. {held})" if held else ""),
+                    line=1,
+                    column=column,
+                )
+
+
+def _add_up(
+    rows: list[tuple], slot: tuple, values: list[str], layout: Layout, line: int, first: int, raw, status
+) -> None:
+    """Add one more category's figure to the row already kept for its area and period (--sum-over)."""
+    at, categories, unit = slot
+    row_unit = tuple(values[i].strip() for i in layout.unit_columns)
+    if row_unit != unit:
+        differ = next(n for n, (a, b) in enumerate(zip(row_unit, unit, strict=True)) if a != b)
+        column = layout.header[layout.unit_columns[differ]]
+        raise ImportFileError(
+            f"'{row_unit[differ]}' cannot be added to '{unit[differ]}' (line {first}): the figures summed over "
+            f"{layout.header[layout.sum_over]} are in different units; choose one with "
+            f'--where "{column}={unit[differ]}"',
+            line,
+            column,
+        )
+    category = values[layout.sum_over].strip()
+    if category in categories:
+        raise ImportFileError(
+            f"a second figure for '{category}' in the same area and period (first on line {first})",
+            line,
+            layout.header[layout.sum_over],
+        )
+    categories.add(category)
+    small_area, local_authority, period, total, total_status, total_code = rows[at]
+    if total is None or raw is None:
+        # A sum with a part missing is missing; it keeps the missing part's status.
+        if total is not None:
+            total_status, total_code = status
+        total = None
+    else:
+        total = str(Decimal(total) + Decimal(raw))
+        if total_status == ObservationStatus.NORMAL:
+            total_status, total_code = status  # the first part that is not a normal value says so for the sum
+    rows[at] = (small_area, local_authority, period, total, total_status, total_code)
 
 
 def _check_blank(values: list[str], width: int, line: int) -> None:

@@ -10,7 +10,7 @@ from indicators.official import signals as hooks
 from indicators.official.importing.files import ImportFileError
 from indicators.official.importing.nomis import nomis_import
 from indicators.official.models import Import, Indicator, Observation, ObservationRevision, ObservationStatus, Period
-from tests.factories import LocalAuthorityFactory, UserFactory
+from tests.factories import LocalAuthorityFactory, SmallAreaFactory, UserFactory
 from tests.indicators.official.helpers import (
     APS_EXCEL,
     CENSUS_BULK,
@@ -293,3 +293,64 @@ def test_a_failing_hook_does_not_fail_the_import(claimants, monkeypatch, django_
         imp = nomis_import(source=CLAIMANTS_EXCEL, indicator=claimants)
     assert imp.status == Import.Status.SUCCEEDED
     assert Observation.objects.count() == 5
+
+
+# Census 2021 TS066 from the Nomis API (NM_2083_1), one row per category and measure (Value and Percent). Synthetic
+# counts for three real Darlington 2021 LSOAs (tests/data/SOURCES.md).
+NOMIS_TS066 = CENSUS_BULK.parent / "census" / "nomis_NM_2083_1_ts066_lsoa_long_synthetic.csv"
+UNEMPLOYED = [
+    "Economically active (excluding full-time students): Unemployed",
+    "Economically active and a full-time student: Unemployed",
+]
+
+
+@pytest.fixture
+def darlington_2021():
+    darlington = LocalAuthorityFactory(code="E06000005", name="Darlington")
+    return [SmallAreaFactory(code=c, local_authority=darlington) for c in ("E01012304", "E01012305", "E01012306")]
+
+
+def test_categories_of_a_nomis_census_table_are_added_up(darlington_2021):
+    unemployed = Indicator.objects.get(slug="census-unemployed")
+
+    imp = nomis_import(
+        source=NOMIS_TS066,
+        indicator=unemployed,
+        where={"C2021_EASTAT_20_NAME": UNEMPLOYED, "MEASURES_NAME": "Value"},
+        sum_over="C2021_EASTAT_20_NAME",
+    )
+
+    # 61 + 9, 84 + 14, 37 + 6: the file's two unemployed categories of each area.
+    assert values_by_area(unemployed) == {
+        ("E01012304", "Census 2021"): (Decimal(70), NORMAL, "A"),
+        ("E01012305", "Census 2021"): (Decimal(98), NORMAL, "A"),
+        ("E01012306", "Census 2021"): (Decimal(43), NORMAL, "A"),
+    }
+    assert (imp.rows_read, imp.rows_inserted) == (36, 3)
+
+
+def test_adding_up_figures_in_different_units_is_refused_with_its_line(darlington_2021):
+    unemployed = Indicator.objects.get(slug="census-unemployed")
+    before = snapshot()
+
+    with pytest.raises(ImportFileError) as caught:
+        nomis_import(
+            source=NOMIS_TS066,
+            indicator=unemployed,
+            where={"C2021_EASTAT_20_NAME": UNEMPLOYED},
+            sum_over="C2021_EASTAT_20_NAME",
+        )
+
+    # Line 7 is the Percent row of the first unemployed category, after its Value row on line 6.
+    assert (caught.value.line, caught.value.column) == (7, "MEASURES_NAME")
+    assert "'Percent' cannot be added to 'Value' (line 6)" in str(caught.value)
+    assert 'choose one with --where "MEASURES_NAME=Value"' in str(caught.value)
+    assert snapshot() == before
+
+
+def test_summing_over_the_unit_column_itself_is_refused(darlington_2021):
+    with pytest.raises(ImportFileError, match="would mix units") as caught:
+        nomis_import(
+            source=NOMIS_TS066, indicator=Indicator.objects.get(slug="census-unemployed"), sum_over="MEASURES_NAME"
+        )
+    assert (caught.value.line, caught.value.column) == (1, "MEASURES_NAME")
