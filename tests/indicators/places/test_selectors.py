@@ -56,3 +56,33 @@ def test_only_a_custom_area_may_have_a_code_of_its_own():
 )
 def test_a_code_fits_its_kind(code, kind, fits):
     assert SmallArea.code_fits_kind(code, kind) is fits
+
+
+def test_a_preview_sums_the_latest_population_held_and_counts_deciles():
+    import datetime as dt
+
+    from indicators.official.models import Indicator, Period
+    from indicators.places.models import Deprivation
+    from indicators.places.selectors import neighbourhood_preview
+    from tests.factories import ObservationFactory, PeriodFactory
+
+    la = LocalAuthorityFactory()
+    a, b, c = (_area(f"E0100000{i}", SmallArea.Kind.LSOA11, la) for i in range(3))
+    Deprivation.objects.create(small_area=a, edition="iod2019", rank=5, decile=1)
+    Deprivation.objects.create(small_area=b, edition="iod2019", rank=9000, decile=3)
+    Deprivation.objects.create(small_area=b, edition="iod2025", rank=1, decile=1)  # another edition: not counted
+    population = Indicator.objects.get(slug="working-age-population")
+    old, new = (PeriodFactory(kind=Period.Kind.YEAR, start=dt.date(y, 1, 1)) for y in (2020, 2021))
+    ObservationFactory(indicator=population, period=old, small_area=a, value=900)
+    ObservationFactory(indicator=population, period=new, small_area=a, value=1000)
+    ObservationFactory(indicator=population, period=new, small_area=b, value=1200)
+
+    preview = neighbourhood_preview(area_ids=[a.pk, b.pk, c.pk], edition="iod2019")
+    # Independently: the 2021 figures of a and b; c has none.
+    assert (preview.size, preview.population, preview.population_areas, preview.population_period) == (
+        3,
+        2200,
+        2,
+        "2021",
+    )
+    assert (preview.deciles, preview.no_decile, preview.most_deprived_decile) == ({1: 1, 3: 1}, 1, 1)
