@@ -29,7 +29,8 @@ class SmallAreaAdmin(admin.ModelAdmin):
     list_filter = ["kind", "local_authority__region"]
     search_fields = ["code", "name"]
     list_select_related = ["local_authority"]
-    raw_id_fields = ["local_authority"]
+    # A custom area's LSOAs by id: a select of every small area would list tens of thousands.
+    raw_id_fields = ["local_authority", "members"]
     inlines = [DeprivationInline]
 
 
