@@ -1,10 +1,15 @@
-"""Importing the English Indices of Deprivation (IoD2019 File 1 or 7, IoD2025 File 7)."""
+"""Importing the English Indices of Deprivation (IoD2019 File 1 or 7, IoD2025 File 7).
+
+A File 7 also carries the seven domains (income, employment, education, health, crime, barriers to housing and
+services, living environment): each domain whose score, rank and decile columns are all present is stored too
+(``DeprivationDomain``), checked like the IMD's own columns.
+"""
 
 from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import BinaryIO
@@ -12,6 +17,7 @@ from typing import BinaryIO
 from django.db import transaction
 
 from indicators.official.importing.files import ImportFileError, check_columns, read_text, text_stream
+from indicators.official.models import DeprivationDomain
 from indicators.places.deprivation import NATIONAL_LSOA_COUNT
 from indicators.places.models import Deprivation, LocalAuthority, SmallArea
 from indicators.places.selectors import area_ids_by_code
@@ -30,6 +36,17 @@ COLUMNS = {
 }
 SCORE_PREFIX = "Index of Multiple Deprivation (IMD) Score"
 
+# Each domain's columns start "<name> Score", "<name> Rank" and "<name> Decile" in both editions' File 7.
+DOMAIN_NAMES = {
+    DeprivationDomain.Domain.INCOME: "Income",
+    DeprivationDomain.Domain.EMPLOYMENT: "Employment",
+    DeprivationDomain.Domain.EDUCATION: "Education, Skills and Training",
+    DeprivationDomain.Domain.HEALTH: "Health Deprivation and Disability",
+    DeprivationDomain.Domain.CRIME: "Crime",
+    DeprivationDomain.Domain.BARRIERS: "Barriers to Housing and Services",
+    DeprivationDomain.Domain.LIVING_ENVIRONMENT: "Living Environment",
+}
+
 
 @dataclass(frozen=True)
 class ImdImportResult:
@@ -39,10 +56,12 @@ class ImdImportResult:
     created: int
     updated: int
     unchanged: int
+    domains: tuple[str, ...] = ()  # the domains the file carried, stored for every row
+    domain_figures_changed: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.domain_figures_changed)
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,7 @@ class _Row:
     rank: int
     decile: int
     score: Decimal | None
+    domains: tuple[tuple[str, Decimal, int, int], ...] = ()  # (domain, score, rank, decile)
 
 
 def _normalise(name: str) -> str:
@@ -95,7 +115,17 @@ def _read_header(header: list[str]) -> tuple[dict[str, int], int | None, str, st
     return positions, score, edition, file_kind
 
 
-def _parse_rows(reader, header, positions, score_at, edition, partial) -> list[_Row]:
+def _domain_columns(header: list[str]) -> dict[str, tuple[int, int, int]]:
+    """Domain → (score, rank, decile) column indexes, for the domains whose three columns are all there."""
+    found = {}
+    for domain, name in DOMAIN_NAMES.items():
+        at = [_find_column(header, f"{name} {part}") for part in ("Score", "Rank", "Decile")]
+        if None not in at:
+            found[domain] = tuple(at)
+    return found
+
+
+def _parse_rows(reader, header, positions, score_at, edition, partial, domain_at=None) -> list[_Row]:
     rows: list[_Row] = []
     seen: dict[str, int] = {}
     width = len(header)
@@ -129,7 +159,16 @@ def _parse_rows(reader, header, positions, score_at, edition, partial) -> list[_
                 score = Decimal(values[score_at].strip()).quantize(Decimal("0.001"))
             except InvalidOperation:
                 raise ImportFileError(f"'{values[score_at]}' is not a number", line, header[score_at]) from None
-        rows.append(_Row(code, cells["lsoa_name"], la_code, cells["la_name"], rank, decile, score))
+        domains = tuple(
+            (
+                domain,
+                _score(values[s_at], line, header[s_at]),
+                _integer(values[r_at].strip(), 1, total, line, header[r_at]),
+                _integer(values[d_at].strip(), 1, 10, line, header[d_at]),
+            )
+            for domain, (s_at, r_at, d_at) in (domain_at or {}).items()
+        )
+        rows.append(_Row(code, cells["lsoa_name"], la_code, cells["la_name"], rank, decile, score, domains))
     if not rows:
         raise ImportFileError("the file has a header but no rows", line=2)
     if not partial and len(rows) != total:
@@ -138,6 +177,16 @@ def _parse_rows(reader, header, positions, score_at, edition, partial) -> list[_
             f"(last row on line {reader.line_num}): it looks cut short. Use --partial to load a subset on purpose."
         )
     return rows
+
+
+def _score(raw: str, line: int, column: str) -> Decimal:
+    try:
+        value = Decimal(raw.strip()).quantize(Decimal("0.001"))
+    except InvalidOperation:
+        raise ImportFileError(f"'{raw}' is not a number", line, column) from None
+    if not value.is_finite() or abs(value) >= 100_000:
+        raise ImportFileError(f"'{raw}' is not a domain score", line, column)
+    return value
 
 
 def _integer(raw: str, low: int, high: int, line: int, column: str) -> int:
@@ -164,13 +213,16 @@ def imd_import(*, source: str | Path | BinaryIO | bytes, partial: bool = False) 
         raise ImportFileError(f"not a CSV file ({exc})", line=1) from exc
     check_columns(header)
     positions, score_at, edition, file_kind = _read_header(header)
+    domain_at = _domain_columns(header)
     try:
-        rows = _parse_rows(reader, header, positions, score_at, edition, partial)
+        rows = _parse_rows(reader, header, positions, score_at, edition, partial, domain_at)
     except csv.Error as exc:
         raise ImportFileError(f"not valid CSV ({exc})", line=reader.line_num) from exc
     kind = Deprivation.EDITION_KIND[edition]
     with transaction.atomic():
-        return _write(rows, edition=edition, kind=kind, file_kind=file_kind)
+        result = _write(rows, edition=edition, kind=kind, file_kind=file_kind)
+        changed = _write_domains(rows, edition=edition, kind=kind) if domain_at else 0
+    return replace(result, domains=tuple(domain_at), domain_figures_changed=changed)
 
 
 def _write(rows: list[_Row], *, edition: str, kind: str, file_kind: str) -> ImdImportResult:
@@ -232,3 +284,30 @@ def _write(rows: list[_Row], *, edition: str, kind: str, file_kind: str) -> ImdI
         updated=updated,
         unchanged=len(rows) - created - updated,
     )
+
+
+def _write_domains(rows: list[_Row], *, edition: str, kind: str) -> int:
+    """Store each row's domain figures for the edition (insert or update); return how many changed."""
+    area_ids = area_ids_by_code([r.lsoa_code for r in rows], kinds=[kind])
+    existing = {
+        (area, domain): (score, rank, decile)
+        for area, domain, score, rank, decile in DeprivationDomain.objects.filter(
+            edition=edition, small_area_id__in=area_ids.values()
+        ).values_list("small_area_id", "domain", "score", "rank", "decile")
+    }
+    changed = [
+        DeprivationDomain(
+            small_area_id=area_ids[r.lsoa_code], edition=edition, domain=domain, score=score, rank=rank, decile=decile
+        )
+        for r in rows
+        for domain, score, rank, decile in r.domains
+        if existing.get((area_ids[r.lsoa_code], domain)) != (score, rank, decile)
+    ]
+    DeprivationDomain.objects.bulk_create(
+        changed,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["small_area", "edition", "domain"],
+        update_fields=["score", "rank", "decile"],
+    )
+    return len(changed)

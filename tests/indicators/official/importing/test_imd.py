@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.management import CommandError, call_command
 from indicators.demo.places import IMD_2019_FILE
 from indicators.official.importing.files import ImportFileError
 from indicators.official.importing.imd import imd_import
+from indicators.official.models import DeprivationDomain
 from indicators.places.models import Deprivation, LocalAuthority, SmallArea
 
 FILE1_HEADER = (
@@ -186,3 +188,76 @@ def test_iod2019_then_iod2025_leave_each_on_its_own_vintage_of_a_shared_code():
     by_kind = dict(SmallArea.objects.filter(code="E01000001").values_list("kind", "deprivation__edition"))
     assert by_kind == {"lsoa11": "iod2019", "lsoa21": "iod2025"}
     assert Deprivation.objects.get(edition="iod2025").rank == 31000
+
+
+# IoD2019 File 7's columns up to the domains and the first supplementary index, as published; the rows are the
+# real IMD figures of two City of London LSOAs with synthetic domain figures.
+_DOMAIN_NAMES = (
+    ("Income", " (rate)"),
+    ("Employment", " (rate)"),
+    ("Education, Skills and Training", ""),
+    ("Health Deprivation and Disability", ""),
+    ("Crime", ""),
+    ("Barriers to Housing and Services", ""),
+    ("Living Environment", ""),
+)
+FILE7_DOMAINS_HEADER = ",".join(
+    [
+        "LSOA code (2011),LSOA name (2011),Local Authority District code (2019),Local Authority District name (2019)",
+        "Index of Multiple Deprivation (IMD) Score,Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)",
+    ]
+    + [
+        f'"{name} Score{rate}","{name} Rank (where 1 is most deprived)",'
+        f'"{name} Decile (where 1 is most deprived 10% of LSOAs)"'
+        for name, rate in _DOMAIN_NAMES
+    ]
+    + ["Income Deprivation Affecting Children Index (IDACI) Score (rate)"]
+)
+FILE7_DOMAIN_ROWS = (
+    "E01000001,City of London 001A,E09000001,City of London,6.208,29199,9,"
+    "0.007,32831,10,0.010,32742,10,0.024,32842,10,-1.654,32612,10,-2.012,32662,10,29.227,7319,3,31.870,4380,2,0.006",
+    "E01000002,City of London 001B,E09000001,City of London,5.143,30379,10,"
+    "0.034,29901,10,0.027,31190,10,0.063,32832,10,-1.115,31391,10,-2.343,32765,10,24.303,11326,4,23.083,8856,3,0.037",
+)
+
+
+@pytest.mark.django_db
+def test_file7_domains_are_stored_per_area_edition_and_domain_and_reimport_changes_nothing():
+    result = imd_import(source=_csv(FILE7_DOMAINS_HEADER, *FILE7_DOMAIN_ROWS), partial=True)
+
+    assert result.domains == tuple(DeprivationDomain.Domain)
+    assert result.domain_figures_changed == 14
+    stored = {
+        (d.small_area.code, d.domain): (d.score, d.rank, d.decile)
+        for d in DeprivationDomain.objects.select_related("small_area").filter(edition="iod2019")
+    }
+    assert len(stored) == 14
+    assert stored[("E01000001", "income")] == (Decimal("0.007"), 32831, 10)
+    assert stored[("E01000001", "barriers")] == (Decimal("29.227"), 7319, 3)
+    assert stored[("E01000002", "living_environment")] == (Decimal("23.083"), 8856, 3)
+    assert stored[("E01000002", "crime")] == (Decimal("-2.343"), 32765, 10)
+
+    again = imd_import(source=_csv(FILE7_DOMAINS_HEADER, *FILE7_DOMAIN_ROWS), partial=True)
+    assert (again.created, again.updated, again.domain_figures_changed, again.changed) == (0, 0, 0, False)
+
+
+@pytest.mark.django_db
+def test_a_bad_domain_decile_names_its_line_and_column_and_stores_nothing():
+    broken = FILE7_DOMAIN_ROWS[1].replace(",24.303,11326,4,", ",24.303,11326,11,")
+
+    with pytest.raises(ImportFileError) as caught:
+        imd_import(source=_csv(FILE7_DOMAINS_HEADER, FILE7_DOMAIN_ROWS[0], broken), partial=True)
+
+    assert caught.value.line == 3
+    assert caught.value.column == "Barriers to Housing and Services Decile (where 1 is most deprived 10% of LSOAs)"
+    assert not DeprivationDomain.objects.exists()
+    assert not Deprivation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file1_stores_no_domains():
+    imd_import(
+        source=_csv(FILE1_HEADER, "E01000001,City of London 001A,E09000001,City of London,29199,9"), partial=True
+    )
+    assert not DeprivationDomain.objects.exists()
