@@ -139,14 +139,21 @@ class NeighbourhoodStatusView(APIView):
 
 
 class ImprovementReportView(APIView):
-    """The report's figure for any imported ratio indicator and two periods, scoped to the caller's places."""
+    """The report's figure for any imported rate (published, or a ratio) and two periods, scoped to the caller's
+    places. A list from a file (list:<file>) is for the command line only."""
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("indicator", str, required=True, description="Ratio indicator slug, e.g. worklessness"),
+            OpenApiParameter("indicator", str, required=True, description="Rate or ratio indicator, e.g. worklessness"),
             OpenApiParameter("start", str, required=True, description="e.g. 2019-12"),
             OpenApiParameter("end", str, required=True),
-            OpenApiParameter("reference", str, description="england-deprived, england-all, region:<slug>, la:<code>"),
+            OpenApiParameter(
+                "reference",
+                str,
+                description="The benchmark's areas: deprived[:<edition>][:decile<N>][:<authority code or region>], "
+                "all:<kind>[:<authority code or region>,…] (e.g. all:ward), or england-deprived, england-all, "
+                "region:<slug>, la:<code>",
+            ),
         ],
         responses=inline_serializer(
             "ImprovementReport",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from indicators.engine.models import WorklessnessPoint
-from indicators.engine.selectors.reference_sets import reference_set
+from indicators.engine.selectors.reference_sets import check_file_allowed, reference_set
 from indicators.engine.selectors.verdicts import IMPROVING, IMPROVING_SQL, worklessness_verdict
 from indicators.engine.services.worklessness import EngineError, Level, denominator_periods, table_names
 from indicators.official.importing.periods import parse_period
@@ -105,16 +105,19 @@ def method_words(indicator: Indicator) -> str:
     )
 
 
-def improvement_report(*, indicator_slug: str, start, end, reference: str = "deprived", user=None) -> ImprovementReport:
+def improvement_report(
+    *, indicator_slug: str, start, end, reference: str = "deprived", user=None, reference_files: bool = False
+) -> ImprovementReport:
     """The report's table: each area's change against the benchmark change (the mean over the reference set), and
     the share of each authority's and region's areas (of the kind reported on) improving; plus, for a ratio, the
-    user's neighbourhoods."""
+    user's neighbourhoods. ``reference_files`` lets a ``list:<file>`` set read a file (the command line only)."""
     indicator = _indicator(indicator_slug)
+    check_file_allowed(reference, files=reference_files)
     start_p, end_p = _period(start), _period(end)
     if start_p.start >= end_p.start:
         raise EngineError(f"The start ({start_p}) must come before the end ({end_p}).")
     changes_sql, params = _changes_sql(indicator, start_p, end_p)
-    chosen = reference_set(reference)
+    chosen = reference_set(reference, files=reference_files)
     members_sql, members_params = chosen.members.values("pk").query.sql_with_params()
     reported_sql, reported_params = chosen.reported.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:

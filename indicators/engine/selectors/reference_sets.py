@@ -61,8 +61,11 @@ class ReferenceSet:
     deprivation: str = ""  # the edition and cut, for a deprived set
 
 
-def reference_set(key: str) -> ReferenceSet:
-    """Read a reference set's key; EngineError, in words, for one we cannot read or that matches no area."""
+def reference_set(key: str, *, files: bool = False) -> ReferenceSet:
+    """Read a reference set's key; EngineError, in words, for one we cannot read or that matches no area.
+
+    ``files``: whether ``list:<file>`` may read a file on this machine (the command line only; never a web request,
+    which would otherwise name any file the server can read)."""
     key = (key or "deprived").strip()
     legacy = {"england-deprived": "deprived", "england-all": "all:lsoa"}
     kind, _, rest = legacy.get(key, key).partition(":")
@@ -74,6 +77,7 @@ def reference_set(key: str) -> ReferenceSet:
         area_kind, _, places = rest.partition(":")
         built = _all_of_kind(key, area_kind, places)
     elif kind == "list" and rest:
+        check_file_allowed(key, files=files)
         built = _listed(key, rest)
     else:
         raise EngineError(
@@ -83,6 +87,12 @@ def reference_set(key: str) -> ReferenceSet:
     if built.size == 0:
         raise EngineError(f"The reference set '{key}' matches no area: {built.name}.")
     return built
+
+
+def check_file_allowed(key: str, *, files: bool) -> None:
+    """A set read from a file is for the command line: a web request could otherwise name any file on the server."""
+    if not files and (key or "").strip().startswith("list:"):
+        raise EngineError("A reference set from a file (list:<file>) is for manage.py improvement_report only.")
 
 
 def _place(token: str) -> tuple[str, QuerySet]:

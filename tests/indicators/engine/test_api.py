@@ -93,3 +93,13 @@ def test_improvement_report_errors_are_clear(world):
     answer = client.get("/api/v1/improvement-report/?indicator=worklessness&start=2019-12&end=2021-12")
     assert answer.status_code == 400
     assert "No figures have been imported for 2019-12" in answer.json()["detail"]
+
+
+def test_a_reference_set_from_a_file_is_never_read_for_a_web_request(world):
+    answer = api(world["officer"]).get(
+        "/api/v1/improvement-report/?indicator=worklessness&start=2019-12&end=2021-12&reference=list:/etc/passwd"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == (
+        "A reference set from a file (list:<file>) is for manage.py improvement_report only."
+    )

@@ -48,7 +48,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, indicator: str, start: str, end: str, reference: str, format: str, **options):  # noqa: A002
         try:
-            report = improvement_report(indicator_slug=indicator, start=start, end=end, reference=reference)
+            report = improvement_report(
+                indicator_slug=indicator, start=start, end=end, reference=reference, reference_files=True
+            )
         except EngineError as exc:
             raise CommandError(str(exc)) from exc
         {"text": self._text, "csv": self._csv, "json": self._json}[format](report)
