@@ -80,8 +80,8 @@ def parse_sum_over(
 
 
 def check_sum_over(indicator: Indicator, sum_over: str) -> None:
-    """Rates as published cannot be added up across categories: only counts can."""
-    if sum_over and indicator.kind != Indicator.Kind.COUNT:
+    """Rates as published cannot be added up across categories: only counts can (the one rule on sums)."""
+    if sum_over and not indicator.adds_up_across_areas:
         raise ImportFileError(
             f"--sum-over adds up counts, and {indicator.slug} is a {indicator.get_kind_display().lower()}: "
             "adding rates or percentages would give a wrong figure",
