@@ -16,6 +16,11 @@ and real phases alternate (bare, real, bare, real with --rounds 2), with the
 same client threads and request bytes; the real phases share the codes.
 
     .venv/bin/python bench/survey_load.py [--requests 3000] [--concurrency 16] [--seconds 60] [--workers 5]
+        [--connections kept,pool] [--pool-size 4]
+
+With --connections, one gunicorn per way of keeping database connections (fresh, kept, pool; see CONNECTIONS)
+runs side by side, and each round takes a bare phase, then each site in turn, every figure a ratio to the
+bare phases of the same run.
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rb_surveys_bench, recreated each run)
 and REDIS_URL (default redis://127.0.0.1:6379/5, flushed at the end).
@@ -360,6 +365,36 @@ def latency_line(ms: list[float]) -> str:
     )
 
 
+# How each site under test keeps its database connections (config/db/configure.py), by the environment it gets.
+CONNECTIONS = {
+    "fresh": "a new connection for every request (DJANGO_CONN_MAX_AGE=0, no pool)",
+    "kept": "each process keeps its connection between requests (DJANGO_CONN_MAX_AGE=60, no pool)",
+    "pool": "each process has a psycopg pool (DATABASE_POOL_MAX_SIZE)",
+}
+
+
+def connections_env(mode: str, pool_size: int) -> dict[str, str]:
+    if mode == "fresh":
+        return {"DATABASE_POOL_MAX_SIZE": "0", "DJANGO_CONN_MAX_AGE": "0"}
+    if mode == "kept":
+        return {"DATABASE_POOL_MAX_SIZE": "0", "DJANGO_CONN_MAX_AGE": "60"}
+    return {"DATABASE_POOL_MAX_SIZE": str(pool_size)}
+
+
+def report(phase: Phase, label: str) -> None:
+    ms = [v * 1000 for v in phase.latencies]
+    print(f"\n{label}:")
+    print(f"statuses {dict(sorted(phase.statuses.items()))}")
+    print(f"throughput {phase.rate:.0f} complete responses/s over {phase.wall:.1f} s")
+    # The clients share the cores with the server: what they took is not the server's to use.
+    print(f"the load clients' own CPU: {1000 * phase.client_cpu / max(1, len(phase.latencies)):.2f} ms a response")
+    print(cpu_line(phase, "response"))
+    if sum(phase.machine):
+        print(f"cores busy {100 * phase.machine[0] / sum(phase.machine):.0f}% of the run")
+    if ms:
+        print(f"latency ms: {latency_line(ms)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3000, help="complete responses to submit (at most)")
@@ -380,8 +415,18 @@ def main() -> None:
         default=2,
         help="bare and real phases taken alternately this many times, each with its share of the requests",
     )
+    parser.add_argument(
+        "--connections",
+        default="kept,pool",
+        help="how the site keeps its database connections, one site each, taken in turn after each bare phase: "
+        + "; ".join(f"{k}: {v}" for k, v in CONNECTIONS.items()),
+    )
+    parser.add_argument("--pool-size", type=int, default=4, help="DATABASE_POOL_MAX_SIZE for the pool site")
     args = parser.parse_args()
     args.rounds = max(1, min(args.rounds, 20, args.requests))
+    modes = [m.strip() for m in args.connections.split(",") if m.strip()]
+    if not modes or set(modes) - CONNECTIONS.keys():
+        sys.exit(f"--connections: a comma-separated list of {', '.join(CONNECTIONS)}")
 
     db_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
     if not db_url.startswith(("postgres://", "postgresql://")):
@@ -398,41 +443,51 @@ def main() -> None:
     bare_table_create(db_url)
 
     serving = ("--keep-alive", "30") + (("--threads", str(args.threads)) if args.threads > 1 else ())
-    gunicorn, port = start_gunicorn(env, workers=args.workers, args=serving, app="bench.bare_wsgi:application")
+    sites: dict[str, tuple] = {}
     phases: list[Phase] = []
     try:
-        submitters = {"real": Submitter(port, answers), "bare": Submitter(port, answers, path=BARE_INSERT_PATH)}
+        for mode in modes:
+            sites[mode] = start_gunicorn(
+                {**env, **connections_env(mode, args.pool_size)},
+                workers=args.workers,
+                args=serving,
+                app="bench.bare_wsgi:application",
+            )
+        # The bare endpoint answers before Django: any of the sites serves it alike.
+        submitters = {mode: Submitter(port, answers) for mode, (_, port) in sites.items()}
+        submitters["bare"] = Submitter(sites[modes[0]][1], answers, path=BARE_INSERT_PATH)
+        shares = args.rounds * len(modes)
         for r in range(args.rounds):
-            # The bare phase sends the very bodies its real phase will: the same bytes, codes and all.
-            share = codes[r * len(codes) // args.rounds : (r + 1) * len(codes) // args.rounds]
-            for kind in ("bare", "real"):
-                phases.append(
-                    run_phase(
-                        kind, submitters[kind], share, concurrency=args.concurrency, seconds=args.seconds / args.rounds
+            # Each round begins with a bare phase, then every site in turn, the order turning round by round.
+            turn = modes[r % len(modes) :] + modes[: r % len(modes)]
+            for k, mode in enumerate(turn):
+                n = r * len(modes) + k
+                slot = args.seconds / shares
+                share = codes[n * len(codes) // shares : (n + 1) * len(codes) // shares]
+                if k == 0:
+                    # The bare phase sends the very bodies of the real phase after it: the same bytes, codes and all.
+                    phases.append(
+                        run_phase("bare", submitters["bare"], share, concurrency=args.concurrency, seconds=slot)
                     )
-                )
+                phases.append(run_phase(mode, submitters[mode], share, concurrency=args.concurrency, seconds=slot))
     finally:
-        stop_gunicorn(gunicorn)
+        for process, _ in sites.values():
+            stop_gunicorn(process)
 
     from surveys.models import Response
 
     stored = Response.objects.filter(status="completed").count()
-    real, bare = merged(phases, "real"), merged(phases, "bare")
-    latencies, wall, client_cpu, machine = real.latencies, real.wall, real.client_cpu, real.machine
-    ms = [v * 1000 for v in latencies]
+    bare = merged(phases, "bare")
+    real = {mode: merged(phases, mode) for mode in modes}
     print(
         f"gunicorn workers {args.workers} × {args.threads} threads, client threads {args.concurrency}, "
         f"cpus {os.cpu_count()}"
     )
-    print(f"statuses {dict(sorted(real.statuses.items()))}; completed responses stored {stored}")
-    print(f"throughput {len(latencies) / wall:.0f} complete responses/s over {wall:.1f} s")
-    # The clients share the cores with the server: what they took is not the server's to use.
-    print(f"the load clients' own CPU: {1000 * client_cpu / max(1, len(latencies)):.2f} ms a response")
-    print(cpu_line(real, "response"))
-    if sum(machine):
-        print(f"cores busy {100 * machine[0] / sum(machine):.0f}% of the run")
-    if ms:
-        print(f"latency ms: {latency_line(ms)}")
+    acknowledged = sum(len(phase.latencies) for phase in real.values())
+    print(f"completed responses stored {stored} for {acknowledged} acknowledged")
+    for mode in modes:
+        pool = f", at most {args.pool_size} a process" if mode == "pool" else ""
+        report(real[mode], f"{mode}: {CONNECTIONS[mode]}{pool}")
 
     # The floor, from the same run: what the stack gives for one committed INSERT of the same bytes.
     bare_stored = bare_table_count(db_url)
@@ -440,7 +495,7 @@ def main() -> None:
     body = len(submitters["bare"].head) + len(json.dumps(codes[0])) + len(submitters["bare"].tail) if codes else 0
     print(
         f"\nbare INSERT endpoint ({BARE_INSERT_PATH}: the same {body}-byte body as one row, committed), "
-        f"{args.rounds} rounds of a bare phase then a real one:"
+        f"{args.rounds} rounds of a bare phase then each site's:"
     )
     print(f"bare statuses {dict(sorted(bare.statuses.items()))}; rows stored {bare_stored}")
     print(f"bare throughput {bare.rate:.0f} requests/s over {bare.wall:.1f} s")
@@ -450,24 +505,36 @@ def main() -> None:
         print(f"cores busy {100 * bare.machine[0] / sum(bare.machine):.0f}% of the bare phases")
     if bare_ms:
         print(f"bare latency ms: {latency_line(bare_ms)}")
-    for n, (b, s) in enumerate(zip(phases[::2], phases[1::2], strict=True), start=1):
-        ratio = f"{s.rate / b.rate:.2f}" if b.rate else "n/a"
-        print(f"round {n}: bare {b.rate:.0f}/s, submissions {s.rate:.0f}/s = {ratio} ×")
-    if bare.rate and ms and bare_ms:
-        ratio = real.rate / bare.rate
-        print(f"submissions: {real.rate:.0f}/s = {ratio:.2f} × the bare INSERT endpoint's {bare.rate:.0f}/s")
+    print()
+    rounds: list[list[Phase]] = []
+    for phase in phases:
+        if phase.kind == "bare":
+            rounds.append([])
+        rounds[-1].append(phase)
+    for n, (b, *sites_phases) in enumerate(rounds, start=1):
         print(
-            "latency against the bare INSERT endpoint's: "
+            f"round {n}: bare {b.rate:.0f}/s, "
             + ", ".join(
-                f"p{p} {_percentile(ms, p):.1f} ms = {_percentile(ms, p) / _percentile(bare_ms, p):.1f} × "
-                f"{_percentile(bare_ms, p):.1f} ms"
+                f"{s.kind} {s.rate:.0f}/s = {s.rate / b.rate:.2f} ×" if b.rate else f"{s.kind} {s.rate:.0f}/s"
+                for s in sites_phases
+            )
+        )
+    for mode in modes:
+        ms = [v * 1000 for v in real[mode].latencies]
+        if not (bare.rate and ms and bare_ms):
+            continue
+        print(
+            f"submissions ({mode}): {real[mode].rate:.0f}/s = {real[mode].rate / bare.rate:.2f} × the bare INSERT "
+            f"endpoint's {bare.rate:.0f}/s; latency against the bare endpoint's: "
+            + ", ".join(
+                f"p{p} {_percentile(ms, p):.1f} ms = {_percentile(ms, p) / _percentile(bare_ms, p):.1f} ×"
                 for p in (50, 95, 99)
             )
         )
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()  # the queued engine tasks and cache keys of this run
-    if stored != len(latencies):
+    if stored != acknowledged:
         sys.exit("stored responses do not match the 201 answers")
     if bare_stored != len(bare.latencies):
         sys.exit("bare rows stored do not match the bare endpoint's 201 answers")

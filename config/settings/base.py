@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.db.configure import postgres_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -81,19 +83,34 @@ TEMPLATES = [
 ]
 
 # --- Data stores -----------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+# PostgreSQL (config/db/configure.py): our backend, prepared statements, and either a connection pool per process
+# (DATABASE_POOL_MAX_SIZE connections at most; 0 for none) or connections kept DJANGO_CONN_MAX_AGE seconds.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+_DATABASE_OPTIONS = {
+    "prepared_statements": env.bool("DJANGO_DB_PREPARED_STATEMENTS", default=True),
+    "pool_max_size": DATABASE_POOL_MAX_SIZE,
+    # How long a request waits for a pooled connection before failing.
+    "pool_timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    "conn_max_age": env.int("DJANGO_CONN_MAX_AGE", default=0),
+    "health_checks": env.bool("DJANGO_CONN_HEALTH_CHECKS", default=False),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's own, with a connection health check that looks at the socket instead of a round trip.
-    DATABASES["default"]["ENGINE"] = "config.db.postgresql"
-    if env.bool("DJANGO_DB_PREPARED_STATEMENTS", default=True):
-        # psycopg prepares a statement on its third run on a connection, but only on the cursors that bind
-        # on the server (config.db.cursors.prepared_cursor: a submission's two statements). Off behind a pooler
-        # in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2
+DATABASES = {
+    "default": postgres_database(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), **_DATABASE_OPTIONS
+    ),
+}
+# An optional read replica (config/db/router.py): GETs of the monitoring pages and the API read from it, unless the
+# request or, for DATABASE_REPLICA_PIN_SECONDS, its browser has written; everything else uses the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PATHS = ["/places/", "/api/"]
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = postgres_database(env.db_url("DATABASE_REPLICA_URL"), **_DATABASE_OPTIONS)
+    DATABASE_ROUTERS = ["config.db.router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "config.db.router.ReplicaMiddleware"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -141,6 +158,26 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The full recompute's lock lives this many seconds unless its heartbeat renews it (every quarter of it): a run
 # whose worker died stops blocking the next one within this time, however long a live run takes.
 REBALANCE_RECOMPUTE_LOCK_SECONDS = env.int("REBALANCE_RECOMPUTE_LOCK_SECONDS", default=60)
+# Two queues by urgency, each served by workers of its own (Procfile, docker-compose.yml), so a national import or
+# the nightly recompute never sits in front of the refresh a resident's response or an admin's upload is waiting on.
+# Every task is routed here by its registered name, and tests/config/test_celery.py fails on a task that is not;
+# anything unrouted would still land on bulk rather than on a queue no worker reads.
+CELERY_TASK_DEFAULT_QUEUE = "bulk"
+CELERY_TASK_ROUTES = {
+    # What a person is waiting on: seconds, not minutes.
+    "indicators.engine.tasks.refresh_neighbourhood_wave": {"queue": "interactive"},
+    "indicators.engine.tasks.refresh_after_import": {"queue": "interactive"},
+    "indicators.engine.tasks.catch_up": {"queue": "interactive"},
+    # Bulk work: long, scheduled or batched, where a few minutes' wait harms no one.
+    "indicators.import_observations": {"queue": "bulk"},
+    "indicators.run_queued_imports": {"queue": "bulk"},
+    "indicators.fetch_nomis_monthly": {"queue": "bulk"},
+    "indicators.delete_expired_import_files": {"queue": "bulk"},
+    "indicators.engine.tasks.recompute_everything": {"queue": "bulk"},
+    "surveys.tasks.unlink_closed_waves": {"queue": "bulk"},
+    "surveys.tasks.apply_retention": {"queue": "bulk"},
+    "audit.apply_retention": {"queue": "bulk"},
+}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -415,23 +452,3 @@ if REBALANCE_NOMIS_MONTHLY_FETCH:
         # The claimant count comes out mid-month; the 20th at 06:00 is after it.
         "schedule": crontab(minute=0, hour=6, day_of_month=20),
     }
-# Two queues by urgency, each served by workers of its own (Procfile, docker-compose.yml), so a national import or
-# the nightly recompute never sits in front of the refresh a resident's response or an admin's upload is waiting on.
-# Every task is routed here by its registered name, and tests/config/test_celery.py fails on a task that is not;
-# anything unrouted would still land on bulk rather than on a queue no worker reads.
-CELERY_TASK_DEFAULT_QUEUE = "bulk"
-CELERY_TASK_ROUTES = {
-    # What a person is waiting on: seconds, not minutes.
-    "indicators.engine.tasks.refresh_neighbourhood_wave": {"queue": "interactive"},
-    "indicators.engine.tasks.refresh_after_import": {"queue": "interactive"},
-    "indicators.engine.tasks.catch_up": {"queue": "interactive"},
-    # Bulk work: long, scheduled or batched, where a few minutes' wait harms no one.
-    "indicators.import_observations": {"queue": "bulk"},
-    "indicators.run_queued_imports": {"queue": "bulk"},
-    "indicators.fetch_nomis_monthly": {"queue": "bulk"},
-    "indicators.delete_expired_import_files": {"queue": "bulk"},
-    "indicators.engine.tasks.recompute_everything": {"queue": "bulk"},
-    "surveys.tasks.unlink_closed_waves": {"queue": "bulk"},
-    "surveys.tasks.apply_retention": {"queue": "bulk"},
-    "audit.apply_retention": {"queue": "bulk"},
-}

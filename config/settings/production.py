@@ -20,9 +20,12 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-# Checked before reuse, by a look at the socket (config.db.postgresql).
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _database in DATABASES.values():
+    # Kept a minute between requests, unless a pool keeps them (DATABASE_POOL_MAX_SIZE); either way checked
+    # before reuse by a look at the socket (config.db.postgresql).
+    if "pool" not in _database["OPTIONS"]:
+        _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    _database["CONN_HEALTH_CHECKS"] = True
 if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured("REDIS_URL must be set in production (Celery broker and cache).")
 # Printed on every letter and in its QR code: a resident must land on the real site, over HTTPS.

@@ -124,3 +124,56 @@ def test_a_connection_in_a_transaction_is_usable_until_the_transaction_fails():
         transaction.set_rollback(True)
     assert not usable_after_failing
     assert connection.is_usable()
+
+
+@pytest.fixture
+def pooled():
+    """Our backend with a psycopg pool of its own, as DATABASE_POOL_MAX_SIZE sets it in production."""
+    from config.db.configure import postgres_database
+    from config.db.postgresql.base import DatabaseWrapper
+
+    plain = {**connection.settings_dict, "ENGINE": "django.db.backends.postgresql", "OPTIONS": {}}
+    settings_dict = postgres_database(
+        plain, prepared_statements=True, pool_max_size=1, pool_timeout=5, conn_max_age=60, health_checks=True
+    )
+    assert settings_dict["CONN_MAX_AGE"] == 0  # Django refuses persistent connections with a pool
+    wrapper = DatabaseWrapper(settings_dict, alias="pooled-test")
+    yield wrapper
+    wrapper.close()
+    wrapper.close_pool()
+
+
+def _pid_and_run(wrapper, sql: str) -> int:
+    import psycopg
+
+    wrapper.connect()
+    psycopg.Cursor(wrapper.connection).execute(sql, prepare=True)  # binding on the server, as prepared_cursor does
+    return wrapper.connection.info.backend_pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pooled_connection_keeps_its_prepared_statements_and_is_checked_without_a_query(pooled):
+    first = _pid_and_run(pooled, "SELECT 1 AS rebalance_pooled_probe")
+    pooled.close()  # the end of a request: back to the pool
+    pooled.connect()  # the next request's: the pool checks it by its socket and hands it out again
+    assert pooled.connection.info.backend_pid == first
+    with pooled.connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%rebalance_pooled_probe%'")
+        assert cursor.fetchone()[0] == 1
+    pooled.close()
+    pooled.connect()
+    # psycopg_pool's own check would have sent an empty query, which the server would show as the last statement.
+    last = _from_elsewhere("SELECT query FROM pg_stat_activity WHERE pid = %s", [first])
+    assert "pg_prepared_statements" in last
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pooled_connection_the_server_ended_is_replaced(pooled):
+    first = _pid_and_run(pooled, "SELECT 1")
+    raw = pooled.connection
+    pooled.close()
+    assert _from_elsewhere("SELECT pg_terminate_backend(%s)", [first])
+    assert select.select([raw.fileno()], [], [], 10)[0], "the server's goodbye never came"
+    pooled.connect()
+    assert pooled.connection.info.backend_pid != first
+    assert pooled.connection.execute("SELECT 2").fetchone() == (2,)
