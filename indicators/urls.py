@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from indicators.monitoring.views import league, neighbourhood, neighbourhoods, pairs
 from indicators.official import views as views_imports
+from indicators.official import views_areas
 from indicators.places import views as views_places
 
 app_name = "indicators"
@@ -25,6 +26,7 @@ urlpatterns = [
     # Official data imports (admins)
     path("imports/", views_imports.import_list, name="import-list"),
     path("imports/upload/", views_imports.import_upload, name="import-upload"),
+    path("imports/areas/", views_areas.areas_upload, name="areas-upload"),
     path("imports/<int:pk>/", views_imports.import_detail, name="import-detail"),
     path("imports/<int:pk>/progress.json", views_imports.import_progress_json, name="import-progress"),
 ]

@@ -1,4 +1,5 @@
-"""Building a neighbourhood in a real browser, at 1280 and 320 px: list, tick, check, save; axe on each step."""
+"""Building a neighbourhood in a real browser, at 1280 and 320 px: list, tick, check, save; axe on each step; and
+the imports page's form for areas."""
 
 from __future__ import annotations
 
@@ -65,3 +66,8 @@ def test_an_admin_builds_a_neighbourhood_without_javascript_errors_or_axe_violat
     page.get_by_role("button", name="Save the neighbourhood").click()
     page.wait_for_url(lambda url: "/build/" not in url)
     assert Neighbourhood.objects.get().small_areas.count() == 2
+    # Areas come in from the imports page too.
+    page.goto(live_server.url + reverse("indicators:areas-upload"))
+    axe_check(page, label="import areas")
+    no_sideways_scroll(page)
+    _shot(page, f"areas-upload-{size}")
