@@ -53,6 +53,7 @@ class ImprovementReport:
     reference_size: int = 0
     areas_counted: str = "deprived LSOAs"  # what each authority's count is of
     method: str = ""  # how an area's rate and the benchmark are made, in words
+    rate_kind: str = ""  # "published rate" (as published, no parts) or "ratio" (numerator ÷ denominator)
     deprivation: str = ""  # the edition and cut, when the set is a deprived one
     local_authorities: list[AreaShare] = field(default_factory=list)
     regions: list[AreaShare] = field(default_factory=list)
@@ -137,6 +138,7 @@ def improvement_report(
             reference_size=chosen.size,
             areas_counted=chosen.noun,
             method=method_words(indicator),
+            rate_kind="ratio" if indicator.is_ratio else "published rate",
             deprivation=chosen.deprivation,
         )
         if benchmark is None:

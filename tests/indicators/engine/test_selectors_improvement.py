@@ -60,7 +60,7 @@ def test_ward_shares_per_authority_match_plain_python(ward_rate):
     assert (first["reference_set"], first["reference_set_size"], first["benchmark_areas"]) == (
         "all 200 wards held, in 7 local authorities", "200", str(size),
     )  # fmt: skip
-    assert first["areas_counted"] == "wards"
+    assert (first["areas_counted"], first["rate_kind"]) == ("wards", "published rate")
 
 
 def test_a_benchmark_over_one_authoritys_wards_still_counts_every_authoritys(ward_rate):

@@ -70,10 +70,10 @@ class Command(BaseCommand):
         writer.writerow(
             ["level", "code", "name", "areas", "improving", "share_improving_pct", "areas_counted",
              "benchmark_change_points", "reference_set", "reference_set_size", "benchmark_areas",
-             "indicator", "start", "end"]
+             "indicator", "rate_kind", "start", "end"]
         )  # fmt: skip
         tail = [report.areas_counted, _two(report.benchmark_change), report.reference, report.reference_size,
-                report.benchmark_areas, report.indicator, report.start, report.end]  # fmt: skip
+                report.benchmark_areas, report.indicator, report.rate_kind, report.start, report.end]  # fmt: skip
         for level, rows in (("local_authority", report.local_authorities), ("region", report.regions)):
             for row in rows:
                 share = share_two_decimals(row.improving, row.areas)
