@@ -72,6 +72,22 @@ TERMS: tuple[Term, ...] = (
         "least deprived.",
     ),
     Term(
+        "iod-domain",
+        "Domain of deprivation",
+        "One of the seven parts the Index of Multiple Deprivation is built from (income, employment, education, "
+        "health, crime, barriers to housing and services, living environment); each ranks every LSOA in England, "
+        "and decile 1 is the most deprived tenth on that domain alone.",
+        (
+            "The domains come from File 7 of the English Indices of Deprivation. For a neighbourhood Rebalance "
+            "counts how many of its LSOAs are in the most deprived tenth on each domain and gives the middle "
+            "(median) decile of its LSOAs: deciles are positions in a national ranking, so they are counted, never "
+            "added up or averaged.",
+            "Crime, barriers to housing and services and the living environment (housing in poor condition, air "
+            "quality, road accidents) sit beside the residents' views of housing and 'crime and grime'; income "
+            "and employment beside worklessness.",
+        ),
+    ),
+    Term(
         "deprived",
         "Deprived area",
         "In Rebalance, an LSOA in the {deprived_share} of areas in England on the IMD (decile {deprived_deciles}).",

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from indicators.official.models import Indicator, Observation, Period
+from indicators.official.models import DeprivationDomain, Indicator, Observation, Period
 from indicators.places.models import Neighbourhood
 
 
@@ -113,3 +113,45 @@ def neighbourhood_ratio_series(
             )
         )
     return points
+
+
+@dataclass(frozen=True)
+class DomainSummary:
+    """One IoD domain over a group of small areas: how many have a figure, how many are in the most deprived
+    tenth (decile 1), and the middle (median) decile. Deciles are ranks, so they are counted, never averaged."""
+
+    domain: str
+    label: str
+    edition: str
+    areas: int
+    with_figures: int
+    in_decile_1: int
+    median_decile: float
+
+
+def domain_summaries(*, small_area_ids: Iterable[int]) -> dict[str, DomainSummary]:
+    """Domain → its summary over these small areas, from the newest edition that holds any of them."""
+    ids = list(small_area_ids)
+    rows = DeprivationDomain.objects.filter(small_area_id__in=ids)
+    edition = rows.order_by("-edition").values_list("edition", flat=True).first()
+    if edition is None:
+        return {}
+    deciles: dict[str, list[int]] = {}
+    for domain, decile in rows.filter(edition=edition).values_list("domain", "decile"):
+        deciles.setdefault(domain, []).append(decile)
+    labels = dict(DeprivationDomain.Domain.choices)
+    out = {}
+    for domain, found in deciles.items():
+        found.sort()
+        middle = len(found) // 2
+        median = found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2
+        out[domain] = DomainSummary(
+            domain=domain,
+            label=labels[domain],
+            edition=edition,
+            areas=len(ids),
+            with_figures=len(found),
+            in_decile_1=sum(1 for d in found if d == 1),
+            median_decile=median,
+        )
+    return out

@@ -57,3 +57,22 @@ def test_the_pair_page_leads_with_which_did_better(live_server, page, world):
     axe_check(page, label="matched pair at 1280 px")
     page.emulate_media(media="print")
     axe_check(page, label="matched pair in print")
+
+
+def test_the_deprivation_domains_beside_the_factors_at_1280_and_320_pixels(live_server, page, phone, world, tmp_path):
+    from tests.indicators.monitoring.test_neighbourhood_domains import HAREHILLS, load_domains
+
+    load_domains(list(world["harehills"].small_areas.order_by("code")), HAREHILLS)
+    url = live_server.url + reverse("indicators:neighbourhood-detail", args=[world["harehills"].pk])
+    for browser_page, width in ((page, 1280), (phone, 320)):
+        log_in(browser_page, live_server, "officer.pages")
+        browser_page.goto(url)
+        housing = browser_page.locator("#domains-housing")
+        assert housing.is_visible()
+        assert "Crime: 1 of its 2 small areas" in housing.inner_text()
+        assert browser_page.locator("#domains-work").is_visible()
+        assert browser_page.locator("#domains + p + .table-wrap, #domains ~ *").count() > 0
+        no_sideways_scroll(browser_page)
+        housing.scroll_into_view_if_needed()
+        browser_page.screenshot(path=str(tmp_path / f"neighbourhood-domains-{width}.png"), full_page=True)
+        axe_check(browser_page, label=f"neighbourhood with domains at {width} px")

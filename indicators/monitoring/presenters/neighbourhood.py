@@ -22,6 +22,7 @@ from indicators.monitoring.presenters.cells import (
 from indicators.monitoring.presenters.neighbourhood_summary import summary as summary  # the page's top
 from indicators.monitoring.selectors.neighbourhood import NeighbourhoodPage
 from indicators.monitoring.wording import signed
+from indicators.official.models import DeprivationDomain
 
 
 def worklessness_table(page: NeighbourhoodPage) -> Table:
@@ -381,3 +382,58 @@ def factor_multiples(page: NeighbourhoodPage) -> dict:
         "panels": panels,
         "empty": "No survey wave has been fielded here yet.",
     }
+
+
+# Where each IoD domain sits on the page: beside the residents' factor, or the official figure, it speaks to.
+HOUSING_DOMAINS = ("crime", "barriers", "living_environment")
+WORK_DOMAINS = ("employment", "income")
+EDITION_YEAR = {"iod2019": "2019", "iod2025": "2025"}
+
+
+def _decile(value: float) -> str:
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def _domain_words(d) -> str:
+    """ "Crime: 3 of its 4 small areas are in England's most deprived tenth (middle decile 1)." """
+    of = f"{d.in_decile_1} of its {d.with_figures} small area{'s' if d.with_figures != 1 else ''}"
+    verb = "is" if d.in_decile_1 == 1 else "are"
+    return f"{d.label}: {of} {verb} in England's most deprived tenth (middle decile {_decile(d.median_decile)})."
+
+
+def domain_groups(page: NeighbourhoodPage) -> dict[str, list[str]]:
+    """The domains in plain words, grouped where the page shows them: ``housing`` beside the residents' housing
+    and 'crime and grime', ``work`` beside worklessness."""
+    return {
+        group: [_domain_words(page.domains[k]) for k in keys if k in page.domains]
+        for group, keys in (("housing", HOUSING_DOMAINS), ("work", WORK_DOMAINS))
+    }
+
+
+def domains_table(page: NeighbourhoodPage) -> Table:
+    domains = [page.domains[k] for k, _ in DeprivationDomain.Domain.choices if k in page.domains]
+    edition = EDITION_YEAR.get(domains[0].edition, domains[0].edition) if domains else ""
+    return Table(
+        key="domains",
+        caption=f"Deprivation of {page.neighbourhood.display_name} by domain: how many of its small areas are in "
+        "England's most deprived tenth",
+        columns=[
+            Column("Domain"),
+            Column("Small areas with figures"),
+            Column("In the most deprived 10% (decile 1)", numeric=True),
+            Column("Middle (median) decile", numeric=True),
+        ],
+        rows=[
+            [
+                text(d.label),
+                text(f"{d.with_figures} of {d.areas}"),
+                number(d.in_decile_1, digits=0),
+                number(d.median_decile, digits=1 if d.median_decile != int(d.median_decile) else 0),
+            ]
+            for d in domains
+        ],
+        source=f"English Indices of Deprivation {edition}, File 7 (Ministry of Housing, Communities and Local "
+        "Government). Each domain ranks every LSOA in England; decile 1 is the most deprived tenth. A "
+        "neighbourhood's figures count its LSOAs and give their middle decile: deciles are never averaged.",
+        empty="No domain figures are loaded for these small areas (they come with the IoD's File 7).",
+    )

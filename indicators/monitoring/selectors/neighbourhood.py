@@ -15,6 +15,7 @@ from indicators.engine.selectors.factors import FactorStatus, statuses_of
 from indicators.engine.selectors.verdicts import worklessness_verdict
 from indicators.monitoring.selectors.common import Provenance, Window, window, worklessness_provenance
 from indicators.official.models import Period
+from indicators.official.selectors import DomainSummary, domain_summaries
 from indicators.places import selectors
 from indicators.places.models import MatchedPair, Neighbourhood
 from surveys.models import Channel, Invitation, Response, ResponseStatus, Wave
@@ -62,6 +63,7 @@ class NeighbourhoodPage:
     statuses: dict[str, FactorStatus]
     waves: list[WaveProgress]
     pairs: list[MatchedPair]
+    domains: dict[str, DomainSummary] = field(default_factory=dict)  # IoD domain → its summary over the LSOAs
     threshold: int = field(default_factory=lambda: settings.REBALANCE_DISCLOSURE_MIN_RESPONSES)
 
     @property
@@ -109,6 +111,7 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
         statuses={s.factor: s for s in statuses_of(own, wave_benchmarks)},
         waves=_wave_progress(neighbourhood),
         pairs=list(selectors.matched_pair_list(user=user).filter(Q(first=neighbourhood) | Q(second=neighbourhood))),
+        domains=domain_summaries(small_area_ids=[a.pk for a in neighbourhood.small_areas.all()]),
     )
 
 

@@ -17,7 +17,7 @@ from indicators.monitoring.selectors import maps as area_maps
 from indicators.monitoring.selectors import neighbourhood as neighbourhood_data
 from indicators.monitoring.views.common import download_links, page_query
 
-NEIGHBOURHOOD_EXPORT_ORDER = ["changes", "checklist", "factor_waves", "worklessness", "waves", "areas"]
+NEIGHBOURHOOD_EXPORT_ORDER = ["changes", "checklist", "factor_waves", "worklessness", "waves", "areas", "domains"]
 
 
 def _neighbourhood(request: HttpRequest, pk: int):
@@ -33,6 +33,7 @@ def _neighbourhood(request: HttpRequest, pk: int):
         "factor_waves": neighbourhood_tables.factor_waves_table(page),
         "waves": neighbourhood_tables.waves_table(page),
         "areas": neighbourhood_tables.areas_table(page),
+        "domains": neighbourhood_tables.domains_table(page),
     }
     return page, items, tables
 
@@ -54,6 +55,7 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pairs": page.pairs,
             "worklessness_chart": neighbourhood_tables.worklessness_chart(page),
             "summary": neighbourhood_tables.summary(page),
+            "domains": neighbourhood_tables.domain_groups(page),
             "factor_multiples": neighbourhood_tables.factor_multiples(page),
             "area_map": area_maps.neighbourhood_map(n),  # its small areas by IMD decile
             "years_choices": content.YEARS_CHOICES,
