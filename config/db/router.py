@@ -48,6 +48,14 @@ def _may_read_replica() -> bool:
     return not connections[PRIMARY].in_atomic_block
 
 
+def lagging_alias() -> str:
+    """The database for reads that must never be ahead of the replica's: the replica when the router is on.
+
+    The pages' cache keys (indicators/monitoring/state.py) are read here, so that a page rendered from the replica
+    is never kept under the key of figures the replica does not hold yet."""
+    return REPLICA if "config.db.router.ReplicaRouter" in settings.DATABASE_ROUTERS else PRIMARY
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if model._meta.app_label in PRIMARY_ONLY_APPS or not _may_read_replica():

@@ -18,7 +18,7 @@ from indicators.access.models import Role, StaffProfile
 from indicators.audit.models import AuditEntry
 from indicators.audit.services import audit_record
 from indicators.places.models import LocalAuthority, Neighbourhood, Region
-from tests.factories import NeighbourhoodFactory, staff
+from tests.factories import MatchedPairFactory, NeighbourhoodFactory, staff
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(databases=["default", "replica"], transaction=True)]
 
@@ -125,3 +125,14 @@ def test_the_api_through_the_whole_stack_reads_the_replica(place, client):
     page = client.get(f"/admin/indicators/neighbourhood/{place.pk}/change/")
     assert page.status_code == 200
     assert "On the primary" in page.text
+
+
+@override_settings(REBALANCE_PAGE_STATE_SECONDS=0)
+def test_the_pages_cache_keys_come_from_the_replica_so_they_never_run_ahead_of_its_figures(place):
+    from indicators.monitoring.state import setup_state
+
+    before = setup_state()
+    MatchedPairFactory(first=place, second=NeighbourhoodFactory(local_authority=place.local_authority))  # primary only
+    assert setup_state() == before  # the replica has not got the pair yet: pages keep their keys
+    with override_settings(DATABASE_ROUTERS=[]):
+        assert setup_state() != before  # without a replica, the key moves with the primary
