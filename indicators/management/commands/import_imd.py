@@ -31,4 +31,9 @@ class Command(BaseCommand):
                 f"{result.updated:,} updated, {result.unchanged:,} unchanged."
             )
         )
+        if result.domains:
+            self.stdout.write(
+                f"Domains stored: {', '.join(result.domains)} ({result.domain_figures_changed:,} figures added or "
+                "changed)."
+            )
         self.stdout.write(load_outcome(before=before, after=deprived_set(), edition=result.edition, partial=partial))

@@ -261,3 +261,14 @@ def test_a_file1_stores_no_domains():
         source=_csv(FILE1_HEADER, "E01000001,City of London 001A,E09000001,City of London,29199,9"), partial=True
     )
     assert not DeprivationDomain.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_says_which_domains_it_stored(tmp_path):
+    path = tmp_path / "file7.csv"
+    path.write_bytes(_csv(FILE7_DOMAINS_HEADER, *FILE7_DOMAIN_ROWS))
+    out = io.StringIO()
+    call_command("import_imd", str(path), "--partial", stdout=out)
+    assert "Domains stored: income, employment, education, health, crime, barriers, living_environment (14 " in (
+        out.getvalue()
+    )
