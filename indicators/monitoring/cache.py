@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 
 # Part of every page's key: bump it when the pages' markup changes, so no page kept from before is served after.
-PAGE_LAYOUT = "v2"
+PAGE_LAYOUT = "v3"
 
 
 def scope_key(user) -> str:

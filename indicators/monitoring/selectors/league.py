@@ -53,8 +53,8 @@ def shared_improvement_report(*, indicator_slug: str, start: str, end: str, refe
     if not seconds:
         return improvement_report(indicator_slug=indicator_slug, start=start, end=end, reference=reference)
     raw = "|".join([indicator_slug, start, end, reference, official_state()])
-    # v2: the report's class moved to indicators.engine.selectors.improvement; a v1 entry would not unpickle.
-    key = "pages:improvement-report:v2:" + hashlib.sha256(raw.encode()).hexdigest()
+    # v3: the report names its reference set and counts areas (AreaShare.areas); a v2 entry lacks both.
+    key = "pages:improvement-report:v3:" + hashlib.sha256(raw.encode()).hexdigest()
     report = cache.get(key)
     if report is None:
         report = improvement_report(indicator_slug=indicator_slug, start=start, end=end, reference=reference)
