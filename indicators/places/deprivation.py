@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import Count
 
 from indicators.places.models import Deprivation
 
@@ -37,7 +37,6 @@ NAMED = "named"
 class EditionLoad:
     edition: str
     areas: int  # LSOAs ranked in this edition that are stored
-    first_row: int  # the lowest id of its rows: which edition was loaded first
 
     @property
     def complete(self) -> bool:
@@ -81,25 +80,29 @@ class DeprivedSet:
 
 
 def edition_loads() -> dict[str, EditionLoad]:
-    rows = Deprivation.objects.values("edition").annotate(areas=Count("id"), first=Min("id")).order_by()
-    return {r["edition"]: EditionLoad(r["edition"], r["areas"], r["first"]) for r in rows}
+    # COUNT(*) by edition reads only the (edition, decile) index: this runs on most pages.
+    rows = Deprivation.objects.values("edition").annotate(areas=Count("*")).order_by()
+    return {r["edition"]: EditionLoad(r["edition"], r["areas"]) for r in rows}
 
 
-def _chosen(loads: dict[str, EditionLoad]) -> tuple[str, str]:
+def _chosen(loads: dict[str, EditionLoad] | None = None) -> tuple[str, str]:
     configured = getattr(settings, "REBALANCE_DEPRIVATION_EDITION", "")
     if configured:
         return configured, BY_SETTING
+    loads = edition_loads() if loads is None else loads
     complete = sorted(e for e, load in loads.items() if load.complete)
     if complete:
         return complete[-1], LATEST_COMPLETE
-    if loads:
-        return min(loads.values(), key=lambda load: load.first_row).edition, FIRST_LOADED
+    # The edition whose rows were stored first (the lowest id), read from the primary key's index.
+    first = Deprivation.objects.order_by("pk").values_list("edition", flat=True).first()
+    if first:
+        return first, FIRST_LOADED
     return Deprivation.Edition.IOD2019, NONE_LOADED
 
 
 def deprived_edition() -> str:
     """The edition that decides which LSOAs are deprived (the rule above)."""
-    return _chosen(edition_loads())[0]
+    return _chosen()[0]
 
 
 def deprived_max_decile() -> int:

@@ -37,10 +37,10 @@ IOD2025_HEADER = (
 
 
 def test_completeness_is_every_lsoa_of_the_editions_boundaries():
-    assert EditionLoad("iod2025", NATIONAL_LSOA_COUNT["iod2025"], 1).complete
-    assert not EditionLoad("iod2025", NATIONAL_LSOA_COUNT["iod2025"] - 1, 1).complete
-    assert EditionLoad("iod2019", NATIONAL_LSOA_COUNT["iod2019"], 1).complete
-    assert not EditionLoad("iod2019", NATIONAL_LSOA_COUNT["iod2019"] - 1, 1).complete
+    assert EditionLoad("iod2025", NATIONAL_LSOA_COUNT["iod2025"]).complete
+    assert not EditionLoad("iod2025", NATIONAL_LSOA_COUNT["iod2025"] - 1).complete
+    assert EditionLoad("iod2019", NATIONAL_LSOA_COUNT["iod2019"]).complete
+    assert not EditionLoad("iod2019", NATIONAL_LSOA_COUNT["iod2019"] - 1).complete
 
 
 @pytest.mark.django_db
