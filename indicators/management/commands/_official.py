@@ -64,8 +64,13 @@ def add_sum_over_argument(parser) -> None:
     )
 
 
-def parse_where(items: list[str]) -> dict[str, list[str]]:
-    """COLUMN=VALUE options to {column: [values]}: a column named twice keeps rows holding either value."""
+def parse_where(items: list[str]) -> dict[str, str]:
+    """NAME=VALUE options to {name: value}, the last of a name winning (Nomis query parameters)."""
+    return {column: values[-1] for column, values in parse_filter_options(items).items()}
+
+
+def parse_filter_options(items: list[str]) -> dict[str, list[str]]:
+    """--where COLUMN=VALUE options to {column: [values]}: a column named twice keeps rows holding either value."""
     where: dict[str, list[str]] = {}
     for item in items:
         column, sep, value = item.partition("=")

@@ -8,7 +8,7 @@ from indicators.management.commands._official import (
     audit_command_import,
     created_line,
     indicator_for_import,
-    parse_where,
+    parse_filter_options,
     summary,
 )
 from indicators.official.importing.files import ImportFileError
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 imp = nomis_import(
                     source=path,
                     indicator=chosen,
-                    where=parse_where(where),
+                    where=parse_filter_options(where),
                     sum_over=options["sum_over"],
                     dataset_id=dataset,
                     file_name=path,

@@ -8,7 +8,7 @@ from indicators.management.commands._official import (
     audit_command_import,
     created_line,
     indicator_for_import,
-    parse_where,
+    parse_filter_options,
     summary,
 )
 from indicators.official.importing.files import ImportFileError
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     period_column=period_column,
                     value_column=value_column,
                     status_column=status_column,
-                    where=parse_where(where),
+                    where=parse_filter_options(where),
                     sum_over=opts["sum_over"],
                     file_name=path,
                     progress=bar,

@@ -10,7 +10,7 @@ from indicators.official.models import Import, Indicator, Observation
 from indicators.official.services.import_runs import import_run, import_run_queued
 from indicators.official.services.imports import import_queue
 from indicators.official.tasks import import_observations_task
-from tests.factories import UserFactory
+from tests.factories import LocalAuthorityFactory, SmallAreaFactory, UserFactory
 from tests.indicators.official.helpers import CENSUS_BULK, CLAIMANTS_EXCEL, city_of_london_lsoas, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +70,6 @@ def test_import_nomis_knows_its_indicators():
 
 
 def test_import_tidy_with_named_columns():
-    from tests.factories import LocalAuthorityFactory, SmallAreaFactory
-
     SmallAreaFactory(code="E01012334", local_authority=LocalAuthorityFactory(code="E06000005"))
     Indicator.objects.create(slug="residents-not-in-employment", name="x", unit="people", kind="count", census=True)
     out, _ = _call(
@@ -197,3 +195,33 @@ def test_the_catch_up_task_runs_old_queued_imports_only():
     assert run_queued_imports_task() == [old.pk]
     fresh.refresh_from_db()
     assert fresh.status == Import.Status.QUEUED
+
+
+def test_import_tidy_picks_and_adds_up_census_categories_from_the_command_line():
+    darlington = LocalAuthorityFactory(code="E06000005", name="Darlington")
+    for code in ("E01012304", "E01012305", "E01012306"):
+        SmallAreaFactory(code=code, local_authority=darlington)
+    category = "Economic activity status (20 categories)"
+    out = io.StringIO()
+
+    call_command(
+        "import_tidy",
+        str(CENSUS_BULK.parent / "census" / "ons_ts066_lsoa_long_synthetic.csv"),
+        "--indicator=census-unemployed",
+        "--area-column=Lower layer Super Output Areas Code",
+        "--period-column=Census date",
+        "--value-column=Observation",
+        f"--where={category}=Economically active (excluding full-time students): Unemployed",
+        f"--where={category}=Economically active and a full-time student: Unemployed",
+        f"--sum-over={category}",
+        "--no-progress",
+        stdout=out,
+    )
+
+    assert "3 added" in out.getvalue()
+    stored = Observation.objects.filter(indicator__slug="census-unemployed")
+    assert sorted(stored.values_list("small_area__code", "value")) == [
+        ("E01012304", Decimal(70)),
+        ("E01012305", Decimal(98)),
+        ("E01012306", Decimal(43)),
+    ]
