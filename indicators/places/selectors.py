@@ -71,15 +71,17 @@ def matched_pair_list(*, user) -> QuerySet[MatchedPair]:
 def area_ids_by_code(codes: Iterable[str] | None = None, *, kinds: Iterable[str] | None = None) -> dict[str, int]:
     """Code → small area id, for the given kinds (all kinds if none given): how every importer finds its areas.
 
-    Where a code names areas of several of the kinds (LSOA E01000001 of 2011 and of 2021), the kind first in
-    ``SmallArea.PREFERENCE`` wins; an importer that knows its file's boundaries passes that one kind.
+    Where a code names areas of several of the kinds (LSOA E01000001 of 2011 and of 2021), the LSOA of the
+    boundaries the deprivation edition in force ranks wins (the areas neighbourhoods are usually built from), then
+    the kind first in ``SmallArea.PREFERENCE``; an importer that knows its file's boundaries passes that one kind.
     """
     areas = SmallArea.objects.all()
     if kinds is not None:
         areas = areas.filter(kind__in=list(kinds))
     if codes is not None:
         areas = areas.filter(code__in=list(set(codes)))
-    rank = {kind: i for i, kind in enumerate(SmallArea.PREFERENCE)}
+    in_force = Deprivation.EDITION_KIND.get(deprived_edition())
+    rank = {kind: i for i, kind in enumerate(SmallArea.PREFERENCE)} | ({in_force: -1} if in_force else {})
     chosen: dict[str, tuple[int, int]] = {}
     for code, kind, pk in areas.values_list("code", "kind", "id").iterator(chunk_size=10_000):
         order = rank.get(kind, len(rank))

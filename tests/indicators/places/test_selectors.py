@@ -18,13 +18,22 @@ def test_both_vintages_of_a_shared_code_coexist_and_are_found_by_kind():
     la = LocalAuthorityFactory()
     old = _area("E01000001", SmallArea.Kind.LSOA11, la)
     new = _area("E01000001", SmallArea.Kind.LSOA21, la)
-    ward = _area("E05000650", SmallArea.Kind.WARD, la)
+    _area("E05000650", SmallArea.Kind.WARD, la)
 
     assert area_ids_by_code(["E01000001"], kinds=[SmallArea.Kind.LSOA11]) == {"E01000001": old.pk}
     assert area_ids_by_code(["E01000001"], kinds=[SmallArea.Kind.LSOA21]) == {"E01000001": new.pk}
-    # Not told which: the newest boundaries.
-    assert area_ids_by_code() == {"E01000001": new.pk, "E05000650": ward.pk}
     assert area_ids_by_code(["E05000650"], kinds=[SmallArea.Kind.LSOA11]) == {}
+
+
+def test_a_bare_shared_code_means_the_boundaries_of_the_deprivation_edition_in_force(settings):
+    la = LocalAuthorityFactory()
+    old = _area("E01000001", SmallArea.Kind.LSOA11, la)
+    new = _area("E01000001", SmallArea.Kind.LSOA21, la)
+    ward = _area("E05000650", SmallArea.Kind.WARD, la)
+    # Nothing loaded: IoD2019, which ranks the 2011 LSOAs.
+    assert area_ids_by_code() == {"E01000001": old.pk, "E05000650": ward.pk}
+    settings.REBALANCE_DEPRIVATION_EDITION = "iod2025"
+    assert area_ids_by_code(["E01000001"]) == {"E01000001": new.pk}
 
 
 def test_a_code_is_held_once_per_kind():

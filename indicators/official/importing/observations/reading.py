@@ -64,7 +64,7 @@ def read_header(text: str) -> tuple[csv.reader, tuple[str, ...]]:
 
 
 def area_index() -> tuple[dict[str, int], dict[str, int]]:
-    """Code → id for every small area and local authority we hold (a code both LSOA vintages hold: the newest)."""
+    """Code → id for every small area and local authority we hold (an LSOA code of both vintages: area_ids_by_code)."""
     return (
         area_ids_by_code(),
         dict(LocalAuthority.objects.values_list("code", "id")),
