@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint format check up worker beat web clean
+.PHONY: demo test install lint format check up worker beat web clean bench-national
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ up: $(STAMP)
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0" && exit 1)
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/honcho start -f Procfile
+
+## The capacity benchmark at national scale (README, "Capacity at national scale"): about half an hour on 2 cores.
+## Its own PostgreSQL database (NATIONAL_DATABASE_URL, default rb_national, dropped and made again) and Redis
+## database (NATIONAL_REDIS_URL, default redis://127.0.0.1:6379/5, flushed).
+bench-national: $(STAMP)
+	$(BIN)/python bench/national.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
