@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Min
 
 from indicators.places.models import Deprivation
 
@@ -79,24 +79,49 @@ class DeprivedSet:
         return f"{self.cut} on the {self.edition_label} ({self.why})"
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What is stored, in one small query: rows per edition and decile, and the first row of each edition."""
+
+    counts: dict[tuple[str, int], int]
+    first_rows: dict[str, int]
+
+    @property
+    def loads(self) -> dict[str, EditionLoad]:
+        totals: dict[str, int] = {}
+        for (edition, _), n in self.counts.items():
+            totals[edition] = totals.get(edition, 0) + n
+        return {e: EditionLoad(e, n) for e, n in totals.items()}
+
+    def deprived(self, edition: str, max_decile: int) -> int:
+        return sum(n for (e, decile), n in self.counts.items() if e == edition and decile <= max_decile)
+
+
+def _loaded() -> _Loaded:
+    # At most twenty groups (two editions × ten deciles); it runs on most pages, so it is one query.
+    rows = Deprivation.objects.values("edition", "decile").annotate(n=Count("*"), first=Min("pk")).order_by()
+    counts, first_rows = {}, {}
+    for r in rows:
+        counts[r["edition"], r["decile"]] = r["n"]
+        first_rows[r["edition"]] = min(first_rows.get(r["edition"], r["first"]), r["first"])
+    return _Loaded(counts, first_rows)
+
+
 def edition_loads() -> dict[str, EditionLoad]:
-    # COUNT(*) by edition reads only the (edition, decile) index: this runs on most pages.
-    rows = Deprivation.objects.values("edition").annotate(areas=Count("*")).order_by()
-    return {r["edition"]: EditionLoad(r["edition"], r["areas"]) for r in rows}
+    return _loaded().loads
 
 
-def _chosen(loads: dict[str, EditionLoad] | None = None) -> tuple[str, str]:
+def _chosen(loaded: _Loaded | None = None) -> tuple[str, str]:
     configured = getattr(settings, "REBALANCE_DEPRIVATION_EDITION", "")
     if configured:
         return configured, BY_SETTING
-    loads = edition_loads() if loads is None else loads
-    complete = sorted(e for e, load in loads.items() if load.complete)
+    loaded = _loaded() if loaded is None else loaded
+    complete = sorted(e for e, load in loaded.loads.items() if load.complete)
     if complete:
         return complete[-1], LATEST_COMPLETE
-    # The edition whose rows were stored first (the lowest id), read from the primary key's index.
-    first = Deprivation.objects.order_by("pk").values_list("edition", flat=True).first()
-    if first:
-        return first, FIRST_LOADED
+    if loaded.first_rows:
+        # The edition whose rows were stored first (the lowest id).
+        return min(loaded.first_rows, key=loaded.first_rows.__getitem__), FIRST_LOADED
     return Deprivation.Edition.IOD2019, NONE_LOADED
 
 
@@ -110,15 +135,14 @@ def deprived_max_decile() -> int:
 
 
 def deprived_set(*, edition: str | None = None, max_decile: int | None = None) -> DeprivedSet:
-    """The set in force (or the one named), with its reason and size."""
-    loads = edition_loads()
-    chosen, why = _chosen(loads)
+    """The set in force (or the one named), with its reason and size: one query."""
+    loaded = _loaded()
+    chosen, why = _chosen(loaded)
     if edition is not None and edition != chosen:
         chosen, why = edition, NAMED
     cut = max_decile or deprived_max_decile()
-    areas = Deprivation.objects.filter(edition=chosen, decile__lte=cut).count()
-    load = loads.get(chosen)
-    return DeprivedSet(chosen, cut, why, areas, bool(load and load.complete))
+    load = loaded.loads.get(chosen)
+    return DeprivedSet(chosen, cut, why, loaded.deprived(chosen, cut), bool(load and load.complete))
 
 
 def load_outcome(*, before: DeprivedSet, after: DeprivedSet, edition: str, partial: bool) -> str:

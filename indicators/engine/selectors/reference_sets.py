@@ -135,7 +135,7 @@ def _deprived(key: str, tokens: list[str]) -> ReferenceSet:
     chosen = deprived_set(edition=edition, max_decile=cut)
     reported = SmallArea.objects.filter(deprivation__edition=chosen.edition, deprivation__decile__lte=chosen.max_decile)
     members = reported.filter(local_authority__in=authorities) if authorities is not None else reported
-    size = members.count()
+    size = members.count() if authorities is not None else chosen.areas
     of_place = "" if authorities is None else f" of {where}"
     name = f"the {size:,} LSOAs{of_place} in {chosen.cut} on the {chosen.edition_label}"
     if authorities is None and not tokens:
