@@ -129,16 +129,20 @@ class DomainSummary:
     median_decile: float
 
 
-def domain_summaries(*, small_area_ids: Iterable[int]) -> dict[str, DomainSummary]:
-    """Domain → its summary over these small areas, from the newest edition that holds any of them."""
-    ids = list(small_area_ids)
-    rows = DeprivationDomain.objects.filter(small_area_id__in=ids)
-    edition = rows.order_by("-edition").values_list("edition", flat=True).first()
-    if edition is None:
+def domain_summaries(*, small_area_ids: Iterable[int] | QuerySet, areas: int) -> dict[str, DomainSummary]:
+    """Domain → its summary over these small areas (``areas`` of them), from the newest edition that holds any.
+
+    One query: ``small_area_ids`` may be a subquery (``neighbourhood.small_areas.values("pk")``)."""
+    rows = list(
+        DeprivationDomain.objects.filter(small_area_id__in=small_area_ids).values_list("edition", "domain", "decile")
+    )
+    if not rows:
         return {}
+    edition = max(e for e, _, _ in rows)
     deciles: dict[str, list[int]] = {}
-    for domain, decile in rows.filter(edition=edition).values_list("domain", "decile"):
-        deciles.setdefault(domain, []).append(decile)
+    for e, domain, decile in rows:
+        if e == edition:
+            deciles.setdefault(domain, []).append(decile)
     labels = dict(DeprivationDomain.Domain.choices)
     out = {}
     for domain, found in deciles.items():
@@ -149,7 +153,7 @@ def domain_summaries(*, small_area_ids: Iterable[int]) -> dict[str, DomainSummar
             domain=domain,
             label=labels[domain],
             edition=edition,
-            areas=len(ids),
+            areas=areas,
             with_figures=len(found),
             in_decile_1=sum(1 for d in found if d == 1),
             median_decile=median,

@@ -111,7 +111,9 @@ def neighbourhood_page(*, user, pk: int, years: str = "1") -> NeighbourhoodPage:
         statuses={s.factor: s for s in statuses_of(own, wave_benchmarks)},
         waves=_wave_progress(neighbourhood),
         pairs=list(selectors.matched_pair_list(user=user).filter(Q(first=neighbourhood) | Q(second=neighbourhood))),
-        domains=domain_summaries(small_area_ids=[a.pk for a in neighbourhood.small_areas.all()]),
+        domains=domain_summaries(
+            small_area_ids=neighbourhood.small_areas.values("pk"), areas=neighbourhood.small_area_count
+        ),
     )
 
 
