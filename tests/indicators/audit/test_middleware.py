@@ -107,12 +107,9 @@ def test_a_wrong_one_time_code_is_recorded(client, settings):
     assert [(e.actor, e.object_type) for e in failed] == [("officer.otp", "otp_totp.totpdevice")]
 
 
-@pytest.mark.postgres
-def test_when_the_entry_cannot_be_written_the_page_still_goes_out_and_the_failure_is_logged(client, places, caplog):
+def _pages_with_a_broken_audit_table(client, places, caplog):
     officer, mine, _theirs = places
     client.force_login(officer)
-    with connection.cursor() as cursor:  # a broken audit table: every insert is refused (undone with the test)
-        cursor.execute("ALTER TABLE audit_auditentry ADD CONSTRAINT audit_broken CHECK (false) NOT VALID")
     with caplog.at_level(logging.ERROR, logger="indicators.audit.middleware"):
         response = client.get(reverse("indicators:neighbourhood-detail", args=[mine.pk]))
         listing = client.get("/api/v1/neighbourhoods/")
@@ -121,3 +118,25 @@ def test_when_the_entry_cannot_be_written_the_page_still_goes_out_and_the_failur
         f"Audit entry not written for GET {reverse('indicators:neighbourhood-detail', args=[mine.pk])}",
         "Audit entry not written for GET /api/v1/neighbourhoods/",
     ]
+
+
+BREAK = "ALTER TABLE audit_auditentry ADD CONSTRAINT audit_broken CHECK (false) NOT VALID"
+
+
+@pytest.mark.postgres
+def test_when_the_entry_cannot_be_written_the_page_still_goes_out_and_the_failure_is_logged(client, places, caplog):
+    with connection.cursor() as cursor:  # every insert is refused (undone with the test's transaction)
+        cursor.execute(BREAK)
+    _pages_with_a_broken_audit_table(client, places, caplog)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_in_autocommit_as_in_production(client, places, caplog):
+    with connection.cursor() as cursor:
+        cursor.execute(BREAK)
+    try:
+        _pages_with_a_broken_audit_table(client, places, caplog)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditentry DROP CONSTRAINT audit_broken")
