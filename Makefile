@@ -44,7 +44,7 @@ up: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/honcho start -f Procfile
 
-## The capacity benchmark at national scale (README, "Capacity at national scale"): about half an hour on 2 cores.
+## The capacity benchmark at national scale (README, "Capacity at national scale"): about an hour on 2 cores.
 ## Its own PostgreSQL database (NATIONAL_DATABASE_URL, default rb_national, dropped and made again) and Redis
 ## database (NATIONAL_REDIS_URL, default redis://127.0.0.1:6379/5, flushed).
 bench-national: $(STAMP)

@@ -44,7 +44,7 @@ def queues() -> list[str]:
     from django.conf import settings
 
     routes = getattr(settings, "CELERY_TASK_ROUTES", None) or {}
-    return sorted({r["queue"] for r in routes.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}) or ["celery"]
+    return sorted({r["queue"] for r in routes.values()} | {getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")})
 
 
 def fieldwork(count: int):

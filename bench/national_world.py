@@ -261,7 +261,23 @@ def generate(say) -> float:
                 Assignment.objects.create(user=user, local_authority=officer_la)
     with connection.cursor() as c:
         c.execute("ANALYZE")
+    score_residents(say)
     return time.perf_counter() - began
+
+
+def score_residents(say) -> None:
+    """Each response is scored as it completes; the generated ones all at once, by the engine's set-based
+    rescore. Its 8M new rows' deferred foreign-key checks would take longer at commit than the scoring."""
+    from django.db import connection, transaction
+
+    from indicators.engine.services.factors import residents_score
+
+    began = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute("SET LOCAL session_replication_role = replica")
+        c.execute("SET LOCAL work_mem = '1GB'")
+        written = residents_score(rescore=True)
+    say(f"  {written:,} residents' scores in {time.perf_counter() - began:.0f} s")
 
 
 def counts() -> dict[str, int]:
@@ -271,7 +287,7 @@ def counts() -> dict[str, int]:
         "local authorities": "indicators_localauthority", "LSOAs": "indicators_smallarea",
         "neighbourhoods": "indicators_neighbourhood", "matched pairs": "indicators_matchedpair",
         "observations": "indicators_observation", "waves": "surveys_wave", "responses": "surveys_response",
-        "answers": "surveys_answer",
+        "answers": "surveys_answer", "residents' scores": "engine_residentscore",
     }  # fmt: skip
     with connection.cursor() as c:
         found = {}
