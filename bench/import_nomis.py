@@ -208,9 +208,7 @@ def main() -> None:
     again = timed("same file again (hash)", path)
     fixed = timed("corrected file (1% changed)", corrected_path)
     timed("next month alone (monthly update)", next_month_path, rows=LSOAS)
-    print(
-        f"first import speed / bare COPY speed: {bare / first:.3f} (aim ≥ 0.15); re-import {again:.2f} s (aim < 5 s)"
-    )
+    print(f"first import speed / bare COPY speed: {bare / first:.3f} (aim ≥ 0.15); re-import {again:.2f} s (aim < 5 s)")
     # Where the first import's time goes: checking every row in Python, then PostgreSQL's own work (staging COPY,
     # insert with index maintenance, the references checked once per statement by the observation table's trigger).
     from indicators.official.importing.files import read_text
