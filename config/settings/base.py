@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "indicators",
     "indicators.engine",
+    "indicators.interventions",
+    "indicators.alerts",
     "indicators.monitoring",
     "surveys",
     "csp",
@@ -412,6 +414,20 @@ REBALANCE_PAGE_STATE_SECONDS = env.int("REBALANCE_PAGE_STATE_SECONDS", default=5
 # Survey figures change after every few responses during fieldwork: a page may lag them by this long
 # rather than being rendered afresh for every user at every response.
 REBALANCE_PAGE_FIELDWORK_SECONDS = env.int("REBALANCE_PAGE_FIELDWORK_SECONDS", default=60)
+
+# --- E-mail (alerts and the weekly digest) -------------------------------------------------------------
+# The console backend prints each message (the demo and development); production sets the SMTP backend and its
+# server. EMAIL_URL-style settings are split out so that each can come from its own secret.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rebalance <rebalance@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- The one beat schedule ---------------------------------------------------------------------------------
 # Every periodic task, by the name it is registered under (stored beat entries and queued messages use it).
