@@ -349,3 +349,6 @@ class PairComparison(models.Model):
 
     def __str__(self) -> str:
         return f"pair {self.pair_id} · {self.measure} · {self.wave_id or self.period_id}"
+
+
+from indicators.engine.answer_models import AnswerShare  # noqa: E402, F401  (results per question)
