@@ -12,8 +12,8 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "organisation"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "organisation", "may_edit_questionnaires"]
+    list_filter = ["role", "may_edit_questionnaires"]
     search_fields = ["user__username", "organisation"]
 
 

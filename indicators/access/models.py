@@ -15,6 +15,10 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     role = models.CharField(max_length=20, choices=Role.choices)
     organisation = models.CharField(max_length=120, blank=True)
+    may_edit_questionnaires = models.BooleanField(
+        default=False,
+        help_text="Officers only: may change questionnaires in the questionnaire editor. Admins always may.",
+    )
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"

@@ -48,6 +48,16 @@ def may_run_imports(user) -> bool:
     return is_admin(user)
 
 
+def may_edit_questionnaires(user) -> bool:
+    """Change questionnaires in the editor: admins, and officers an admin has allowed (their staff profile's
+    ``may_edit_questionnaires``). A per-person flag, as questionnaires are shared between authorities."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    profile = getattr(user, "staff_profile", None)
+    return role == Role.OFFICER and profile is not None and profile.may_edit_questionnaires
+
+
 def may_see_everything(user) -> bool:
     """Every place and every survey, whatever the assignments."""
     return is_admin(user)
@@ -64,4 +74,5 @@ def flags(user) -> dict[str, bool]:
         "export_full_demographics": may_export_full_demographics(user),
         "run_imports": may_run_imports(user),
         "see_everything": may_see_everything(user),
+        "edit_questionnaires": may_edit_questionnaires(user),
     }
