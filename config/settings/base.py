@@ -329,6 +329,24 @@ REBALANCE_DISCLOSURE_MIN_RESPONSES = env.int("REBALANCE_DISCLOSURE_MIN_RESPONSES
 if REBALANCE_DISCLOSURE_MIN_RESPONSES < 5:
     raise ImproperlyConfigured("REBALANCE_DISCLOSURE_MIN_RESPONSES may not be below 5.")
 
+# Statistical neighbours: how many most-similar neighbourhoods the engine keeps for each (the default comparison
+# group for interventions). Did it work?: an estimate needs this many months of worklessness figures on each side of
+# an intervention's start, within a window of this many months each side, and this many survey waves after it; a
+# comparison group needs this many neighbourhoods (else every neighbourhood free of programmes is used), and one
+# smaller than the "weak" size is called weak.
+REBALANCE_STATISTICAL_NEIGHBOURS = env.int("REBALANCE_STATISTICAL_NEIGHBOURS", default=10)
+REBALANCE_EFFECT_WINDOW_MONTHS = env.int("REBALANCE_EFFECT_WINDOW_MONTHS", default=12)
+REBALANCE_EFFECT_MIN_MONTHS = env.int("REBALANCE_EFFECT_MIN_MONTHS", default=6)
+REBALANCE_EFFECT_MIN_WAVES_AFTER = env.int("REBALANCE_EFFECT_MIN_WAVES_AFTER", default=1)
+REBALANCE_EFFECT_MIN_COMPARISON = env.int("REBALANCE_EFFECT_MIN_COMPARISON", default=3)
+REBALANCE_EFFECT_WEAK_COMPARISON = env.int("REBALANCE_EFFECT_WEAK_COMPARISON", default=5)
+if REBALANCE_STATISTICAL_NEIGHBOURS < 1 or REBALANCE_EFFECT_MIN_COMPARISON < 2:
+    raise ImproperlyConfigured(
+        "REBALANCE_STATISTICAL_NEIGHBOURS must be 1 or more and REBALANCE_EFFECT_MIN_COMPARISON 2 or more."
+    )
+if not 1 <= REBALANCE_EFFECT_MIN_MONTHS <= REBALANCE_EFFECT_WINDOW_MONTHS:
+    raise ImproperlyConfigured("REBALANCE_EFFECT_MIN_MONTHS must be between 1 and REBALANCE_EFFECT_WINDOW_MONTHS.")
+
 # --- Surveys -------------------------------------------------------------------
 # Invitation codes are stored only as an HMAC under this key. Without it the key
 # is derived from SECRET_KEY; set it to keep codes working across a SECRET_KEY rotation.
