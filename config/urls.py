@@ -16,6 +16,7 @@ api_v1 = [
 urlpatterns = [
     path("", indicator_views.home, name="home"),
     path("accounts/", include("indicators.accounts.urls")),
+    path("alerts/", include("indicators.alerts.urls")),
     # The admin signs in through the same lockout and second factor as every page; someone signed in who may
     # not use the admin is told why.
     path("admin/login/", help_views.admin_login, name="admin-login"),

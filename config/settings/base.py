@@ -179,6 +179,7 @@ CELERY_TASK_ROUTES = {
     "surveys.tasks.unlink_closed_waves": {"queue": "bulk"},
     "surveys.tasks.apply_retention": {"queue": "bulk"},
     "audit.apply_retention": {"queue": "bulk"},
+    "alerts.send_due": {"queue": "bulk"},
 }
 
 # --- Auth ------------------------------------------------------------------
@@ -446,6 +447,14 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rebalance <rebalance@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Alerts and the weekly digest (indicators/alerts): where e-mailed links point, the digest's weekday (0 Monday),
+# and what counts as a wave closing soon with a low response.
+REBALANCE_SITE_URL = env("REBALANCE_SITE_URL", default=SURVEY_PUBLIC_URL)
+REBALANCE_DIGEST_WEEKDAY = env.int("REBALANCE_DIGEST_WEEKDAY", default=0)
+if not 0 <= REBALANCE_DIGEST_WEEKDAY <= 6:
+    raise ImproperlyConfigured("REBALANCE_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday).")
+REBALANCE_ALERT_CLOSING_DAYS = env.int("REBALANCE_ALERT_CLOSING_DAYS", default=7)
+REBALANCE_ALERT_LOW_RESPONSE_PERCENT = env.float("REBALANCE_ALERT_LOW_RESPONSE_PERCENT", default=20.0)
 
 # --- The one beat schedule ---------------------------------------------------------------------------------
 # Every periodic task, by the name it is registered under (stored beat entries and queued messages use it).
@@ -469,6 +478,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "surveys-unlink-closed-waves": {
         "task": "surveys.tasks.unlink_closed_waves",
         "schedule": 60 * 60,
+    },
+    "alerts: urgent e-mails every morning, the weekly digest on its weekday": {
+        "task": "alerts.send_due",
+        "schedule": crontab(hour=7, minute=0),
     },
     "indicators: delete uploaded files past their retention (nightly)": {
         "task": "indicators.delete_expired_import_files",
