@@ -15,6 +15,7 @@ from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from indicators.engine.models import FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
+from indicators.engine.services.answers import answers_refresh, answers_refresh_following
 from indicators.engine.services.factors import cells_refresh, changes_refresh, next_wave, scores_refresh
 from indicators.engine.services.pairs import pairs_refresh
 from indicators.engine.services.worklessness import ratio_indicators_using, worklessness_refresh
@@ -38,6 +39,7 @@ def neighbourhood_wave_refresh(*, wave_id: int, neighbourhood_id: int) -> None:
         following = next_wave(wave_id=wave_id)
         if following:
             changes_refresh(wave_id=following, neighbourhood_id=neighbourhood_id)
+        answers_refresh_following(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
         pairs_refresh(neighbourhood_id=neighbourhood_id, worklessness=False)
 
 
@@ -118,6 +120,7 @@ def _recompute(run: RecomputeRun, *, compare: bool, rescore: bool, progress) -> 
         FactorScore.objects.all().delete()
         for i, wave_id in enumerate(waves):  # in date order: each wave's change is measured from the one before
             written += scores_refresh(wave_id=wave_id)
+            written += answers_refresh(wave_id=wave_id)
             _tick(progress, 2 + i, steps)
         for j, indicator_id in enumerate(ratios):
             written += worklessness_refresh(indicator_id=indicator_id)
