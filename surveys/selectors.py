@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from indicators.access.permissions import may_see_everything
 from indicators.places.models import Neighbourhood
-from surveys.models import Question, Response, ResponseStatus, Survey, Wave
+from surveys.models import BankItem, Question, Response, ResponseStatus, Survey, Wave
 
 
 def version_questions(version_id: int) -> list[Question]:
@@ -83,3 +83,20 @@ def response_counts(*, user, wave: Wave | None = None) -> QuerySet:
 def invitation_counts(*, wave: Wave, neighbourhoods: QuerySet) -> dict[int, int]:
     rows = wave.invitations.filter(neighbourhood__in=neighbourhoods).values("neighbourhood_id").annotate(n=Count("pk"))
     return {r["neighbourhood_id"]: r["n"] for r in rows}
+
+
+def bank_items(*, user, factor: str = "", source_kind: str = "", search: str = "") -> QuerySet[BankItem]:
+    """The question bank items the user may use: shared ones and their councils' own, options loaded."""
+    items = BankItem.objects.usable_by(user).select_related("owner").prefetch_related("options")
+    if factor:
+        items = items.filter(factor=factor)
+    if source_kind:
+        items = items.filter(source_kind=source_kind)
+    if search:
+        items = items.filter(Q(text__icontains=search) | Q(key__icontains=search) | Q(source__icontains=search))
+    return items.order_by("factor", "owner__name", "key")
+
+
+def bank_item_for(*, user, pk: int) -> BankItem:
+    """One item the user may use; BankItem.DoesNotExist otherwise."""
+    return bank_items(user=user).get(pk=pk)

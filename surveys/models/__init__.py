@@ -5,6 +5,7 @@ Read by the monitoring engine: it aggregates ``Answer.score`` grouped by
 completed responses.
 """
 
+from surveys.models.bank import BankItem, BankOption, BankSource
 from surveys.models.fielding import Invitation, Wave
 from surveys.models.questionnaire import (
     REPORT_FACTORS,
@@ -20,6 +21,9 @@ from surveys.models.responses import Answer, Channel, Response, ResponseStatus
 __all__ = [
     "REPORT_FACTORS",
     "Answer",
+    "BankItem",
+    "BankOption",
+    "BankSource",
     "Channel",
     "Factor",
     "Invitation",

@@ -130,6 +130,14 @@ class Question(models.Model):
     translations = models.JSONField(
         default=dict, blank=True, help_text='Other languages: {"cy": {"text": "…", "hint": "…"}}.'
     )
+    bank_item = models.ForeignKey(
+        "surveys.BankItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        help_text="The question bank item this question was made from; it scores exactly as the item does.",
+    )
 
     class Meta:
         ordering = ["version", "position"]

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from surveys.models import Survey, SurveyVersion
+from surveys.services.bank import bank_load_default
 from surveys.services.questionnaire import version_create
 from surveys.services.questionnaire_file import questionnaire_file_read
 
@@ -27,8 +28,10 @@ def default_questionnaire_specs() -> list[dict[str, Any]]:
 
 @transaction.atomic
 def default_questionnaire_load() -> SurveyVersion:
-    """Create the default survey and its first version, unless they exist. Safe to run again."""
+    """Create the default survey and its first version, and its items in the question bank, unless they
+    exist. Safe to run again."""
     questionnaire = questionnaire_file_read(path=DATA_FILE)
+    items = bank_load_default(specs=questionnaire.specs)
     survey, _ = Survey.objects.get_or_create(
         slug=questionnaire.slug,
         defaults={"name": questionnaire.name, "description": questionnaire.description},
@@ -36,4 +39,5 @@ def default_questionnaire_load() -> SurveyVersion:
     existing = survey.versions.order_by("number").first()
     if existing is not None:
         return existing
-    return version_create(survey=survey, questions=questionnaire.specs, notes=questionnaire.version_notes)
+    specs = [{**spec, "bank_item": items[spec["key"]]} for spec in questionnaire.specs]
+    return version_create(survey=survey, questions=specs, notes=questionnaire.version_notes)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from surveys.models import Factor, Option, Question, QuestionKind, Survey, SurveyVersion
+from surveys.services.bank_scoring import scoring_differences
 
 
 def version_assert_editable(*, version: SurveyVersion) -> None:
@@ -115,10 +116,20 @@ def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: i
         demographic=spec.get("demographic", ""),
         source=spec.get("source", "Rebalance"),
         translations=spec.get("translations", {}),
+        bank_item=spec.get("bank_item"),
     )
     question.full_clean()
     question.save()
     _options_create(question=question, options=_option_specs(spec=spec, kind=kind))
+    differences = scoring_differences(question)
+    if differences:
+        # Two councils asking one bank item must score it alike: a different scoring is a different item.
+        raise ValidationError(
+            {
+                "bank_item": f"'{question.key}' is made from bank item '{question.bank_item.key}' but "
+                f"scores differently: {'; '.join(differences)}."
+            }
+        )
     return question
 
 
@@ -134,7 +145,7 @@ def version_create(*, survey: Survey, questions: Sequence[dict[str, Any]], notes
 def version_spec(*, version: SurveyVersion) -> list[dict[str, Any]]:
     """A version as specs again, to copy into a new version."""
     specs = []
-    for q in version.questions.select_related("show_if_question").prefetch_related("options"):
+    for q in version.questions.select_related("show_if_question", "bank_item").prefetch_related("options"):
         spec: dict[str, Any] = {
             "key": q.key,
             "page": q.page,
@@ -151,6 +162,7 @@ def version_spec(*, version: SurveyVersion) -> list[dict[str, Any]]:
             "demographic": q.demographic,
             "source": q.source,
             "translations": q.translations,
+            "bank_item": q.bank_item,
             "options": [],
         }
         if q.show_if_question:

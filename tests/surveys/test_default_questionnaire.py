@@ -28,6 +28,9 @@ def _fields(obj, model) -> dict:
         if field.name == "show_if_question":
             out["show_if_question"] = obj.show_if_question.key if obj.show_if_question else None
             continue
+        if field.name == "bank_item":
+            out["bank_item"] = obj.bank_item.key if obj.bank_item else None
+            continue
         out[field.name] = getattr(obj, field.attname)
     return out
 
