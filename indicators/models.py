@@ -16,8 +16,10 @@ from indicators.official.models import (
     Period,
 )
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region, SmallArea
+from indicators.places.population import AreaPopulation
 
 __all__ = [
+    "AreaPopulation",
     "Assignment",
     "Deprivation",
     "DeprivationDomain",
