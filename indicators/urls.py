@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from indicators.monitoring.views import league, neighbourhood, neighbourhoods, pairs
+from indicators.monitoring.views import answers, league, neighbourhood, neighbourhoods, pairs
 from indicators.official import views as views_imports
 from indicators.official import views_areas
 from indicators.places import views as views_places
@@ -16,6 +16,12 @@ urlpatterns = [
         r"^neighbourhoods/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$",
         neighbourhood.neighbourhood_export,
         name="neighbourhood-export",
+    ),
+    path("neighbourhoods/<int:pk>/answers/", answers.neighbourhood_answers, name="neighbourhood-answers"),
+    re_path(
+        r"^neighbourhoods/(?P<pk>[0-9]+)/answers\.(?P<fmt>csv|xlsx)$",
+        answers.neighbourhood_answers_export,
+        name="neighbourhood-answers-export",
     ),
     path("pairs/", pairs.matched_pair_list, name="matched-pair-list"),
     re_path(r"^pairs/export\.(?P<fmt>csv|xlsx)$", pairs.matched_pair_list_export, name="matched-pair-list-export"),

@@ -15,6 +15,7 @@ from indicators.monitoring.exports import download
 from indicators.monitoring.presenters import neighbourhood as neighbourhood_tables
 from indicators.monitoring.selectors import maps as area_maps
 from indicators.monitoring.selectors import neighbourhood as neighbourhood_data
+from indicators.monitoring.views.answers import neighbourhood_answers_table
 from indicators.monitoring.views.common import download_links, page_query
 
 NEIGHBOURHOOD_EXPORT_ORDER = ["changes", "checklist", "factor_waves", "worklessness", "waves", "areas", "domains"]
@@ -79,7 +80,10 @@ def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
     name = page.neighbourhood.name
     return download(
         fmt,
-        [tables[k] for k in order],
+        [
+            *(tables[k] for k in order),
+            neighbourhood_answers_table(user=request.user, neighbourhood=page.neighbourhood),  # results per question
+        ],
         title=name,
         filename=slugify(name) or "neighbourhood",
         user=request.user,
