@@ -209,6 +209,18 @@ TERMS: tuple[Term, ...] = (
         ),
     ),
     Term(
+        "intervention",
+        "Intervention",
+        "Something the council or a partner did in a neighbourhood from a start date, such as an employment hub, "
+        "an estate clean-up or a community leadership programme.",
+        (
+            "Officers and admins record interventions for their own places; estate managers propose them, and an "
+            "officer accepts or declines. Each names the report's factors or recommendations it addresses.",
+            "A recorded intervention is shaded on the neighbourhood's worklessness chart from its start date. A "
+            "change after it began is not proof that it caused the change: other things happen at the same time.",
+        ),
+    ),
+    Term(
         "wave",
         "Survey wave",
         "One round of the resident survey in chosen neighbourhoods, open between two dates.",

@@ -19,6 +19,7 @@ from django.db import connections
 
 from config.db.router import lagging_alias
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
+from indicators.interventions.models import Intervention
 from indicators.official.models import Import
 from indicators.places.models import Deprivation, MatchedPair
 from surveys.models import Invitation, Response, Wave
@@ -68,12 +69,18 @@ def _read_official_state() -> str:
     )
 
 
+def _interventions() -> list[str]:
+    """Interventions are drawn on the pages: a change (updated_at) or a deletion (the count) shows at once."""
+    table = Intervention._meta.db_table
+    return [f"(SELECT MAX(updated_at) FROM {table})", f"(SELECT COUNT(*) FROM {table})"]  # noqa: S608
+
+
 OFFICIAL, SETUP, SURVEY = "pages:official-state", "pages:setup-state", "pages:survey-state"
 _READERS = {
     # Imports, deprivation and worklessness rollups; not survey responses.
     OFFICIAL: _read_official_state,
     # Waves, invitation codes and matched pairs: what an officer or admin has just made.
-    SETUP: lambda: _read_state(_latest(Wave, Invitation, MatchedPair)),
+    SETUP: lambda: _read_state([*_latest(Wave, Invitation, MatchedPair), *_interventions()]),
     # Responses and the factor and pair rollups the engine makes of them.
     SURVEY: lambda: _read_state([*_rewritten(FactorScore, PairComparison), *_latest(Response)]),
 }

@@ -131,6 +131,54 @@ def _series(spec: Mapping, style: Style, n: int, x: Scale, y: Scale, offset: flo
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A shaded period (an intervention, say) from x1 to x2, its letter at the top, its words in the key."""
+
+    x1: float
+    x2: float
+    top: float
+    bottom: float
+    letter: str
+    words: str
+    label_y: float
+
+    MIN_WIDTH = 4  # a period of a day still shows
+
+    @property
+    def width(self) -> float:
+        return round(max(self.x2 - self.x1, self.MIN_WIDTH), 1)
+
+    @property
+    def height(self) -> float:
+        return round(self.bottom - self.top, 1)
+
+    @property
+    def label_x(self) -> float:
+        return round(self.x1 + 4, 1)
+
+
+def _marks(spec: Mapping, x: Scale, n: int, bottom: float) -> tuple[Mark, ...]:
+    """The spec's marks [{start, end, letter, words}], start and end in x positions (fractions allowed), clipped
+    to the chart; letters of marks that start close together step down so that they do not overlap."""
+    marks = []
+    for i, m in enumerate(spec.get("marks") or []):
+        start = min(max(float(m["start"]), 0.0), n - 1)
+        end = min(max(float(m["end"]), start), n - 1)
+        marks.append(
+            Mark(
+                round(x(start), 1),
+                round(x(end), 1),
+                TOP,
+                bottom,
+                str(m["letter"]),
+                str(m["words"]),
+                TOP + 16 + 18 * (i % 3),
+            )
+        )
+    return tuple(marks)
+
+
+@dataclass(frozen=True)
 class LineChart:
     id: str
     title: str
@@ -145,6 +193,7 @@ class LineChart:
     series: tuple[Series, ...]
     x: Scale
     y: Scale
+    marks: tuple[Mark, ...] = ()
 
 
 def y_domain(values: Sequence[float], y_min=None, y_max=None) -> tuple[float, float]:
@@ -212,6 +261,7 @@ def line_chart(spec: Mapping, width: int = WIDTH, height: int = HEIGHT) -> LineC
         series=series,
         x=x,
         y=y,
+        marks=_marks(spec, x, n, bottom),
     )
 
 

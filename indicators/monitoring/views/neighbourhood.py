@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from indicators.access.permissions import is_staff_member
+from indicators.interventions import presenters as interventions
 from indicators.monitoring import content
 from indicators.monitoring.cache import cached_page
 from indicators.monitoring.exports import download
@@ -45,6 +46,9 @@ def _neighbourhood(request: HttpRequest, pk: int):
 def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page, items, tables = _neighbourhood(request, pk)
     n = page.neighbourhood
+    done = interventions.neighbourhood_panel(
+        user=request.user, neighbourhood=n, starts=[e["period"].start for e in page.series]
+    )
     return render(
         request,
         "indicators/neighbourhood_detail.html",
@@ -54,7 +58,10 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": items,
             "tables": tables,
             "pairs": page.pairs,
-            "worklessness_chart": neighbourhood_tables.worklessness_chart(page),
+            "worklessness_chart": interventions.with_marks(
+                neighbourhood_tables.worklessness_chart(page), done["marks"]
+            ),
+            "interventions": done,
             "summary": neighbourhood_tables.summary(page),
             "domains": neighbourhood_tables.domain_groups(page),
             "factor_multiples": neighbourhood_tables.factor_multiples(page),
