@@ -352,4 +352,4 @@ class PairComparison(models.Model):
 
 
 from indicators.engine.answer_models import AnswerShare  # noqa: E402, F401  (results per question)
-from indicators.engine.comparison_models import StatisticalNeighbour  # noqa: E402, F401  (comparison groups)
+from indicators.engine.comparison_models import EffectEstimate, StatisticalNeighbour  # noqa: E402, F401  (comparison groups)

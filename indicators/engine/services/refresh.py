@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from indicators.engine.models import FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
 from indicators.engine.services.answers import answers_refresh, answers_refresh_following
+from indicators.engine.services.effects import effects_refresh
 from indicators.engine.services.factors import cells_refresh, changes_refresh, next_wave, scores_refresh
+from indicators.engine.services.neighbours import neighbours_refresh
 from indicators.engine.services.pairs import pairs_refresh
 from indicators.engine.services.worklessness import ratio_indicators_using, worklessness_refresh
 from indicators.official.models import Indicator
@@ -50,6 +52,8 @@ def observations_refresh(*, indicator_id: int, period_ids: list[int] | None = No
         with transaction.atomic():
             written += worklessness_refresh(indicator_id=ratio_id, period_ids=period_ids)
             pairs_refresh()
+            neighbours_refresh()  # the baseline's worklessness may be among the figures
+            effects_refresh()
     return written
 
 
@@ -126,6 +130,8 @@ def _recompute(run: RecomputeRun, *, compare: bool, rescore: bool, progress) -> 
             written += worklessness_refresh(indicator_id=indicator_id)
             _tick(progress, 2 + len(waves) + j, steps)
         written += pairs_refresh()
+        written += neighbours_refresh()
+        written += effects_refresh()
         _tick(progress, steps, steps)
     differences = []
     if before is not None:
