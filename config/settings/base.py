@@ -352,6 +352,14 @@ if not 1 <= REBALANCE_EFFECT_MIN_MONTHS <= REBALANCE_EFFECT_WINDOW_MONTHS:
 # Invitation codes are stored only as an HMAC under this key. Without it the key
 # is derived from SECRET_KEY; set it to keep codes working across a SECRET_KEY rotation.
 SURVEY_CODE_HASH_KEY = env("SURVEY_CODE_HASH_KEY", default="")
+# Each code is also kept sealed under this key, so that a reminder can print it again until the wave closes (derived
+# from SECRET_KEY when empty; a rotation then leaves earlier codes unprintable, never wrong).
+SURVEY_CODE_SEAL_KEY = env("SURVEY_CODE_SEAL_KEY", default="")
+# Who answered: a group (an age band or a sex) is "under-represented" in a neighbourhood's responses when its share of
+# them is below this fraction of its share of the residents, and the population's share would have given at least
+# this many respondents.
+REBALANCE_UNDERREPRESENTED_RATIO = env.float("REBALANCE_UNDERREPRESENTED_RATIO", default=0.5)
+REBALANCE_UNDERREPRESENTED_MIN_EXPECTED = env.int("REBALANCE_UNDERREPRESENTED_MIN_EXPECTED", default=5)
 # The site's public address, printed on letters and in their QR codes.
 SURVEY_PUBLIC_URL = env("SURVEY_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Where people report an accessibility problem (an email address or a line of text), on the accessibility statement.
