@@ -235,9 +235,52 @@ TERMS: tuple[Term, ...] = (
         "Invitation code",
         "The code printed on a resident's letter; it opens the survey once and is never linked to a name or address.",
         (
-            "Only a fingerprint of each code is kept, so codes cannot be shown again after their file is "
-            "downloaded. Paper questionnaires need no code and open-link responses never have one, so there can be "
-            "more responses than codes used.",
+            "Each code is kept as a fingerprint, and sealed under a key held outside the database so that a "
+            "reminder letter can print the same code again while the wave is open; the sealed copy is deleted when "
+            "the wave closes. Paper questionnaires need no code and open-link responses never have one, so there "
+            "can be more responses than codes used.",
+        ),
+    ),
+    Term(
+        "reminder",
+        "Reminder letter",
+        "A second letter to a household whose code has not been used yet, with the same code and the closing date.",
+        (
+            "Reminders are printed for the codes not yet used in one neighbourhood. Printing them changes no code, "
+            "and each printing is recorded, so the wave page can show letters and responses week by week.",
+        ),
+    ),
+    Term(
+        "response-rate",
+        "Response rate",
+        "The share of those asked who answered: here, codes used out of letters sent, and completed responses "
+        "out of the residents aged 16 or over.",
+        (
+            "Codes used out of letters sent counts web answers with a code. Responses out of adult residents "
+            "counts every completed response (web, paper and open link) against the number of residents in the "
+            "population profile loaded for the neighbourhood.",
+        ),
+    ),
+    Term(
+        "under-represented",
+        "Under-represented",
+        "A group (an age band or a sex) whose share of the responses is less than {underrep_ratio} of its share of "
+        "the residents.",
+        (
+            "A group is only flagged when at least {underrep_min} of its members would have answered if the "
+            "responses matched the residents, so that a handful of answers does not raise an alarm. Both figures "
+            "are settings of this site. Residents who did not give their age or sex are left out of the shares.",
+        ),
+    ),
+    Term(
+        "weighting",
+        "Weighting",
+        "Counting each resident's answers in proportion to how many people like them (by age band and sex) live in "
+        "the neighbourhood, so that a group that answered less counts as much as it should.",
+        (
+            "It needs a population profile of the neighbourhood (from ONS population estimates or the census). A "
+            "weighted score is shown beside the plain one; it cannot make up for a group from which almost no one "
+            "answered.",
         ),
     ),
     Term(
@@ -255,6 +298,10 @@ class UnknownTermError(KeyError):
     pass
 
 
+def _fraction(value: float) -> str:
+    return {0.5: "half", 0.25: "a quarter", 1 / 3: "a third"}.get(value, f"{value:g} times")
+
+
 def _values() -> dict[str, str]:
     max_decile = int(getattr(settings, "REBALANCE_DEPRIVED_MAX_DECILE", 1))
     return {
@@ -262,6 +309,8 @@ def _values() -> dict[str, str]:
         "deprived_deciles": "1" if max_decile == 1 else f"1 to {max_decile}",
         "min_responses": str(getattr(settings, "REBALANCE_DISCLOSURE_MIN_RESPONSES", 10)),
         "tolerance": f"{keeping_pace_points():.2f}",
+        "underrep_ratio": _fraction(float(getattr(settings, "REBALANCE_UNDERREPRESENTED_RATIO", 0.5))),
+        "underrep_min": str(getattr(settings, "REBALANCE_UNDERREPRESENTED_MIN_EXPECTED", 5)),
     }
 
 
