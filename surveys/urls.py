@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from surveys.views import privacy, staff
+from surveys.views import preview, privacy, questionnaires, staff
 from surveys.views.resident import answering, entry, review
 
 app_name = "surveys"
@@ -23,4 +23,24 @@ urlpatterns = [
     path("manage/waves/<int:pk>/codes/", staff.wave_codes, name="wave-codes"),
     re_path(r"^manage/waves/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", staff.wave_export, name="wave-export"),
     path("manage/waves/<int:pk>/paper/", staff.paper_entry, name="paper"),
+    # The questionnaire editor (surveys.views.questionnaires) and its preview of the resident pages.
+    path("manage/questionnaires/", questionnaires.questionnaire_list, name="editor-list"),
+    path("manage/questionnaires/versions/<int:pk>/", questionnaires.version_edit, name="editor-version"),
+    path("manage/questionnaires/versions/<int:pk>/copy/", questionnaires.version_copy, name="editor-copy"),
+    path("manage/questionnaires/versions/<int:pk>/questions/new/", questionnaires.question_new, name="editor-new"),
+    path("manage/questionnaires/questions/<int:pk>/", questionnaires.question_edit, name="editor-question"),
+    path("manage/questionnaires/questions/<int:pk>/answers/", questionnaires.question_options, name="editor-options"),
+    path("manage/questionnaires/questions/<int:pk>/move/", questionnaires.question_move, name="editor-move"),
+    path("manage/questionnaires/questions/<int:pk>/remove/", questionnaires.question_remove, name="editor-remove"),
+    path("manage/questionnaires/versions/<int:pk>/preview/<str:lang>/", preview.preview_start, name="editor-preview"),
+    path(
+        "manage/questionnaires/versions/<int:pk>/preview/<str:lang>/page/<int:number>/",
+        preview.preview_page,
+        name="editor-preview-page",
+    ),
+    path(
+        "manage/questionnaires/versions/<int:pk>/preview/<str:lang>/end/",
+        preview.preview_end,
+        name="editor-preview-end",
+    ),
 ]
