@@ -53,3 +53,21 @@ def worklessness_verdict(change: float | None, benchmark_change: float | None) -
     if difference > tolerance:
         return FALLING_BEHIND
     return KEEPING_PACE
+
+
+# An intervention's estimated effect: clear only when its 95% interval leaves out zero. Worklessness is better
+# lower, a factor score higher.
+EFFECT_BETTER = "better"
+EFFECT_NO_CLEAR_DIFFERENCE = "no_clear_difference"
+EFFECT_WORSE = "worse"
+
+
+def effect_verdict(*, measure: str, ci_low: float | None, ci_high: float | None) -> str:
+    """'better', 'worse' or 'no_clear_difference' than the comparison group; '' when there is no estimate."""
+    if ci_low is None or ci_high is None:
+        return ""
+    if ci_low <= 0 <= ci_high:
+        return EFFECT_NO_CLEAR_DIFFERENCE
+    lower = ci_high < 0
+    better = lower if measure == "worklessness" else not lower
+    return EFFECT_BETTER if better else EFFECT_WORSE

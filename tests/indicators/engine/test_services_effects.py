@@ -53,7 +53,7 @@ def monthly_rates(world, rates: dict[str, list[float]], first=(2020, 1)):
     """Claimant counts giving these rates (%), month by month from ``first``, over 1,000 residents each."""
     places, _ = world
     areas = {name: places[name].small_areas.get() for name in rates}
-    figures("working-age-population", year(2020), {area: 1000 for area in areas.values()})
+    figures("working-age-population", year(2020), dict.fromkeys(areas.values(), 1000))
     for i in range(len(next(iter(rates.values())))):
         period = month(first[0], first[1] + i)
         figures("claimant-count", period, {areas[name]: rates[name][i] * 10 for name in rates})
@@ -93,7 +93,8 @@ def test_worklessness_difference_in_differences_with_its_interval(world):
     assert row.comparison_kind == EffectEstimate.Comparison.NEIGHBOURS
     places, _ = world
     assert sorted(row.comparison_ids) == sorted(places[n].pk for n in ("C1", "C2", "C3"))
-    assert row.before_label == "Jan 2020 to Apr 2020" and row.after_label == "May 2020 to Aug 2020"
+    assert row.before_label == "Jan 2020 to Apr 2020"
+    assert row.after_label == "May 2020 to Aug 2020"
     assert row.pretrend_difference == pytest.approx(0)
     assert row.weak_reasons == ["The comparison group is small: 3 neighbourhoods."]
     assert row.measurable_since is not None
@@ -118,7 +119,8 @@ def test_too_early_says_how_many_months_it_has_and_needs(world, settings):
     row = estimate(programme, "worklessness")
     assert row.status == EffectEstimate.Status.TOO_EARLY
     assert row.note == "Too early to say: 2 months of worklessness figures since it started; an estimate needs 3."
-    assert row.estimate is None and row.measurable_since is None
+    assert row.estimate is None
+    assert row.measurable_since is None
 
 
 def test_too_few_free_neighbours_falls_back_to_every_free_neighbourhood_and_says_so(world, settings):
@@ -187,8 +189,10 @@ def test_a_withheld_comparison_group_withholds_the_estimate(world):
     recompute_all(compare=False)
     effects_refresh(today=TODAY)
     row = estimate(programme, "confidence")
-    assert row.status == EffectEstimate.Status.WITHHELD and row.withheld
-    assert "withheld" in row.withheld_reason and "fewer than 5 responses" in row.withheld_reason
+    assert row.status == EffectEstimate.Status.WITHHELD
+    assert row.withheld
+    assert "withheld" in row.withheld_reason
+    assert "fewer than 5 responses" in row.withheld_reason
     assert (row.estimate, row.treated_before, row.comparison_change, row.ci_low) == (None, None, None, None)
 
 
@@ -198,7 +202,8 @@ def test_a_factor_withheld_here_withholds_with_its_reason(world):
     recompute_all(compare=False)
     effects_refresh(today=TODAY)
     row = estimate(programme, "confidence")
-    assert row.withheld and row.withheld_reason.startswith("Fewer than 5 responses here in")
+    assert row.withheld
+    assert row.withheld_reason.startswith("Fewer than 5 responses here in")
 
 
 def test_no_wave_after_the_start_is_too_early(world):
