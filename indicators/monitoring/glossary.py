@@ -221,6 +221,35 @@ TERMS: tuple[Term, ...] = (
         ),
     ),
     Term(
+        "statistical-neighbours",
+        "Statistical neighbours",
+        "The neighbourhoods most like this one on deprivation, size and worklessness at the start, found by "
+        "the figures rather than picked by someone.",
+        (
+            "As LG Inform's nearest neighbours do for councils: each measure is put on a common scale (how far "
+            "above or below the average neighbourhood it is, in standard deviations), and the nearest are those "
+            "with the smallest distance over all of them. Deprivation, size and worklessness count equally.",
+            "Deprivation is the seven domains of deprivation where they are loaded, otherwise the IMD score; size "
+            "is the number of working-age residents; worklessness is the rate at the baseline period named beside "
+            "them. They may lie in other council areas: their names are shown, their figures only to their own "
+            "staff.",
+        ),
+    ),
+    Term(
+        "effect-estimate",
+        "Change against similar neighbourhoods",
+        "How much more (or less) an outcome changed here after an intervention started than in similar "
+        "neighbourhoods over the same time, with a 95% interval.",
+        (
+            "It is a difference in differences: the change here from before the start to after, minus the average "
+            "change in the comparison neighbourhoods (its statistical neighbours that had no programme of their "
+            "own at the time). When the interval includes zero there is no clear difference.",
+            "It shows what changed alongside the intervention, not that the intervention caused it: other things "
+            "change at the same time. It is too early to say until enough months of official figures, or a survey "
+            "wave, have come in since the start.",
+        ),
+    ),
+    Term(
         "wave",
         "Survey wave",
         "One round of the resident survey in chosen neighbourhoods, open between two dates.",
