@@ -326,13 +326,24 @@ def choices_of(user) -> AlertPreference:
         return DEFAULTS
 
 
-def last_covered(user_ids, sort: str) -> dict[int, dt.datetime]:
-    """Each person's latest sent period's end, so that the next e-mail starts where the last one stopped."""
+def last_covered(user_ids, sort: str, *, before: str) -> dict[int, dt.datetime]:
+    """Each person's latest sent period's end (of the periods before ``before``), so that the next e-mail starts
+    where the last one stopped."""
     return dict(
         Delivery.objects.filter(user_id__in=user_ids, sort=sort, status=Delivery.Status.SENT)
+        .filter(period__lt=before)  # "2025-W19" and "2025-05-05" both sort in time order
         .values("user_id")
         .annotate(last=Max("covers_to"))
         .values_list("user_id", "last")
+    )
+
+
+def taken(user_ids, period: str) -> set[int]:
+    """Those whose e-mail for this period was sent or is being sent."""
+    return set(
+        Delivery.objects.filter(user_id__in=user_ids, period=period)
+        .exclude(status=Delivery.Status.FAILED)
+        .values_list("user_id", flat=True)
     )
 
 

@@ -139,8 +139,12 @@ def send_due(
     for sort, choice, period in plan:
         outcome = outcomes.setdefault(sort, Outcome())
         chosen = [u for u in people if getattr(selectors.choices_of(u), choice)]
-        last = selectors.last_covered([u.pk for u in chosen], sort)
+        last = selectors.last_covered([u.pk for u in chosen], sort, before=period)
+        done = set() if dry_run else selectors.taken([u.pk for u in chosen], period)
         for user in chosen:
+            if user.pk in done:
+                outcome.already.append(user.username)
+                continue
             since = max(last.get(user.pk, now - LOOK_BACK), now - LOOK_BACK)
             items = selectors.items_for(user, found, since=since, urgent_only=sort == Delivery.Sort.URGENT)
             if not items:
