@@ -13,7 +13,9 @@ from indicators.interventions import presenters as interventions
 from indicators.monitoring import content
 from indicators.monitoring.cache import cached_page
 from indicators.monitoring.exports import download
+from indicators.monitoring.presenters import comparisons as comparison_panels
 from indicators.monitoring.presenters import neighbourhood as neighbourhood_tables
+from indicators.monitoring.presenters.interventions import interventions_table
 from indicators.monitoring.selectors import maps as area_maps
 from indicators.monitoring.selectors import neighbourhood as neighbourhood_data
 from indicators.monitoring.views.answers import neighbourhood_answers_table
@@ -62,6 +64,8 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 neighbourhood_tables.worklessness_chart(page), done["marks"]
             ),
             "interventions": done,
+            "effects": comparison_panels.effects_panel(user=request.user, neighbourhood_id=n.pk),  # did it work?
+            "similar": comparison_panels.similar_panel(user=request.user, neighbourhood_id=n.pk),
             "summary": neighbourhood_tables.summary(page),
             "domains": neighbourhood_tables.domain_groups(page),
             "factor_multiples": neighbourhood_tables.factor_multiples(page),
@@ -90,6 +94,7 @@ def neighbourhood_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
         [
             *(tables[k] for k in order),
             neighbourhood_answers_table(user=request.user, neighbourhood=page.neighbourhood),  # results per question
+            interventions_table(user=request.user, neighbourhood=page.neighbourhood),
         ],
         title=name,
         filename=slugify(name) or "neighbourhood",
