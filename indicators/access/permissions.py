@@ -58,6 +58,11 @@ def may_edit_questionnaires(user) -> bool:
     return role == Role.OFFICER and profile is not None and profile.may_edit_questionnaires
 
 
+def may_import_questionnaires(user) -> bool:
+    """Make a questionnaire from an uploaded XLSForm workbook."""
+    return is_admin(user)
+
+
 def may_see_everything(user) -> bool:
     """Every place and every survey, whatever the assignments."""
     return is_admin(user)
@@ -75,4 +80,5 @@ def flags(user) -> dict[str, bool]:
         "run_imports": may_run_imports(user),
         "see_everything": may_see_everything(user),
         "edit_questionnaires": may_edit_questionnaires(user),
+        "import_questionnaires": may_import_questionnaires(user),
     }
