@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from indicators.demo.alerts import seed_alerts
 from indicators.demo.boundaries import seed_boundaries, seed_wards
+from indicators.demo.interventions import seed_interventions
 from indicators.demo.official import seed_official
 from indicators.demo.places import DEMO_PASSWORD, seed_places
 from indicators.engine.services.refresh import recompute_all
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         for imp in seed_official():
             self.stdout.write(f"Official figures ({imp.source}): {imp.file_name}, {imp.get_status_display().lower()}.")
         demo_survey = seed_surveys()
+        self.stdout.write(f"Interventions recorded (synthetic): {len(seed_interventions())}.")
         # The seeders hand nothing to the engine one by one; the figures are made once, here.
         run = recompute_all(compare=False)
         self.stdout.write(f"Monitoring figures computed: {run.rows_written:,} rows.")
@@ -37,6 +40,9 @@ class Command(BaseCommand):
                 f"  {login.username:<20} password {DEMO_PASSWORD:<16} {login.role:<15} sees {login.looks_after}"
             )
         self._codes(logins, demo_survey.wave)
+        self.stdout.write(
+            f"Weekly digest (printed here, not sent): manage.py send_digests --dry-run --user {seed_alerts()}"
+        )
 
     def _codes(self, logins, wave) -> None:
         self.stdout.write(
