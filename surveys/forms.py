@@ -65,3 +65,16 @@ class CodesForm(forms.Form):
     def __init__(self, *args, neighbourhoods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods
+
+
+class ReminderForm(forms.Form):
+    """Which neighbourhood's unused codes to print as reminder letters."""
+
+    neighbourhood = forms.ModelChoiceField(queryset=None, label="Neighbourhood")
+
+    def __init__(self, *args, neighbourhoods, labels: dict[int, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["neighbourhood"]
+        field.queryset = neighbourhoods
+        if labels:
+            field.label_from_instance = lambda n: labels.get(n.pk, n.display_name)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/waves/new/", staff.wave_new, name="wave-new"),
     path("manage/waves/<int:pk>/", staff.wave_detail, name="wave-detail"),
     path("manage/waves/<int:pk>/codes/", staff.wave_codes, name="wave-codes"),
+    path("manage/waves/<int:pk>/reminders/", staff.wave_reminders, name="wave-reminders"),
     re_path(r"^manage/waves/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", staff.wave_export, name="wave-export"),
     path("manage/waves/<int:pk>/paper/", staff.paper_entry, name="paper"),
     # The questionnaire editor (surveys.views.questionnaires) and its preview of the resident pages.

@@ -70,6 +70,12 @@ class Invitation(models.Model):
     neighbourhood = models.ForeignKey("indicators.Neighbourhood", on_delete=models.PROTECT, related_name="+")
     code_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 of the normalised code.")
     batch = models.PositiveIntegerField(default=1, help_text="Which generation run made it.")
+    sealed_code = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="The code sealed with a key kept outside the database, so that a reminder can print it again; "
+        "emptied once the wave has closed. Empty for codes made before reminders existed.",
+    )
     used = models.BooleanField(default=False, help_text="A response with this code was completed.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,3 +90,36 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} ({self.wave}, {self.neighbourhood})"
+
+
+class LetterBatch(models.Model):
+    """One run of letters for a neighbourhood of a wave: the invitations with new codes, or reminders that print
+    the unused codes again. Kept so that the wave page can set letters beside responses over time."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitations"
+        REMINDER = "reminder", "Reminders"
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="letter_batches")
+    neighbourhood = models.ForeignKey("indicators.Neighbourhood", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    letters = models.PositiveIntegerField(help_text="How many codes the batch printed (or made).")
+    not_reprinted = models.PositiveIntegerField(
+        default=0, help_text="Reminders: unused codes that could not be printed again (made before codes were sealed)."
+    )
+    printed_at = models.DateTimeField(default=timezone.now)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["printed_at", "pk"]
+        indexes = [models.Index(fields=["wave", "printed_at"], name="letter_batch_wave_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="reminder") | Q(not_reprinted=0), name="letter_batch_only_reminders_miss_codes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.letters} for {self.neighbourhood_id} ({self.wave})"

@@ -46,14 +46,32 @@ class Letter:
     reference: str
 
 
-def letter_for(*, wave: Wave, neighbourhood: Neighbourhood, code: str, survey_url: str, start_url: str) -> Letter:
+def letter_for(
+    *, wave: Wave, neighbourhood: Neighbourhood, code: str, survey_url: str, start_url: str, reminder: bool = False
+) -> Letter:
     # Residents know the place by the name people use; the official name goes in the small print for the team.
     place = neighbourhood.known_as or neighbourhood.name
     council = council_name(neighbourhood.local_authority.name)
+    if reminder:
+        title = f"A reminder: tell us about life in {place}"
+        paragraphs = (
+            f"A few weeks ago {council} wrote to ask residents of {place} how they feel about their neighbourhood, "
+            "their chances of work and the future. We have not yet had an answer with the code on this letter: it "
+            "is the same code as on the first letter.",
+            "It takes about 10 minutes. Your answers are anonymous: they are never linked to your name or "
+            "address, and results are only published for groups of residents. If you started and stopped, the "
+            "code takes you back to where you were.",
+            f"The survey closes on {wave.closes_on:%-d %B %Y}. If you have answered on paper since, thank you, "
+            "and please ignore this letter.",
+        )
+    else:
+        title = f"Tell us about life in {place}"
+        paragraphs = None
     return Letter(
         council=council,
-        title=f"Tell us about life in {place}",
-        paragraphs=(
+        title=title,
+        paragraphs=paragraphs
+        or (
             f"{council} is asking residents of {place} how they feel about their neighbourhood, their chances of "
             "work and the future. Your answers help the council and local groups decide what to do first.",
             "It takes about 10 minutes. Your answers are anonymous: they are never linked to your name or "
@@ -65,7 +83,7 @@ def letter_for(*, wave: Wave, neighbourhood: Neighbourhood, code: str, survey_ur
         survey_url=survey_url,
         contact=settings.REBALANCE_LETTER_CONTACT,
         helpline=settings.REBALANCE_LETTER_HELPLINE,
-        reference=f"{neighbourhood.display_name} · {wave.name}",
+        reference=f"{neighbourhood.display_name} · {wave.name}" + (" · reminder" if reminder else ""),
     )
 
 
@@ -143,14 +161,26 @@ def _page(c: canvas.Canvas, letter: Letter) -> None:
     c.setFillColor(HexColor("#000000"))
 
 
-def letters_pdf(*, wave: Wave, neighbourhood: Neighbourhood, rows: list[tuple[str, str, str]], start_url: str) -> bytes:
-    """rows: (neighbourhood name, code, survey url with the code), all for ``neighbourhood``."""
+def letters_pdf(
+    *,
+    wave: Wave,
+    neighbourhood: Neighbourhood,
+    rows: list[tuple[str, str, str]],
+    start_url: str,
+    reminder: bool = False,
+) -> bytes:
+    """rows: (neighbourhood name, code, survey url with the code), all for ``neighbourhood``. ``reminder``: the
+    reminder's words, for codes sent before and not yet used."""
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    c.setTitle(f"Invitation letters: {wave.name}, {neighbourhood.display_name}")
+    what = "Reminder letters" if reminder else "Invitation letters"
+    c.setTitle(f"{what}: {wave.name}, {neighbourhood.display_name}")
     c.setAuthor(council_name(neighbourhood.local_authority.name))
     for _name, code, url in rows:
-        _page(c, letter_for(wave=wave, neighbourhood=neighbourhood, code=code, survey_url=url, start_url=start_url))
+        letter = letter_for(
+            wave=wave, neighbourhood=neighbourhood, code=code, survey_url=url, start_url=start_url, reminder=reminder
+        )
+        _page(c, letter)
         c.showPage()
     c.save()
     return buffer.getvalue()

@@ -2,7 +2,7 @@
 
 While a wave is open a response keeps its invitation, so the resident can come
 back with the code to see or withdraw what they gave. After the wave's last
-day the link is deleted and the responses are anonymous. Idempotent.
+day the link is deleted and the responses are anonymous, and the codes' sealed copies go. Idempotent.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.models import Response, Wave
+from surveys.models import Invitation, Response, Wave
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def wave_unlink(*, wave: Wave) -> int:
-    """Remove every response's link to its invitation in a wave. Returns how many were cut."""
+    """Remove every response's link to its invitation in a wave, and the sealed codes that reminders printed from
+    (no reminder is sent for a closed wave). Returns how many links were cut."""
     cut = Response.objects.filter(wave=wave, invitation__isnull=False).update(invitation=None)
+    Invitation.objects.filter(wave=wave).exclude(sealed_code="").update(sealed_code="")
     if wave.unlinked_at is None:
         Wave.objects.filter(pk=wave.pk).update(unlinked_at=timezone.now())
     return cut

@@ -15,7 +15,8 @@ from django.utils.text import slugify
 from indicators.access.permissions import may_manage_waves, may_see_everything
 from indicators.places.models import Neighbourhood
 from surveys.models import Invitation, SurveyVersion, Wave
-from surveys.services.codes import code_generate, code_hash, code_normalise
+from surveys.models.fielding import LetterBatch
+from surveys.services.codes import code_generate, code_hash, code_normalise, code_seal
 
 MAX_INVITATIONS_PER_BATCH = 5000
 
@@ -66,7 +67,8 @@ def wave_create(
 def invitations_create(
     *, wave: Wave, neighbourhood: Neighbourhood, count: int, created_by=None, codes: list[str] | None = None
 ) -> list[tuple[Invitation, str]]:
-    """Make ``count`` codes for one neighbourhood of a wave. The codes are returned once and never stored.
+    """Make ``count`` codes for one neighbourhood of a wave, recorded as an invitation batch. The codes are returned
+    once; only their hash is kept, and a sealed copy for reminders (``codes.code_seal``).
 
     ``codes`` is for demo data only, where published codes are wanted.
     """
@@ -83,16 +85,30 @@ def invitations_create(
             with transaction.atomic():
                 batch = (wave.invitations.aggregate(m=Max("batch"))["m"] or 0) + 1
                 made = codes or [code_generate() for _ in range(count)]
-                invitations = Invitation.objects.bulk_create(
-                    Invitation(
-                        wave=wave, neighbourhood=neighbourhood, code_hash=code_hash(code_normalise(c)), batch=batch
-                    )
-                    for c in made
+                invitations = Invitation.objects.bulk_create(_invitation(wave, neighbourhood, c, batch) for c in made)
+                LetterBatch.objects.create(
+                    wave=wave,
+                    neighbourhood=neighbourhood,
+                    kind=LetterBatch.Kind.INVITATION,
+                    letters=len(made),
+                    printed_by=created_by,
                 )
                 return list(zip(invitations, made, strict=True))
         except IntegrityError:  # a 60-bit collision: astronomically unlikely, but cheap to retry
             continue
     raise ValidationError("Could not make unique codes; try again.")
+
+
+def _invitation(wave: Wave, neighbourhood: Neighbourhood, code: str, batch: int) -> Invitation:
+    normalised = code_normalise(code)
+    hashed = code_hash(normalised)
+    return Invitation(
+        wave=wave,
+        neighbourhood=neighbourhood,
+        code_hash=hashed,
+        sealed_code=code_seal(normalised, hashed),
+        batch=batch,
+    )
 
 
 def invitation_find(*, code: str) -> Invitation | None:

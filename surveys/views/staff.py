@@ -21,10 +21,10 @@ from indicators.access.permissions import (
 )
 from indicators.core.downloads import attachment
 from indicators.places.models import Neighbourhood
-from surveys import selectors
-from surveys.forms import CodesForm, WaveForm
+from surveys import reach, selectors
+from surveys.forms import CodesForm, ReminderForm, WaveForm
 from surveys.models import SurveyVersion, Wave
-from surveys.services import exports, letters
+from surveys.services import exports, letters, reminders
 from surveys.services import responses as svc
 from surveys.services.answering import AnswerErrors, as_list
 from surveys.services.waves import invitations_create, survey_url_for_code, wave_create, wave_may_manage
@@ -112,11 +112,58 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "wave": wave,
             "rows": rows,
             "manage": manage,
+            **_reach(wave, neighbourhoods, manage),
             "codes_form": CodesForm(neighbourhoods=neighbourhoods) if manage else None,
             "open_url": reverse("surveys:open", args=[wave.slug]) if wave.open_link else "",
             "disclosure_min": settings.REBALANCE_DISCLOSURE_MIN_RESPONSES,  # said beside the export links
         },
     )
+
+
+def _reach(wave: Wave, neighbourhoods, manage: bool) -> dict:
+    """The wave page's letters and responses by week, and who answered against who lives there."""
+    who = reach.who_answered(wave=wave, neighbourhoods=neighbourhoods)
+    unused = dict(reach.reminder_choices(who))
+    form = None
+    if manage and unused and not wave.has_closed():
+        form = ReminderForm(neighbourhoods=neighbourhoods.filter(pk__in=unused), labels=unused)
+    return {
+        "weeks": reach.weeks(wave=wave, neighbourhoods=neighbourhoods),
+        "who_answered": who,
+        "reminder_form": form,
+        "underrep_ratio": settings.REBALANCE_UNDERREPRESENTED_RATIO,
+        "underrep_min": settings.REBALANCE_UNDERREPRESENTED_MIN_EXPECTED,
+    }
+
+
+@login_required
+@require_POST
+def wave_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reminder letters (PDF) for one neighbourhood's unused codes; the printing is recorded, no code changes."""
+    wave = _managed_wave(request, pk)
+    neighbourhoods = wave.neighbourhoods.filter(pk__in=Neighbourhood.objects.visible_to(request.user).values("pk"))
+    form = ReminderForm(request.POST, neighbourhoods=neighbourhoods)
+    if not form.is_valid():
+        messages.error(request, "Choose a neighbourhood of this wave to print reminders for.")
+        return redirect("surveys:wave-detail", pk=wave.pk)
+    neighbourhood = form.cleaned_data["neighbourhood"]
+    try:
+        printed = reminders.reminders_print(wave=wave, neighbourhood=neighbourhood, printed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys:wave-detail", pk=wave.pk)
+    rows = [(neighbourhood.display_name, code, survey_url_for_code(code=code)) for code in printed.codes]
+    start_url = survey_url_for_code(code="").split("?")[0]
+    pdf = letters.letters_pdf(wave=wave, neighbourhood=neighbourhood, rows=rows, start_url=start_url, reminder=True)
+    request.audit_detail = {
+        "letters": "reminder",
+        "batch": printed.batch.pk,
+        "neighbourhood": neighbourhood.pk,
+        "codes": len(printed.codes),
+        "not_reprinted": printed.not_reprinted,
+    }
+    out = HttpResponse(pdf, content_type="application/pdf")
+    return attachment(out, f"{wave.slug}-{neighbourhood.pk}-reminders{printed.batch.pk}.pdf")
 
 
 @login_required
