@@ -18,7 +18,13 @@ from django.core.cache import cache
 from django.db import connections
 
 from config.db.router import lagging_alias
-from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
+from indicators.engine.models import (
+    EffectEstimate,
+    FactorScore,
+    PairComparison,
+    StatisticalNeighbour,
+    WorklessnessPoint,
+)
 from indicators.interventions.models import Intervention
 from indicators.official.models import Import
 from indicators.places.models import Deprivation, MatchedPair
@@ -61,7 +67,7 @@ def _rewritten(*models) -> list[str]:
 def _read_official_state() -> str:
     return _read_state(
         [
-            *_rewritten(WorklessnessPoint),
+            *_rewritten(WorklessnessPoint, StatisticalNeighbour, EffectEstimate),
             f"(SELECT MAX(finished_at) FROM {Import._meta.db_table})",  # noqa: S608
             f"(SELECT COUNT(*) FROM {Deprivation._meta.db_table})",  # noqa: S608
             *_latest(Import, Deprivation),

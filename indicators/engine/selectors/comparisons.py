@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from indicators.access.scope import scope_for
 from indicators.core.report_vocabulary import FACTOR_LABELS
 from indicators.engine.models import EffectEstimate, StatisticalNeighbour
 from indicators.engine.selectors.verdicts import (
@@ -58,6 +59,17 @@ class Neighbours:
         return self.basis.get("baseline_period", "")
 
 
+def yours(user, neighbourhood: Neighbourhood) -> bool:
+    """Whether the user may see this neighbourhood: Neighbourhood.visible_to's rule, from the scope the request
+    has already read (no query)."""
+    scope = scope_for(user)
+    return (
+        scope.everything
+        or neighbourhood.local_authority_id in scope.local_authority_ids
+        or neighbourhood.pk in scope.neighbourhood_ids
+    )
+
+
 def statistical_neighbours(*, user, neighbourhood_id: int) -> Neighbours:
     """A visible neighbourhood's statistical neighbours, nearest first (empty for one the user may not see)."""
     rows = list(
@@ -66,13 +78,8 @@ def statistical_neighbours(*, user, neighbourhood_id: int) -> Neighbours:
         .select_related("neighbour__local_authority")
         .order_by("rank")
     )
-    visible = set(
-        Neighbourhood.objects.visible_to(user)
-        .filter(pk__in=[r.neighbour_id for r in rows])
-        .values_list("pk", flat=True)
-    )
     return Neighbours(
-        [Neighbour(r.neighbour, r.rank, r.distance, r.neighbour_id in visible) for r in rows],
+        [Neighbour(r.neighbour, r.rank, r.distance, yours(user, r.neighbour)) for r in rows],
         rows[0].basis if rows else {},
     )
 
@@ -94,13 +101,12 @@ class Effect:
 def _scoped(rows: list[EffectEstimate], user) -> list[Effect]:
     ids = {n for row in rows for n in row.comparison_ids}
     places = Neighbourhood.objects.select_related("local_authority").in_bulk(ids)
-    visible = set(Neighbourhood.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     effects = []
     for row in rows:
         group = [places[n] for n in row.comparison_ids if n in places]
         reason = row.withheld_reason if row.withheld else ""
         small = row.status == EffectEstimate.Status.ESTIMATED and len(group) < MIN_OUTSIDE_GROUP
-        if not reason and small and any(n.pk not in visible for n in group):
+        if not reason and small and not all(yours(user, n) for n in group):
             reason = OUTSIDE_SCOPE.format(n=MIN_OUTSIDE_GROUP)
         verdict = "" if reason else effect_verdict(measure=row.measure, ci_low=row.ci_low, ci_high=row.ci_high)
         effects.append(Effect(row, group, verdict, reason))

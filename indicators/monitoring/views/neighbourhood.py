@@ -64,7 +64,7 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 neighbourhood_tables.worklessness_chart(page), done["marks"]
             ),
             "interventions": done,
-            "effects": comparison_panels.effects_panel(user=request.user, neighbourhood_id=n.pk),  # did it work?
+            "effects": comparison_panels.effects_panel(user=request.user, neighbourhood_id=n.pk, recorded=done["rows"]),
             "similar": comparison_panels.similar_panel(user=request.user, neighbourhood_id=n.pk),
             "summary": neighbourhood_tables.summary(page),
             "domains": neighbourhood_tables.domain_groups(page),
