@@ -313,6 +313,30 @@ TERMS: tuple[Term, ...] = (
         ),
     ),
     Term(
+        "question-bank",
+        "Question bank",
+        "Questions any council can reuse, each with its factor and the score of every answer, so that two councils "
+        "asking the same question score it the same way.",
+        (
+            "It holds the default questionnaire's questions, with where each comes from (the Community Life Survey, "
+            "ONS personal wellbeing, the General Self-Efficacy Scale, Understanding Society, or our own wording "
+            "where no tested question exists), and any council's own questions. A question added from the bank "
+            "keeps its link, and it cannot be scored differently from the bank's.",
+        ),
+    ),
+    Term(
+        "reverse-scored",
+        "Reverse scored",
+        "A question asked the other way round, so that agreeing counts against its factor: the answers' scores run "
+        "from 100 down to 0.",
+    ),
+    Term(
+        "xlsform",
+        "XLSForm",
+        "A spreadsheet layout for questionnaires that KoboToolbox, ODK and SurveyCTO read and write: one sheet of "
+        "questions, one of answer lists and one of settings.",
+    ),
+    Term(
         "synthetic",
         "Synthetic (demo) data",
         "Made-up survey responses used to show how Rebalance works; they come from no resident.",
