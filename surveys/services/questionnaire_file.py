@@ -5,7 +5,8 @@ The file's shape is checked before anything is built, and a problem is reported 
 The file lists the questions in sections, in the order asked; ``option_set`` names a shared list of
 options under ``option_sets``, and any ``options`` beside it follow the set's. ``note`` (on a section
 or a question) and the top-level ``about`` and ``welsh`` are for people reading the file and are not
-stored. What comes out are the specs that surveys.services.questionnaire.question_create takes.
+stored; ``welsh_checked`` (false until a translator has checked the Welsh) is read by surveys.welsh.
+What comes out are the specs that surveys.services.questionnaire.question_create takes.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ TOP_FIELDS = {
     "format": ("int", True),
     "about": ("strings", False),
     "welsh": ("string", False),
+    "welsh_checked": ("bool", False),
     "survey": ("object", True),
     "option_sets": ("object", False),
     "sections": ("list", True),
