@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from surveys.views import preview, privacy, questionnaires, staff
+from surveys.views import bank, preview, privacy, questionnaires, staff, xlsform
 from surveys.views.resident import answering, entry, review
 
 app_name = "surveys"
@@ -44,4 +44,9 @@ urlpatterns = [
         preview.preview_end,
         name="editor-preview-end",
     ),
+    # The question bank and XLSForm in and out (surveys.views.bank, surveys.views.xlsform).
+    path("manage/questionnaires/bank/", bank.bank_list, name="bank"),
+    path("manage/questionnaires/bank/new/", bank.bank_item_new, name="bank-new"),
+    path("manage/questionnaires/xlsform/", xlsform.xlsform_page, name="xlsform"),
+    path("manage/questionnaires/versions/<int:pk>/xlsform.xlsx", xlsform.xlsform_download, name="xlsform-download"),
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from indicators.access.permissions import may_see_everything
 from indicators.places.models import LocalAuthority
@@ -34,6 +34,10 @@ class BankItemQuerySet(models.QuerySet):
         if may_see_everything(user):
             return self.all()
         return self.filter(Q(owner__isnull=True) | Q(owner__in=LocalAuthority.objects.visible_to(user)))
+
+    def annotate_use(self) -> BankItemQuerySet:
+        """``versions_using``: how many questionnaire versions ask the item."""
+        return self.annotate(versions_using=Count("questions__version", distinct=True))
 
 
 class BankItem(models.Model):

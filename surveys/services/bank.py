@@ -9,14 +9,17 @@ it, so every questionnaire that asks it scores it alike; a different scoring is 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from surveys.models import BankItem, BankOption, BankSource, Question, SurveyVersion
+from surveys.models import BankItem, BankOption, BankSource, Question, QuestionKind, SurveyVersion
 from surveys.services.bank_scoring import scoring_of_item, scoring_of_question
 from surveys.services.questionnaire import _option_specs, _scores, question_create
+
+CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 
 
 def bank_item_spec(*, item: BankItem) -> dict[str, Any]:
@@ -115,10 +118,16 @@ def bank_item_create(*, spec: dict[str, Any], owner=None, created_by=None, sourc
         raise ValidationError({"key": f"The bank already has an item '{item.key}' for this owner."})
     item.save()
     options = _option_specs(spec=spec, kind=item.kind)
-    if item.kind in ("single", "multiple", "scale", "scale_0_10", "yes_no") and len(options) < 2:
-        raise ValidationError({"options": f"A {item.kind} item needs at least two options."})
-    points = [o.get("points") for o in options]
-    scores = _scores(points, reverse=item.reverse_scored) if item.scored else [None] * len(options)
+    if item.kind in QuestionKind.with_options() and len(options) < 2:
+        raise ValidationError({"options": f"A {item.kind} item needs at least two answers."})
+    if item.kind not in QuestionKind.with_options() and options:
+        raise ValidationError({"options": f"A {item.kind} item has no answers to choose from."})
+    for o in options:
+        if not CODE.match(o["code"]):
+            raise ValidationError(
+                {"options": f"The code '{o['code']}' should be letters, digits, - or _ (40 at most)."}
+            )
+    scores = _item_scores(item=item, options=options)
     BankOption.objects.bulk_create(
         BankOption(
             item=item,
@@ -151,6 +160,23 @@ def bank_load_default(*, specs: list[dict[str, Any]]) -> dict[str, BankItem]:
             _wording_refresh(item=items[spec["key"]], spec=spec)
     bank_link_matching(items=items)
     return items
+
+
+def _item_scores(*, item: BankItem, options: list[dict[str, Any]]) -> list[int | None]:
+    """Final scores given as ``score`` (a staff member's own item) are kept as they are, once checked;
+    ``points`` (the default questionnaire's file) are scaled to 0 to 100 as the builder does."""
+    if not any("score" in o for o in options):
+        points = [o.get("points") for o in options]
+        return _scores(points, reverse=item.reverse_scored) if item.scored else [None] * len(options)
+    scores = [o.get("score") for o in options]
+    known = [s for s in scores if s is not None]
+    if known and not item.scored:
+        raise ValidationError({"options": f"A {item.kind} item is not scored, so its answers take no scores."})
+    if known and (len(known) < 2 or min(known) != 0 or max(known) != 100):
+        raise ValidationError(
+            {"options": f"Scores run from 0 (the lowest answer) to 100 (the highest); these are {sorted(known)}."}
+        )
+    return scores
 
 
 def _wording_refresh(*, item: BankItem, spec: dict[str, Any]) -> None:
