@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +65,31 @@ def single_run(name: str, *, ttl: int, owner: str | None = None) -> Iterator[boo
         heartbeat.join()
         if cache.get(key) == token:
             cache.delete(key)
+
+
+# The engine's writers, in the order every writer takes them, so that two can never wait on each other. A full
+# recompute takes EVERYTHING alone; an incremental update shares it and takes its own scope: the waves it rewrites
+# (in ascending order), an indicator's rates, then the pairs, which every update rewrites last.
+EVERYTHING = "engine:everything"
+PAIRS = "engine:pairs"
+
+
+def wave_scope(wave_id: int) -> str:
+    return f"engine:wave:{wave_id}"
+
+
+def indicator_scope(indicator_id: int) -> str:
+    return f"engine:indicator:{indicator_id}"
+
+
+def hold(*scopes: str, shared: bool = False) -> None:
+    """Holds each scope until the current transaction ends (a PostgreSQL advisory lock), waiting for any writer
+    that holds it. Two updates of one wave both delete and rewrite the wave's and the authority's rows: without
+    this, the second to commit fails on the rows' unique constraints. SQLite writes one transaction at a time, so
+    there is nothing to hold there."""
+    if not scopes or connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        for scope in scopes:
+            cursor.execute(f"SELECT {function}(hashtextextended(%s, 0))", [scope])

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from indicators.engine import locks
 from indicators.engine.models import FactorScore, PairComparison, RecomputeRun, WorklessnessPoint
 from indicators.engine.services.answers import answers_refresh, answers_refresh_following
 from indicators.engine.services.effects import effects_refresh
@@ -35,14 +36,29 @@ STOPPED = (
 
 def neighbourhood_wave_refresh(*, wave_id: int, neighbourhood_id: int) -> None:
     """The incremental update after a response: one neighbourhood in one wave, and what depends on it."""
+    following = next_wave(wave_id=wave_id)
     with transaction.atomic():
+        locks.hold(locks.EVERYTHING, shared=True)
+        locks.hold(*(locks.wave_scope(w) for w in sorted({wave_id, following or wave_id})))
         cells_refresh(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
         scores_refresh(wave_id=wave_id, neighbourhood_ids=[neighbourhood_id])
-        following = next_wave(wave_id=wave_id)
         if following:
             changes_refresh(wave_id=following, neighbourhood_id=neighbourhood_id)
         answers_refresh_following(wave_id=wave_id, neighbourhood_id=neighbourhood_id)
+        locks.hold(locks.PAIRS)
         pairs_refresh(neighbourhood_id=neighbourhood_id, worklessness=False)
+
+
+def wave_refresh(*, wave_id: int, rescore: bool = False) -> int:
+    """Every neighbourhood of one wave, and the pairs (the aggregate command's --wave)."""
+    with transaction.atomic():
+        locks.hold(locks.EVERYTHING, shared=True)
+        locks.hold(locks.wave_scope(wave_id))
+        cells_refresh(wave_id=wave_id, rescore=rescore)
+        written = scores_refresh(wave_id=wave_id)
+        locks.hold(locks.PAIRS)
+        pairs_refresh()
+    return written
 
 
 def observations_refresh(*, indicator_id: int, period_ids: list[int] | None = None) -> int:
@@ -50,7 +66,10 @@ def observations_refresh(*, indicator_id: int, period_ids: list[int] | None = No
     written = 0
     for ratio_id in ratio_indicators_using([indicator_id]):
         with transaction.atomic():
+            locks.hold(locks.EVERYTHING, shared=True)
+            locks.hold(locks.indicator_scope(ratio_id))
             written += worklessness_refresh(indicator_id=ratio_id, period_ids=period_ids)
+            locks.hold(locks.PAIRS)
             pairs_refresh()
             neighbours_refresh()  # the baseline's worklessness may be among the figures
             effects_refresh()
@@ -119,6 +138,8 @@ def _recompute(run: RecomputeRun, *, compare: bool, rescore: bool, progress) -> 
     steps = 1 + len(waves) + len(ratios) + 1
     written = 0
     with transaction.atomic():
+        # Alone: an update that comes meanwhile waits for this run to commit, then applies on top of it.
+        locks.hold(locks.EVERYTHING)
         cells_refresh(rescore=rescore)
         _tick(progress, 1, steps)
         FactorScore.objects.all().delete()

@@ -2,8 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from indicators.engine.services import refresh
-from indicators.engine.services.factors import cells_refresh, residents_score, scores_refresh
-from indicators.engine.services.pairs import pairs_refresh
+from indicators.engine.services.factors import residents_score
 from indicators.places.models import Neighbourhood
 from surveys.models import Response, Wave
 
@@ -45,9 +44,7 @@ class Command(BaseCommand):
             return
 
         if wave is not None and neighbourhood is None:
-            cells_refresh(wave_id=wave, rescore=rescore)
-            written = scores_refresh(wave_id=wave)
-            pairs_refresh()
+            written = refresh.wave_refresh(wave_id=wave, rescore=rescore)
             self.stdout.write(self.style.SUCCESS(f"Wave {wave}: {written:,} figures written."))
             return
 
