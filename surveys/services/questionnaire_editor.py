@@ -170,8 +170,9 @@ def _scores_check(question: Question, rows: list[OptionInput]) -> None:
         shown = f" (now {min(known)} to {max(known)})" if known else ""
         raise ValidationError(
             {
-                "score": "Give the answer that counts least towards the factor 0 and the one that counts most 100"
-                f"{shown}, so that factors compare; answers such as “Don't know” may have no score."
+                "score": "Scores must run from 0, for the answer that counts least towards the factor, to 100, "
+                f"for the one that counts most, so that factors compare{shown}. Answers such as “Don't know” "
+                "may have no score."
             }
         )
 
@@ -231,7 +232,12 @@ def _bank_check(question: Question) -> None:
 
 
 def _key_from(text: str, taken: set[str]) -> str:
-    stem = slugify(text).replace("-", "_")[:40].strip("_") or "question"
+    stem = ""
+    for word in slugify(text).split("-"):  # whole words, up to 40 characters
+        if stem and len(stem) + 1 + len(word) > 40:
+            break
+        stem = f"{stem}_{word}" if stem else word[:40]
+    stem = stem or "question"
     key, n = stem, 2
     while key in taken:
         key, n = f"{stem}_{n}", n + 1

@@ -24,7 +24,7 @@ from surveys.views.items import question_items
 from surveys.views.resident.answering import page_heading
 
 PREVIEW_KEY = "questionnaire_preview"
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGE_NAMES = {code: ("Welsh (Cymraeg)" if code == "cy" else name) for code, name in settings.LANGUAGES}
 
 
 def _setup(request: HttpRequest, pk: int, lang: str) -> SurveyVersion:

@@ -90,14 +90,18 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(pk)
     questions = version_questions(version.pk)
     pages: list[dict] = []
+    by_pk = {q.pk: q for q in questions}
     for q in questions:
+        if q.show_if_question_id in by_pk:  # the parent's options are prefetched through the list
+            labels = {o.code: o.label for o in by_pk[q.show_if_question_id].options.all()}
+            q.show_if_labels = [labels.get(code, code) for code in q.show_if_values]
         if not pages or pages[-1]["number"] != q.page:
             pages.append({"number": q.page, "questions": []})
         pages[-1]["questions"].append(q)
     for n, page in enumerate(pages, start=1):
         page["shown_as"] = n
     context = {**_version_state(request, version), "pages": pages, "count": len(questions)}
-    context["bank"] = _bank_available()
+    context["bank"] = False  # the question bank picker comes with the bank's own service
     return render(request, "surveys/editor/version.html", context)
 
 
@@ -293,11 +297,3 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
         {**state, "question": question, "problem": problem},
         status=400 if problem else 200,
     )
-
-
-def _bank_available() -> bool:
-    try:
-        from surveys.models import BankItem  # noqa: F401
-    except ImportError:
-        return False
-    return True
