@@ -70,7 +70,7 @@ class CodesForm(forms.Form):
 class ReminderForm(forms.Form):
     """Which neighbourhood's unused codes to print as reminder letters."""
 
-    neighbourhood = forms.ModelChoiceField(queryset=None, label="Neighbourhood")
+    neighbourhood = forms.ModelChoiceField(queryset=None, label="Neighbourhood", empty_label="Choose a neighbourhood")
 
     def __init__(self, *args, neighbourhoods, labels: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -61,8 +61,8 @@ def _profile(code: str, ages: dict[str, int]) -> bytes:
     return f"LSOA 2021 Code,Total,{','.join(columns)}\n{code},{sum(ages.values())},{row}\n".encode()
 
 
-@pytest.fixture
-def setting():
+def build_reach() -> dict:
+    """A wave in two neighbourhoods: one with a loaded population profile and 12 responses, one with 1."""
     la = LocalAuthorityFactory(code="E06000005", name="Darlington")
     area = SmallAreaFactory(code="E01012304", kind=SmallArea.Kind.LSOA21, local_authority=la)
     place = NeighbourhoodFactory(name="Darlington 012", known_as="North Road", local_authority=la, areas=[area])
@@ -95,6 +95,11 @@ def setting():
     return {"wave": wave, "place": place, "small": small, "officer": officer, "codes": codes}
 
 
+@pytest.fixture
+def setting():
+    return build_reach()
+
+
 def _page(client, setting) -> str:
     client.force_login(setting["officer"])
     return " ".join(client.get(reverse("surveys:wave-detail", args=[setting["wave"].pk])).content.decode().split())
@@ -104,7 +109,7 @@ def test_response_rates_against_letters_and_residents(client, setting):
     html = _page(client, setting)
     assert "67% of letters answered</strong>: 10 of the 15 codes sent have been used" in html
     assert (
-        "1.2% of residents aged 16 or over answered</strong>: 12 completed responses from about 1000 residents" in html
+        "1.2% of residents aged 16 or over answered</strong>: 12 completed responses from about 1,000 residents" in html
     )
 
 
