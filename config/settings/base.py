@@ -375,6 +375,8 @@ REBALANCE_LETTER_HELPLINE = env(
     "REBALANCE_LETTER_HELPLINE",
     default="Example only: free helpline 0808 157 0192, Monday to Friday, 9am to 5pm",
 )
+# Letters in Welsh first, then English, for each code (councils that write to residents in both languages).
+REBALANCE_LETTERS_IN_WELSH = env.bool("REBALANCE_LETTERS_IN_WELSH", default=False)
 # Rate limits, "attempts/seconds", counted per client address in the cache (Redis in production).
 SURVEY_CODE_RATE = env("SURVEY_CODE_RATE", default="10/900")  # wrong codes typed
 SURVEY_OPEN_LINK_RATE = env("SURVEY_OPEN_LINK_RATE", default="5/3600")  # open-link responses started

@@ -5,7 +5,7 @@ REBALANCE_LETTER_HELPLINE)."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import qrcode
 from django.conf import settings
@@ -17,6 +17,7 @@ from reportlab.pdfgen import canvas
 
 from indicators.places.models import Neighbourhood
 from surveys.models import Wave
+from surveys.services.letter_wording import LABELS, council_cy, letter_languages, unchecked_note, welsh_wording
 
 GREY = HexColor("#505a5f")
 
@@ -44,9 +45,12 @@ class Letter:
     contact: str
     helpline: str
     reference: str
+    language: str = "en"
+    note: str = ""  # small print: the Welsh is our own translation, not yet checked
+    also: Letter | None = None  # the same letter in English, printed after a Welsh one
 
 
-def letter_for(
+def letter_in_english(
     *, wave: Wave, neighbourhood: Neighbourhood, code: str, survey_url: str, start_url: str, reminder: bool = False
 ) -> Letter:
     # Residents know the place by the name people use; the official name goes in the small print for the team.
@@ -87,6 +91,30 @@ def letter_for(
     )
 
 
+def letter_for(*, wave: Wave, neighbourhood: Neighbourhood, language: str | None = None, **kwargs) -> Letter:
+    """The letter in ``language`` ("en" or "cy"); by default as the council writes to residents: in English, or
+    in Welsh with the English after it (REBALANCE_LETTERS_IN_WELSH, surveys.services.letter_wording)."""
+    english = letter_in_english(wave=wave, neighbourhood=neighbourhood, **kwargs)
+    languages = (language,) if language else letter_languages()
+    if "cy" not in languages:
+        return english
+    title, paragraphs = welsh_wording(
+        council=council_cy(neighbourhood.local_authority.name),
+        place=neighbourhood.known_as or neighbourhood.name,
+        closes_on=wave.closes_on,
+        reminder=kwargs.get("reminder", False),
+    )
+    welsh = replace(
+        english,
+        council=council_cy(neighbourhood.local_authority.name),
+        title=title,
+        paragraphs=paragraphs,
+        language="cy",
+        note=unchecked_note("cy"),
+    )
+    return replace(welsh, also=english) if "en" in languages else welsh
+
+
 def _qr_image(url: str) -> ImageReader:
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
     qr.add_data(url)
@@ -114,7 +142,8 @@ def _wrap(c: canvas.Canvas, text: str, x: float, y: float, width: float, size: i
     return y
 
 
-def _page(c: canvas.Canvas, letter: Letter) -> None:
+def _page_in(c: canvas.Canvas, letter: Letter) -> None:
+    labels = LABELS[letter.language]
     width, height = A4
     left, text_width = 25 * mm, width - 50 * mm
     y = height - 22 * mm
@@ -124,25 +153,24 @@ def _page(c: canvas.Canvas, letter: Letter) -> None:
         y = _wrap(c, paragraph, left, y, text_width) - 3 * mm
     y -= 3 * mm
     c.setFont("Helvetica-Bold", 14)
-    c.drawString(left, y, "Scan the code with your phone's camera:")
+    c.drawString(left, y, labels["scan"])
     qr_size = 40 * mm
     c.drawImage(_qr_image(letter.survey_url), left, y - qr_size - 3 * mm, qr_size, qr_size)
     y -= qr_size + 12 * mm
     c.setFont("Helvetica", 12)
-    c.drawString(left, y, "Or go to")
+    c.drawString(left, y, labels["go_to"])
     c.setFont("Helvetica-Bold", 14)
-    c.drawString(left + 20 * mm, y, letter.start_url)
+    c.drawString(left + max(20 * mm, c.stringWidth(labels["go_to"], "Helvetica", 12) + 3 * mm), y, letter.start_url)
     y -= 9 * mm
     c.setFont("Helvetica", 12)
-    c.drawString(left, y, "and type your code:")
+    c.drawString(left, y, labels["type_code"])
     y -= 13 * mm
     c.setFont("Courier-Bold", 28)
     c.drawString(left, y, letter.code)
     y -= 12 * mm
     y = _wrap(
         c,
-        "Keep this letter: with the code you can stop and carry on later, and see or withdraw your answers "
-        "until the survey closes. Each code can be used for one set of answers.",
+        labels["keep"],
         left,
         y,
         text_width,
@@ -151,14 +179,24 @@ def _page(c: canvas.Canvas, letter: Letter) -> None:
     help_lines = [line for line in (letter.contact, letter.helpline) if line]
     if help_lines:
         c.setFont("Helvetica-Bold", 12)
-        c.drawString(left, y - 4 * mm, "Questions or need help?")
+        c.drawString(left, y - 4 * mm, labels["help"])
         y -= 4 * mm + 12 * 1.4
         for line in help_lines:
             y = _wrap(c, line, left, y, text_width, size=11)
     c.setFillColor(GREY)
     c.setFont("Helvetica", 8)
     c.drawString(left, 15 * mm, letter.reference)
+    if letter.note:
+        _wrap(c, letter.note, left, 24 * mm, text_width, size=8)
     c.setFillColor(HexColor("#000000"))
+
+
+def _page(c: canvas.Canvas, letter: Letter) -> None:
+    """A letter's page; after a Welsh page, the same letter's English page."""
+    _page_in(c, letter)
+    if letter.also is not None:
+        c.showPage()
+        _page_in(c, letter.also)
 
 
 def letters_pdf(
