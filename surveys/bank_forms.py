@@ -52,7 +52,9 @@ OPTION_LINES_HELP = (
 
 
 class BankItemForm(forms.Form):
-    key = forms.SlugField(max_length=60, help_text="A short name: letters, digits, - and _, e.g. park_safety.")
+    key = forms.SlugField(
+        max_length=60, label="Short name", help_text="Letters, digits, - and _, e.g. park_safety: exports use it."
+    )
     text = forms.CharField(max_length=400, label="Question", widget=forms.Textarea(attrs={"rows": 2}))
     text_cy = forms.CharField(
         max_length=400, required=False, label="Question in Welsh", widget=forms.Textarea(attrs={"rows": 2})
@@ -71,7 +73,9 @@ class BankItemForm(forms.Form):
     source = forms.CharField(
         max_length=300, label="Where it comes from", help_text="Your council, or the survey it is taken from."
     )
-    owner = forms.ChoiceField(label="Whose item", help_text="Your council's own, or shared with every council.")
+    owner = forms.ChoiceField(
+        label="Whose question", help_text="Your council's own; an admin may also share it with every council."
+    )
     options = forms.CharField(
         required=False, label="Answers", widget=forms.Textarea(attrs={"rows": 6}), help_text=OPTION_LINES_HELP
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from indicators.access.permissions import may_see_everything
 from indicators.places.models import Neighbourhood
-from surveys.models import BankItem, Question, Response, ResponseStatus, Survey, Wave
+from surveys.models import BankItem, Factor, Question, Response, ResponseStatus, Survey, Wave
 
 
 def version_questions(version_id: int) -> list[Question]:
@@ -94,7 +94,9 @@ def bank_items(*, user, factor: str = "", source_kind: str = "", search: str = "
         items = items.filter(source_kind=source_kind)
     if search:
         items = items.filter(Q(text__icontains=search) | Q(key__icontains=search) | Q(source__icontains=search))
-    return items.order_by("factor", "owner__name", "key")
+    # The report's order of factors, shared items first, then in the order they were added (the default file's).
+    factor_order = Case(*(When(factor=f, then=Value(i)) for i, f in enumerate(Factor.values)))
+    return items.order_by(factor_order, F("owner__name").asc(nulls_first=True), "pk")
 
 
 def bank_item_for(*, user, pk: int) -> BankItem:

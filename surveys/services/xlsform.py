@@ -232,13 +232,15 @@ def _pyxform_problem(exc: PyXFormError, rows: list[dict[str, str]]) -> Problem:
     if column is None and (m := COLUMN.search(message)):
         column = m.group(1)
     if m := UNKNOWN_TYPE.search(message):
+        message = f"'{m.group(1)}' is not an XLSForm question type"
         sheet, column = "survey", "type"
         row = next((i for i, r in enumerate(rows, start=2) if r.get("type") == m.group(1)), row)
     if row is None and (m := re.search(r"element named '([^']+)' has no label", message)):
         sheet, column = "survey", "label"
         row = next((i for i, r in enumerate(rows, start=2) if r.get("name") == m.group(1)), None)
-    if "List name not in choices sheet" in message:
+    if m := re.search(r"List name not in choices sheet: (\S+)", message):
         sheet, column = "survey", "type"
+        message = f"the type names the choice list '{m.group(1)}', which the choices sheet does not have"
     if "Invalid headers provided for sheet" in message:
         sheet = sheet or (re.search(r"sheet: '(\w+)'", message) or [None, None])[1]
         row = 1

@@ -97,7 +97,7 @@ def test_a_councils_own_items_are_seen_by_its_staff_and_admins_only():
     assert set(bank_items(user=officer)) == {own, shared}
     assert set(bank_items(user=other)) == {shared}
     assert set(bank_items(user=admin)) == {own, shared}
-    assert list(bank_items(user=officer, search="park", factor="housing_environment")) == [own, shared]
+    assert list(bank_items(user=officer, search="park", factor="housing_environment")) == [shared, own]
 
 
 def test_an_item_key_is_unique_per_owner_and_among_shared_items():
