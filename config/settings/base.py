@@ -172,6 +172,7 @@ CELERY_TASK_ROUTES = {
     "indicators.engine.tasks.catch_up": {"queue": "interactive"},
     # Bulk work: long, scheduled or batched, where a few minutes' wait harms no one.
     "indicators.import_observations": {"queue": "bulk"},
+    "indicators.import_areas": {"queue": "bulk"},
     "indicators.run_queued_imports": {"queue": "bulk"},
     "indicators.fetch_nomis_monthly": {"queue": "bulk"},
     "indicators.delete_expired_import_files": {"queue": "bulk"},
