@@ -9,6 +9,7 @@ from indicators.demo.official import seed_official
 from indicators.demo.places import DEMO_PASSWORD, seed_places
 from indicators.engine.services.refresh import recompute_all
 from surveys.services.demo import demo_codes_for, seed_surveys
+from surveys.services.demo_bank import seed_question_bank
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         for imp in seed_official():
             self.stdout.write(f"Official figures ({imp.source}): {imp.file_name}, {imp.get_status_display().lower()}.")
         demo_survey = seed_surveys()
+        self.stdout.write(seed_question_bank())
         self.stdout.write(f"Interventions recorded (synthetic): {len(seed_interventions())}.")
         # The seeders hand nothing to the engine one by one; the figures are made once, here.
         run = recompute_all(compare=False)
