@@ -110,9 +110,9 @@ def generate() -> None:
         c.execute(
             """INSERT INTO indicators_import (indicator_id, format, source, file_name, sha256, dataset_id, options,
                    created_at, status, progress, rows_read, rows_inserted, rows_updated, rows_unchanged,
-                   rows_skipped, unknown_area_count, unknown_area_sample, errors, file)
+                   rows_skipped, unknown_area_count, unknown_area_sample, errors, file, attempts)
                VALUES (%s, 'generated', 'benchmark', 'bench', '', '', '{}', now(), 'succeeded', 100,
-                       0, 0, 0, 0, 0, 0, '[]', '[]', '') RETURNING id""",
+                       0, 0, 0, 0, 0, 0, '[]', '[]', '', 1) RETURNING id""",
             [claimants.pk],
         )
         import_id = c.fetchone()[0]

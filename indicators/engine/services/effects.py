@@ -141,8 +141,10 @@ class _Rates:
         self.periods = sorted(Period.objects.filter(pk__in=ids), key=lambda p: p.start)
 
     def mean(self, place: int, periods: list[Period]) -> float | None:
-        rates = self.by_place.get(place, {})
-        return _mean([rates[p.pk] for p in periods if p.pk in rates])
+        rates = self.by_place.get(place)
+        if not rates:
+            return None
+        return _mean([rates[i] for i in (p.pk for p in periods) if i in rates])
 
 
 def _months(periods: list[Period]) -> int:
@@ -193,7 +195,10 @@ def _worklessness(case: _Case, rates: _Rates, today: dt.date) -> dict:
             "note": f"Only {got} month{'s' if got != 1 else ''} of worklessness figures from before it started; "
             f"an estimate needs {needed}.",
         }
-    candidates = _changes(rates, case.free, before, after)
+    # The statistical neighbours' changes first; every free neighbourhood's only when too few of them have figures.
+    candidates = _changes(rates, [n for n in case.neighbours if n in case.free], before, after)
+    if len(candidates) < settings.REBALANCE_EFFECT_MIN_COMPARISON:
+        candidates = _changes(rates, case.free, before, after)
     group, kind = _group(case, set(candidates))
     if len(group) < 2:
         return {
@@ -310,6 +315,8 @@ def _factor(case: _Case, factor: str, data: _Factors, today: dt.date) -> dict:
     before = [w for w in waves if w.closes_on < start]
     after = [w for w in waves if w.opens_on >= start and w.closes_on < today]
     needed = settings.REBALANCE_EFFECT_MIN_WAVES_AFTER
+    if not waves:
+        return {"measure": factor, "status": Status.NO_BASELINE, "note": "No survey wave here has measured it yet."}
     row = {
         "measure": factor,
         "before_label": before[-1].name if before else "",

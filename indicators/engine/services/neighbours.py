@@ -169,6 +169,8 @@ def neighbours_refresh() -> int:
     if len(ids) < 2:
         return 0
     z, weights, basis = _features(ids)
+    if not z.shape[1]:
+        return 0  # no measure tells them apart: any "nearest" would be arbitrary
     order, distances = nearest(z, weights, settings.REBALANCE_STATISTICAL_NEIGHBOURS)
     now = timezone.now()
     rows = [

@@ -28,14 +28,17 @@ def world(db, settings):
         "Everton": NeighbourhoodFactory(name="Everton", local_authority=liverpool, areas=1),
     }
     areas = {name: place.small_areas.get() for name, place in places.items()}
-    figures("working-age-population", year(2020), dict.fromkeys(areas.values(), 1000))
+    # Sizes and starting rates differ, so that the neighbours are found from the figures.
+    residents = {"Harehills": 1000, "Seacroft": 1200, "Anfield": 800, "Everton": 1500}
+    start = {"Harehills": 10, "Seacroft": 11, "Anfield": 9, "Everton": 12}
+    figures("working-age-population", year(2020), {areas[n]: residents[n] for n in places})
     changes = {"Harehills": -1.0, "Seacroft": 0.0, "Anfield": 0.5, "Everton": -0.5}
     for i in range(8):
         after = i >= 4
         figures(
             "claimant-count",
             month(2020, i + 1),
-            {areas[n]: (10 + (changes[n] if after else 0)) * 10 for n in places},
+            {areas[n]: (start[n] + (changes[n] if after else 0)) * residents[n] / 100 for n in places},
         )
     officer = staff(Role.OFFICER, username="leeds.officer", local_authorities=[leeds])
     hub = intervention_create(
@@ -96,3 +99,16 @@ def test_effect_estimates_refuse_a_bad_filter_in_words(world):
     response = api(officer).get("/api/v1/effect-estimates/?neighbourhood=abc")
     assert response.status_code == 400
     assert "'abc' is not a neighbourhood id" in response.json()["neighbourhood"]
+
+
+def test_first_measurable_for_the_alerts_is_scoped_and_dated(world):
+    from django.utils import timezone
+
+    from indicators.engine.selectors.comparisons import effects_first_measurable
+
+    places, officer, hub = world
+    (effect,) = effects_first_measurable(user=officer, since=timezone.now() - dt.timedelta(hours=1))
+    assert (effect.row.intervention_id, effect.row.measure) == (hub.pk, "worklessness")
+    assert effects_first_measurable(user=officer, since=timezone.now() + dt.timedelta(hours=1)) == []
+    liverpool = staff(Role.OFFICER, username="liverpool.alerts", local_authorities=[places["Anfield"].local_authority])
+    assert effects_first_measurable(user=liverpool, since=timezone.now() - dt.timedelta(hours=1)) == []

@@ -93,3 +93,11 @@ def test_fewer_than_two_neighbourhoods_have_none(db):
     NeighbourhoodFactory(areas=1)
     assert neighbours_refresh() == 0
     assert not StatisticalNeighbour.objects.exists()
+
+
+def test_when_no_measure_tells_them_apart_none_are_named(db):
+    """Alike on everything (or nothing loaded): any "nearest" would be arbitrary, so none are stored."""
+    la = LocalAuthorityFactory()
+    for _ in range(3):
+        NeighbourhoodFactory(local_authority=la, areas=1)
+    assert neighbours_refresh() == 0
