@@ -56,6 +56,7 @@ def test_the_default_questionnaire_in_welsh_says_it_is_our_own_translation(clien
     assert NOTE_CY in html
     assert NOTE_EN in html
     assert 'lang="en">' + NOTE_EN in html  # the English note is marked as English on a Welsh page
+    assert "Mae Rebalance yn monitro cymdogaethau difreintiedig" in html  # the footer too
 
 
 def test_a_version_with_its_own_welsh_uses_it_without_our_note(client):

@@ -115,10 +115,10 @@ def _primary_and_secondary(group: _Question, *, multiple: bool, threshold: int) 
     shown = sorted((count, code) for code, count in group.counts.items() if code not in group.withheld and count)
     while hidden < threshold and shown:
         count, code = shown.pop(0)
-        group.withheld[code] = "Withheld so that a smaller withheld count cannot be worked out by subtraction"
+        group.withheld[code] = "Held back with a smaller count, so that it cannot be worked out by subtraction"
         hidden += count
     if hidden < threshold:
-        group.whole = "Withheld so that a small group cannot be worked out by subtraction"
+        group.whole = "Every answer held back, so that a small group cannot be worked out by subtraction"
 
 
 def _disclose(groups: dict[tuple, _Question], questions: dict[int, Question], threshold: int) -> None:
