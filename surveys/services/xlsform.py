@@ -508,6 +508,14 @@ class _Reader:
         if key not in self.kinds:
             self.problem("survey", n, "relevant", f"'{key}' is not an earlier question that could be imported")
             return
+        if self.kinds[key] == QuestionKind.MULTIPLE and any(EQUALS.match(p) for p in parts):
+            # For a select_multiple, "=" compares the whole set of answers; ours asks whether one was among them.
+            self.problem(
+                "survey", n, "relevant",
+                f"'{key}' is a select_multiple: write selected(${{{key}}}, 'answer') for each answer that shows "
+                "this question",
+            )  # fmt: skip
+            return
         codes = [m.group(2) for m in matches]
         unknown = [c for c in codes if c not in self.codes[key]]
         if unknown:

@@ -139,6 +139,16 @@ BAD = {
         workbook(survey=[GOOD_SURVEY[0], ["text", "why", "Why?", "", "", "${nobody} = 'no'", "outlook"]]),
         ("survey", 3, "relevant", "nobody"),
     ),
+    "an equals on a select_multiple": (
+        workbook(
+            survey=[
+                ["select_multiple yn", "which", "Which?", "", "", "", "outlook"],
+                ["text", "why", "Why?", "", "", "${which} = 'no'", "outlook"],
+            ],
+            choices=[["yn", "yes", "Yes", "", ""], ["yn", "no", "No", "", ""]],
+        ),
+        ("survey", 3, "relevant", "selected(${which}, 'answer')"),
+    ),
     "a duplicate name": (
         workbook(survey=[GOOD_SURVEY[0], ["text", "likes_park", "Again", "", "", "", "outlook"]]),
         ("survey", 3, "name", "likes_park"),
