@@ -246,3 +246,8 @@ def reminder_choices(reaches: list[Reach]) -> list[tuple[int, str]]:
         for r in reaches
         if r.unused
     ]
+
+
+def ratio_words(ratio: float) -> str:
+    """The under-represented rule's fraction in words: "half", else "0.4 times"."""
+    return {0.5: "half", 0.25: "a quarter"}.get(ratio, f"{ratio:g} times")

@@ -131,8 +131,7 @@ def _reach(wave: Wave, neighbourhoods, manage: bool) -> dict:
         "weeks": reach.weeks(wave=wave, neighbourhoods=neighbourhoods),
         "who_answered": who,
         "reminder_form": form,
-        "underrep_ratio": settings.REBALANCE_UNDERREPRESENTED_RATIO,
-        "underrep_min": settings.REBALANCE_UNDERREPRESENTED_MIN_EXPECTED,
+        "underrep_words": reach.ratio_words(settings.REBALANCE_UNDERREPRESENTED_RATIO),
     }
 
 

@@ -7,6 +7,7 @@ from indicators.demo.boundaries import seed_boundaries, seed_wards
 from indicators.demo.interventions import seed_interventions
 from indicators.demo.official import seed_official
 from indicators.demo.places import DEMO_PASSWORD, seed_places
+from indicators.demo.reach import seed_reach
 from indicators.engine.services.refresh import recompute_all
 from surveys.services.demo import demo_codes_for, seed_surveys
 from surveys.services.demo_bank import seed_question_bank
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         demo_survey = seed_surveys()
         self.stdout.write(seed_question_bank())
         self.stdout.write(f"Interventions recorded (synthetic): {len(seed_interventions())}.")
+        self.stdout.write(seed_reach())
         # The seeders hand nothing to the engine one by one; the figures are made once, here.
         run = recompute_all(compare=False)
         self.stdout.write(f"Monitoring figures computed: {run.rows_written:,} rows.")

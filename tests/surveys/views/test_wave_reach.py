@@ -107,10 +107,10 @@ def _page(client, setting) -> str:
 
 def test_response_rates_against_letters_and_residents(client, setting):
     html = _page(client, setting)
-    assert "67% of letters answered</strong>: 10 of the 15 codes sent have been used" in html
-    assert (
-        "1.2% of residents aged 16 or over answered</strong>: 12 completed responses from about 1,000 residents" in html
-    )
+    # 10 of the 15 codes used; 12 responses (two on paper) from 1,000 residents aged 16 or over.
+    assert '<td class="num">67% <span class="cell-note">(10 of 15)</span></td>' in html
+    assert '<td class="num">1.2% <span class="cell-note">(12 of 1,000 aged 16+)</span></td>' in html
+    assert '<td><span class="tag tag-bad">35 to 64</span></td>' in html
 
 
 def test_the_groups_that_answered_less_are_named(client, setting):
@@ -136,8 +136,10 @@ def test_the_rule_is_a_setting(client, setting, settings):
 
 def test_a_neighbourhood_with_few_responses_keeps_its_breakdown_back(client, setting):
     html = _page(client, setting)
+    assert '<td class="num">20% <span class="cell-note">(1 of 5)</span></td>' in html
+    assert '<td class="num">1 <span class="cell-note">(residents not loaded)</span></td>' in html
+    assert "<td>not shown: fewer than 10 answered</td>" in html
     assert "Fewer than 10 residents have answered here" in html
-    assert "No population profile is loaded for every small area of this neighbourhood" in html
 
 
 def test_letters_and_responses_by_week(client, setting):
