@@ -29,6 +29,11 @@ urlpatterns = [
     path("manage/questionnaires/versions/<int:pk>/", questionnaires.version_edit, name="editor-version"),
     path("manage/questionnaires/versions/<int:pk>/copy/", questionnaires.version_copy, name="editor-copy"),
     path("manage/questionnaires/versions/<int:pk>/questions/new/", questionnaires.question_new, name="editor-new"),
+    path(
+        "manage/questionnaires/versions/<int:pk>/questions/from-bank/",
+        questionnaires.question_from_bank,
+        name="editor-from-bank",
+    ),
     path("manage/questionnaires/questions/<int:pk>/", questionnaires.question_edit, name="editor-question"),
     path("manage/questionnaires/questions/<int:pk>/answers/", questionnaires.question_options, name="editor-options"),
     path("manage/questionnaires/questions/<int:pk>/move/", questionnaires.question_move, name="editor-move"),

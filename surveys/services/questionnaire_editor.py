@@ -23,7 +23,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from indicators.access.permissions import may_edit_questionnaires, may_see_everything
-from surveys.models import Factor, Option, Question, QuestionKind, SurveyVersion, Wave
+from surveys.models import BankItem, Factor, Option, Question, QuestionKind, SurveyVersion, Wave
+from surveys.services.bank import question_add_from_bank
+from surveys.services.bank_scoring import scoring_differences
 from surveys.services.questionnaire import question_create, version_copy
 
 LOCK_CLASS = 4203  # the advisory lock answers take shared on their version (surveys migration 0003)
@@ -213,10 +215,6 @@ def _options_check(question: Question, rows: list[OptionInput]) -> None:
 
 def _bank_check(question: Question) -> None:
     """A question made from a question bank item scores exactly as the item does."""
-    try:
-        from surveys.services.bank_scoring import scoring_differences
-    except ImportError:  # the question bank is not installed in this build
-        return
     differences = scoring_differences(question)
     if differences:
         raise ValidationError(
@@ -534,6 +532,28 @@ def options_save(*, user, question: Question, rows: list[OptionInput], move: tup
         option.translations = _translations(option.translations, fields={"label": row.label_cy})
         option.save()
     _bank_check(question)
+
+
+@transaction.atomic
+def question_add_from_bank_item(*, user, version: SurveyVersion, item, page: int | None = None) -> Question:
+    """A question made from a question bank item the user may use (surveys.services.bank), at the end of
+    ``page`` or on a new last page; it scores exactly as the item does."""
+    version = _locked(version, user=user)
+    if not BankItem.objects.usable_by(user).filter(pk=item.pk).exists():
+        raise PermissionDenied("That question bank item is another council's own.")
+    questions = _ordered(version)
+    already = next((q for q in questions if q.bank_item_id == item.pk), None)
+    if already is not None:
+        raise ValidationError({"item": f"Question {already.position} already asks this item."})
+    last_page = max((q.page for q in questions), default=0)
+    page = last_page + 1 if page is None else page
+    if page < 1 or page > last_page + 1:
+        raise ValidationError({"page": f"Choose a page from 1 to {last_page + 1} (a new page at the end)."})
+    question = question_add_from_bank(version=version, item=item, position=50_000 + len(questions), page=page)
+    ordered = [q for q in questions if q.page <= page] + [question] + [q for q in questions if q.page > page]
+    _order_apply(version, ordered)
+    question.refresh_from_db()
+    return question
 
 
 # --- Versions --------------------------------------------------------------------------------------------------

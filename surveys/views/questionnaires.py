@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.access.permissions import may_edit_questionnaires
+from surveys import selectors
+from surveys.bank_forms import BankFilterForm
 from surveys.editor_forms import NewQuestionForm, QuestionForm, option_rows
-from surveys.models import Question, Response, Survey, SurveyVersion, Wave
+from surveys.models import BankItem, Question, Response, Survey, SurveyVersion, Wave
 from surveys.selectors import version_questions
 from surveys.services import questionnaire_editor as editor
 from surveys.services.questionnaire_editor import OptionInput, VersionFrozen
@@ -101,7 +103,6 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     for n, page in enumerate(pages, start=1):
         page["shown_as"] = n
     context = {**_version_state(request, version), "pages": pages, "count": len(questions)}
-    context["bank"] = False  # the question bank picker comes with the bank's own service
     return render(request, "surveys/editor/version.html", context)
 
 
@@ -295,5 +296,55 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "surveys/editor/question_remove.html",
         {**state, "question": question, "problem": problem},
+        status=400 if problem else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_from_bank(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pick a question bank item (shared, or the user's council's own) and add it to the version."""
+    _editor(request)
+    version = _version(pk)
+    state = _version_state(request, version)
+    if state["frozen"]:
+        return _frozen(request, version, status=409 if request.method == "POST" else 200)
+    if not state["may_edit"]:
+        raise PermissionDenied
+    problem = ""
+    if request.method == "POST":
+        page_text = request.POST.get("page", "").strip()
+        try:
+            item = selectors.bank_item_for(user=request.user, pk=int(request.POST.get("item", "")))
+            page = int(page_text) if page_text else None
+        except (ValueError, BankItem.DoesNotExist):
+            problem = "Choose a question from the list, and a page as a whole number (or leave the page empty)."
+        else:
+            try:
+                question = editor.question_add_from_bank_item(user=request.user, version=version, item=item, page=page)
+            except VersionFrozen:
+                return _frozen(request, version)
+            except ValidationError as exc:
+                problem = " ".join(exc.messages)
+            else:
+                request.audit_detail = {"did": "question added from the bank", "version": version.pk, "item": item.key}
+                messages.success(
+                    request, f"Question {question.position} added from the question bank: “{question.text}”."
+                )
+                return redirect(reverse("surveys:editor-version", args=[version.pk]) + f"#question-{question.pk}")
+    filters = BankFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    items = selectors.bank_items(
+        user=request.user,
+        factor=chosen.get("factor", ""),
+        source_kind=chosen.get("source", ""),
+        search=chosen.get("search", ""),
+    )
+    asked = dict(version.questions.filter(bank_item__isnull=False).values_list("bank_item_id", "position"))
+    last_page = max(version.questions.values_list("page", flat=True), default=0)
+    return render(
+        request,
+        "surveys/editor/bank_pick.html",
+        {**state, "filters": filters, "items": items, "asked": asked, "last_page": last_page, "problem": problem},
         status=400 if problem else 200,
     )

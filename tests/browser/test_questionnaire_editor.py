@@ -18,6 +18,7 @@ from surveys.services.waves import wave_create
 from tests.browser.conftest import axe_check, log_in, no_sideways_scroll
 from tests.factories import NeighbourhoodFactory, staff
 from tests.surveys.factories import GOOD_ANSWERS, codes_for, wave_factory
+from tests.surveys.services.test_questionnaire_editor import _own_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +45,7 @@ def _officer():
     officer = staff(Role.OFFICER, neighbourhoods=[neighbourhood])
     officer.staff_profile.may_edit_questionnaires = True
     officer.staff_profile.save()
+    _own_item(neighbourhood.local_authority)  # the council's own question in the bank
     default = default_questionnaire_load()
     today = timezone.localdate()
     wave = wave_create(
@@ -65,7 +67,7 @@ def test_an_officer_copies_the_default_questionnaire_adds_a_question_and_preview
     _look(page, "editor-list")
 
     # Version 1 is fielded: copy it.
-    page.get_by_role("link", name="Version 1").click()
+    page.get_by_role("link", name="Life in your neighbourhood, version 1").click()
     _look(page, "editor-version-1")
     page.get_by_role("button", name="Copy to a new version").first.click()
     copy = SurveyVersion.objects.get(survey=default.survey, number=2)
@@ -108,10 +110,22 @@ def test_an_officer_copies_the_default_questionnaire_adds_a_question_and_preview
     assert page.locator(".error-summary").is_visible()
     _look(page, "editor-question-answers-error")
 
-    # Preview in English, then in Welsh from the same page.
+    # The council's own question from the bank, at the end of page 1.
     page.goto(live_server.url + reverse("surveys:editor-version", args=[copy.pk]))
+    page.get_by_role("link", name="Add a question from the question bank").click()
+    page.get_by_label("Words in the question").fill("park")
+    page.get_by_role("button", name="Show questions").click()
+    _look(page, "editor-from-bank")
+    page.get_by_label("Page (empty: a new last page)").fill("1")
+    page.get_by_role("button", name="Add this question").click()
+    park = copy.questions.get(key="park_safety")
+    assert park.page == 1
+    assert park.bank_item is not None
+
+    # Preview in English, then in Welsh from the same page.
     page.get_by_role("link", name="Preview in English").click()
     assert page.get_by_text("Nothing you type is saved").is_visible()
+    assert page.get_by_text("How safe do you feel in the park?").is_visible()
     _look(page, "editor-preview-en")
     page.get_by_role("button", name="Continue").click()
     assert page.locator(".error-summary").is_visible()  # the residents' own checks
@@ -124,6 +138,8 @@ def test_an_officer_copies_the_default_questionnaire_adds_a_question_and_preview
     assert page.get_by_text("Pa mor aml ydych chi’n defnyddio’r ganolfan gymunedol?").is_visible()
     assert page.get_by_text("Bob wythnos").is_visible()
     _look(page, "editor-preview-cy")
+    page.get_by_role("link", name="Yn ôl").click()  # back to page 1, in Welsh
+    assert page.get_by_text("Pa mor ddiogel ydych chi’n teimlo yn y parc?").is_visible()
     assert Response.objects.count() == 0
 
     # Remove asks first.

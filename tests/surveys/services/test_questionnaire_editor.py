@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from indicators.access.models import Role
 from surveys.models import Question
+from surveys.services.bank import bank_item_create
 from surveys.services.default_questionnaire import default_questionnaire_load
 from surveys.services.questionnaire import version_spec
 from surveys.services.questionnaire_editor import (
@@ -15,6 +16,7 @@ from surveys.services.questionnaire_editor import (
     VersionFrozen,
     options_save,
     question_add,
+    question_add_from_bank_item,
     question_edit,
     question_move,
     question_remove,
@@ -306,3 +308,49 @@ def test_officers_edit_only_when_allowed_and_only_versions_of_their_own_waves(ad
     wave_factory(version=version, name="Theirs")
     assert not version_may_edit(user=officer, version=version)
     assert version_may_edit(user=admin, version=version)
+
+
+def _own_item(owner):
+    return bank_item_create(
+        spec={
+            "key": "park_safety",
+            "factor": "housing_environment",
+            "kind": "scale",
+            "text": "How safe do you feel in the park?",
+            "options": [
+                {"code": "safe", "label": "Safe", "points": 2},
+                {"code": "unsafe", "label": "Unsafe", "points": 1},
+            ],
+            "translations": {"cy": {"text": "Pa mor ddiogel ydych chi’n teimlo yn y parc?"}},
+        },
+        owner=owner,
+        source_kind="own",
+    )
+
+
+def test_a_councils_own_bank_item_is_added_and_keeps_the_banks_scoring(admin):
+    mine = NeighbourhoodFactory()
+    item = _own_item(mine.local_authority)
+    version = version_factory()
+    question = question_add_from_bank_item(user=admin, version=version, item=item, page=2)
+    assert question.bank_item == item
+    assert _order(version)[2:4] == [("why_move", 2), ("park_safety", 2)]
+    assert [o.score for o in question.options.all()] == [100, 0]
+    assert question.text_in("cy") == "Pa mor ddiogel ydych chi’n teimlo yn y parc?"
+    with pytest.raises(ValidationError, match="already asks this item"):
+        question_add_from_bank_item(user=admin, version=version, item=item)
+    # Its wording may change; its scores may not.
+    question_edit(user=admin, question=question, data=_input(question, text="How safe is the park?"))
+    rows = _rows(question)
+    rows[0].score, rows[1].score = 0, 100
+    with pytest.raises(ValidationError, match="question bank"):
+        options_save(user=admin, question=question, rows=rows)
+    with pytest.raises(ValidationError, match="question bank"):
+        question_edit(user=admin, question=question, data=_input(question, reverse_scored=True))
+    assert [o.score for o in question.options.all()] == [100, 0]
+    # An officer of another council may not use it.
+    other = staff(Role.OFFICER, neighbourhoods=[NeighbourhoodFactory()])
+    other.staff_profile.may_edit_questionnaires = True
+    other.staff_profile.save()
+    with pytest.raises(PermissionDenied):
+        question_add_from_bank_item(user=other, version=version_factory(slug="theirs"), item=item)

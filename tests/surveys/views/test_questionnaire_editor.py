@@ -238,3 +238,27 @@ def test_unknown_things_are_404_not_500(client, admin):
         ).status_code
         == 400
     )
+
+
+def test_the_bank_picker_adds_a_councils_own_item_and_refuses_a_bad_page(client):
+    from tests.surveys.services.test_questionnaire_editor import _own_item
+
+    wave = wave_factory()
+    mine = wave.neighbourhoods.get()
+    item = _own_item(mine.local_authority)
+    version = version_factory(slug="draft")
+    url = reverse("surveys:editor-from-bank", args=[version.pk])
+    client.force_login(_officer([mine], allowed=False))
+    assert client.get(url).status_code == 403
+    client.force_login(_officer([mine], allowed=True))
+    assert "How safe do you feel in the park?" in client.get(url, {"search": "park"}).content.decode()
+    out = client.post(url, {"item": item.pk, "page": "two"})
+    assert out.status_code == 400
+    assert "a page as a whole number" in out.content.decode()
+    out = client.post(url, {"item": item.pk, "page": "1"})
+    assert out.status_code == 302
+    assert version.questions.get(key="park_safety").page == 1
+    assert "Already in this version" in client.get(url).content.decode()
+    # Another council's officer does not see it.
+    client.force_login(_officer(allowed=True))
+    assert "How safe do you feel in the park?" not in client.get(url).content.decode()
