@@ -63,6 +63,7 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="The run that claimed it (a random token).")
 
     class Meta:
         verbose_name_plural = "deliveries"

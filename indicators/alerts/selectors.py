@@ -49,7 +49,7 @@ class Item:
     path: str  # the page that shows it, site-relative
     at: dt.datetime | None  # when it happened; None for a state that holds now (a wave closing soon)
     place: str = ""  # the neighbourhood's name, or empty for an item about several
-    sort_key: tuple = ()
+    sort_key: tuple = ()  # (kind's place in the e-mail, then within it); every part a str or int
     state: bool = False  # true of a state that holds now: in every digest while it holds, at once only when it began
 
 
@@ -118,7 +118,7 @@ def _import_items(since: dt.datetime, until: dt.datetime) -> list[Item]:
                 ),
                 path=reverse("indicators:my-neighbourhoods"),
                 at=source.finished_at,
-                sort_key=(3, source.finished_at),
+                sort_key=(3, source.finished_at.isoformat()),
             )
         )
     return items
@@ -186,7 +186,7 @@ def _verdict_items(since: dt.datetime, until: dt.datetime) -> list[Item]:
                 ),
                 path=reverse("indicators:neighbourhood-detail", args=[n_id]),
                 at=arrived,
-                sort_key=(0 if urgent else 1, place.casefold()),
+                sort_key=(1, 0 if urgent else 1, place.casefold()),
             )
         )
     return items
@@ -283,7 +283,7 @@ def _wave_items(today: dt.date) -> list[Item]:
                 ),
                 path=reverse("surveys:wave-detail", args=[wave.pk]),
                 at=timezone.make_aware(dt.datetime.combine(max(became, wave.opens_on), dt.time())),
-                sort_key=(0, wave.closes_on, place.casefold()),
+                sort_key=(0, wave.closes_on.isoformat(), place.casefold()),
                 state=True,
             )
         )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from indicators.alerts import selectors
 from indicators.alerts.models import AlertPreference, Delivery, Kind
@@ -130,63 +133,98 @@ def send_due(
     found = selectors.events(since=now - LOOK_BACK, until=now)
     people = list(selectors.recipients(username=username))
     outcomes: dict[str, Outcome] = {}
-    connection = connection or (None if dry_run else get_connection())
     plan = []
     if urgent:
         plan.append((Delivery.Sort.URGENT, "immediate", urgent_period(timezone.localdate(now))))
     if digests:
         plan.append((Delivery.Sort.DIGEST, "weekly_digest", digest_period(timezone.localdate(now))))
-    for sort, choice, period in plan:
-        outcome = outcomes.setdefault(sort, Outcome())
-        chosen = [u for u in people if getattr(selectors.choices_of(u), choice)]
-        last = selectors.last_covered([u.pk for u in chosen], sort, before=period)
-        done = set() if dry_run else selectors.taken([u.pk for u in chosen], period)
-        for user in chosen:
-            if user.pk in done:
-                outcome.already.append(user.username)
-                continue
-            since = max(last.get(user.pk, now - LOOK_BACK), now - LOOK_BACK)
-            items = selectors.items_for(user, found, since=since, urgent_only=sort == Delivery.Sort.URGENT)
-            if not items:
-                outcome.quiet.append(user.username)
-                continue
-            message = compose(user=user, items=items, sort=sort, since=since, until=now, connection=connection)
-            if dry_run:
-                outcome.previews.append(_preview(message))
-                continue
-            _deliver(user, message, sort=sort, period=period, since=since, until=now, items=items, outcome=outcome)
+    fragments: dict = {}  # an item shared by many people is rendered once
+    connection = connection or get_connection()
+    with contextlib.nullcontext() if dry_run else connection:  # one SMTP session for the whole run
+        for sort, choice, period in plan:
+            outcome = outcomes.setdefault(sort, Outcome())
+            chosen = [u for u in people if getattr(selectors.choices_of(u), choice)]
+            last = selectors.last_covered([u.pk for u in chosen], sort, before=period)
+            done = set() if dry_run else selectors.taken([u.pk for u in chosen], period)
+            batch: list[Pending] = []
+            for user in chosen:
+                if user.pk in done:
+                    outcome.already.append(user.username)
+                    continue
+                since = max(last.get(user.pk, now - LOOK_BACK), now - LOOK_BACK)
+                items = selectors.items_for(user, found, since=since, urgent_only=sort == Delivery.Sort.URGENT)
+                if not items:
+                    outcome.quiet.append(user.username)
+                    continue
+                message = compose(
+                    user=user, items=items, sort=sort, since=since, until=now, connection=connection, cache=fragments
+                )
+                if dry_run:
+                    outcome.previews.append(_preview(message))
+                    continue
+                batch.append(Pending(user, message, since, len(items)))
+                if len(batch) == BATCH:
+                    _deliver(batch, sort=sort, period=period, until=now, outcome=outcome)
+                    batch = []
+            _deliver(batch, sort=sort, period=period, until=now, outcome=outcome)
     return outcomes
 
 
-def _deliver(user, message, *, sort, period, since, until, items, outcome: Outcome) -> None:
-    delivery = _claim(user, sort=sort, period=period, since=since, until=until, items=len(items))
-    if delivery is None:
-        outcome.already.append(user.username)
-        return
-    try:
-        message.send()
-    except Exception as exc:
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=str(exc)[:300])
-        log.warning("E-mail %s to %s failed: %s", period, user.username, exc)
-        outcome.failed.append(user.username)
-        return
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=timezone.now())
-    outcome.sent.append(user.username)
+# People are claimed, sent to and marked sent in batches: two commits per batch rather than per person. A run that
+# dies part-way leaves at most one batch claimed and unsent ("Being sent" in the admin): never sent twice.
+BATCH = 100
 
 
-def _claim(user, *, sort, period, since, until, items) -> Delivery | None:
-    """The delivery row if this run may send it; None if it was sent, or is being sent, by another."""
-    values = {"sort": sort, "covers_from": since, "covers_to": until, "items": items, "claimed_at": timezone.now()}
-    try:
-        with transaction.atomic():
-            return Delivery.objects.create(user=user, period=period, status=Delivery.Status.CLAIMED, **values)
-    except IntegrityError:
-        pass
-    # Only a failed send may be taken over, and only by one run: the update is the claim.
-    taken = Delivery.objects.filter(user=user, period=period, status=Delivery.Status.FAILED).update(
-        status=Delivery.Status.CLAIMED, error="", **values
-    )
-    return Delivery.objects.get(user=user, period=period) if taken else None
+@dataclass
+class Pending:
+    user: object
+    message: EmailMultiAlternatives
+    since: dt.datetime
+    items: int
+
+
+def _deliver(batch: list[Pending], *, sort, period, until, outcome: Outcome) -> None:
+    if not batch:
+        return
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    ids = [p.user.pk for p in batch]
+    with transaction.atomic():
+        # The unique (user, period) decides: a row someone else holds stays theirs.
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    user=p.user, period=period, sort=sort, status=Delivery.Status.CLAIMED, covers_from=p.since,
+                    covers_to=until, items=p.items, claimed_at=now, claim=token,
+                )
+                for p in batch
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        # Only a failed send may be taken over, and only by one run: the update is the claim.
+        Delivery.objects.filter(user_id__in=ids, period=period, status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.CLAIMED, claim=token, claimed_at=now, covers_to=until, error=""
+        )
+        mine = set(
+            Delivery.objects.filter(user_id__in=ids, period=period, claim=token).values_list("user_id", flat=True)
+        )
+    sent, failed = [], {}
+    for p in batch:
+        if p.user.pk not in mine:
+            outcome.already.append(p.user.username)
+            continue
+        try:
+            p.message.send()
+        except Exception as exc:
+            log.warning("E-mail %s to %s failed: %s", period, p.user.username, exc)
+            failed[p.user.pk] = str(exc)[:300]
+            outcome.failed.append(p.user.username)
+        else:
+            sent.append(p.user.pk)
+            outcome.sent.append(p.user.username)
+    Delivery.objects.filter(claim=token, user_id__in=sent).update(status=Delivery.Status.SENT, sent_at=timezone.now())
+    for user_id, error in failed.items():
+        Delivery.objects.filter(claim=token, user_id=user_id).update(status=Delivery.Status.FAILED, error=error)
 
 
 # --- the message ----------------------------------------------------------------------------------------------
@@ -205,15 +243,13 @@ def site_url(path: str) -> str:
 
 
 def compose(
-    *, user, items, sort: str, since: dt.datetime, until: dt.datetime, connection=None
+    *, user, items, sort: str, since: dt.datetime, until: dt.datetime, connection=None, cache: dict | None = None
 ) -> EmailMultiAlternatives:
     urgent = sort == Delivery.Sort.URGENT
     unsubscribe_link = site_url(reverse("alerts:unsubscribe", args=[unsubscribe_token(user)]))
     groups = []
     for kind, title in GROUPS:
-        members = [
-            {"item": i, "url": site_url(i.path), "sign": "warn" if i.urgent else ""} for i in items if i.kind == kind
-        ]
+        members = [_fragment(i, {} if cache is None else cache) for i in items if i.kind == kind]
         if members:
             groups.append({"title": title, "items": members})
     count = len(items)
@@ -247,6 +283,21 @@ def compose(
     )
     message.attach_alternative(render_to_string("alerts/email/digest.html", context), "text/html")
     return message
+
+
+def _fragment(item, cache: dict) -> dict:
+    """One item in both parts of the e-mail, rendered once however many people it goes to."""
+    if item not in cache:
+        context = {
+            "item": item,
+            "url": site_url(item.path),
+            "link": f"Open {item.place}" if item.place else "Open your neighbourhoods",
+        }
+        cache[item] = {
+            "text": render_to_string("alerts/email/_item.txt", context),
+            "html": mark_safe(render_to_string("alerts/email/_item.html", context)),  # noqa: S308 (escaped by it)
+        }
+    return cache[item]
 
 
 def _preview(message: EmailMultiAlternatives) -> str:

@@ -28,8 +28,11 @@ class Inbox:
 
     def __init__(self):
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.refuse: set[str] = set()  # addresses whose mailbox is "unavailable"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse & set(envelope.rcpt_tos):
+            return "550 Mailbox unavailable"
         self.messages.append(
             (list(envelope.rcpt_tos), email.message_from_bytes(envelope.content, policy=email.policy.default))
         )

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from indicators.alerts import services
 from indicators.alerts.models import Delivery, Kind
 from indicators.alerts.tasks import send_alerts_due
-from tests.indicators.alerts.conftest import NOW, QUIET
+from tests.indicators.alerts.conftest import NOW, QUIET, free_port
 
 LEEDS = "leeds.officer@council.test"
 ANFIELD = "anfield.manager@housing.test"
@@ -164,17 +164,31 @@ def test_unsubscribe_link_stops_every_email(smtp, alert_world, client):
     assert smtp.to(LEEDS) == []
 
 
-def test_a_failed_send_is_tried_again_and_sent_once(smtp, alert_world, settings):
-    settings.EMAIL_PORT = 1  # nothing listens there
-    with pytest.raises(Retry, match="Some e-mails failed and will be tried again"):
+def test_a_mail_server_that_is_down_claims_nothing(smtp, alert_world, settings):
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    with pytest.raises(Retry, match="Connection refused"):
         send_alerts_due.apply(kwargs={"at": NOW.isoformat()}, throw=True)
-    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.FAILED}
-    assert smtp.messages == []
+    assert not Delivery.objects.exists()
 
     settings.EMAIL_PORT = smtp.port
     _run()
-    _run()
     assert len(smtp.messages) == 2
+
+
+def test_a_refused_message_is_tried_again_and_sent_once(smtp, alert_world):
+    smtp.refuse = {LEEDS}
+    with pytest.raises(Retry, match="Some e-mails failed and will be tried again"):
+        send_alerts_due.apply(kwargs={"at": NOW.isoformat()}, throw=True)
+    assert dict(Delivery.objects.values_list("user__email", "status")) == {
+        LEEDS: Delivery.Status.FAILED,
+        ANFIELD: Delivery.Status.SENT,
+    }
+    assert "550" in Delivery.objects.get(user__email=LEEDS).error
+
+    smtp.refuse = set()
+    _run()
+    _run()
+    assert [rcpt for rcpt, _ in smtp.messages] == [[ANFIELD], [LEEDS]]
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
 
 
