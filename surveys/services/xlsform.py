@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -535,8 +536,25 @@ class _Reader:
         spec["bank_item"] = item
 
 
+# An .xlsx is a zip: a few MB can unpack to gigabytes. A questionnaire's sheets unpack to well under a megabyte.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+def _unpacked_size(data: bytes) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # not a zip: pyxform's reader says what it is not
+
+
 def _definition(data: bytes, *, filename: str):
     file_type = ".xls" if filename.lower().endswith(".xls") else ".xlsx"
+    if _unpacked_size(data) > MAX_UNPACKED_BYTES:
+        raise XLSFormError(
+            [Problem(None, None, None, f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB, far "
+                     "more than any questionnaire: it was not read")]
+        )  # fmt: skip
     try:
         return get_xlsform(io.BytesIO(data), file_type=file_type)
     except (PyXFormError, ValueError, OSError) as exc:

@@ -1,6 +1,7 @@
 """XLSForm in and out: the default questionnaire round-trips, and every refusal names its sheet, row and column."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -108,6 +109,13 @@ def not_xlsform() -> bytes:
     return out.getvalue()
 
 
+def zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    return out.getvalue()
+
+
 BAD = {
     "unknown type": (
         workbook(
@@ -185,6 +193,7 @@ BAD = {
         ("survey", 2, "label::French (fr)", "English (en) and Welsh (cy)"),
     ),
     "a spreadsheet that is not an XLSForm": (not_xlsform(), ("survey", 1, "type", "type")),
+    "a workbook that unpacks to too much": (zip_bomb(), (None, None, None, "unpacks to more than 50 MB")),
     "a file that is not a spreadsheet": (
         b"%PDF-1.4 not a workbook at all",
         (None, None, None, "not an Excel workbook"),
