@@ -167,8 +167,17 @@ class Import(models.Model):
         NOMIS = "nomis", "Nomis CSV"
         TIDY = "tidy", "Tidy CSV (columns named by the user)"
         GENERATED = "generated", "Generated in the application"
+        # Areas, not figures: the same record (stored file, runs, retention, errors) for the areas an admin uploads.
+        AREAS = "areas", "Areas (CSV or ONS GeoJSON)"
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="imports")
+    indicator = models.ForeignKey(
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="imports",
+        help_text="The indicator a file of figures goes into; none for a file of areas.",
+    )
     format = models.CharField(max_length=10, choices=Format.choices)
     source = models.CharField(
         max_length=200, help_text="Where the file came from: an upload, a command, the Nomis API, or synthetic data."
@@ -209,9 +218,26 @@ class Import(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["indicator", "sha256"], name="import_indicator_hash")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format="areas", indicator__isnull=True) | (~Q(format="areas") & Q(indicator__isnull=False)),
+                name="import_indicator_unless_areas",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.file_name} → {self.indicator.slug} ({self.get_status_display()})"
+        target = "areas" if self.is_areas else self.indicator.slug
+        return f"{self.file_name} → {target} ({self.get_status_display()})"
+
+    @property
+    def is_areas(self) -> bool:
+        return self.format == self.Format.AREAS
+
+    @property
+    def areas_kind_label(self) -> str:
+        """A file of areas: the kind it holds, in words ("Electoral ward")."""
+        kind = (self.options or {}).get("kind", "")
+        return SmallArea.Kind(kind).label if kind in SmallArea.Kind.values else kind
 
     @property
     def rows_stored(self) -> int:

@@ -41,6 +41,27 @@ def import_observations_task(import_id: int) -> str:
     return import_run(import_id=import_id).status
 
 
+@shared_task(
+    name="indicators.import_areas",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(ImportBusyError, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=20,
+)
+def import_areas_task(import_id: int) -> str:
+    """Check and store the file of areas of a queued ``Import`` (format ``areas``: CSV or ONS GeoJSON).
+
+    Touches: SmallArea (name, authority, outline; a custom area's member LSOAs) of the kind the upload names, and
+    the Import row. Idempotent as ``import_observations_task`` is, by the same run: claimed before it runs, counted,
+    given up after ``REBALANCE_IMPORT_MAX_ATTEMPTS`` runs that stopped the worker; the write is one transaction, and
+    the same file again changes no area.
+    """
+    return import_run(import_id=import_id).status
+
+
 @shared_task(name="indicators.run_queued_imports", acks_late=True)
 def run_queued_imports_task() -> list[int]:
     """Run uploads left queued because the broker was down when they were stored (older than two minutes, so a

@@ -17,6 +17,7 @@ from indicators.audit.models import Action
 from indicators.audit.services import audit_request
 from indicators.official.importing.observations import import_progress
 from indicators.official.models import Import, Indicator
+from indicators.official.services.area_imports import area_import_progress
 from indicators.official.services.import_files import import_file_kept_until
 from indicators.official.services.imports import import_queue
 
@@ -92,7 +93,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     imports = Import.objects.visible_to(request.user).select_related("indicator", "created_by")
     page = Paginator(imports, 50).get_page(request.GET.get("page"))
     # How far each unfinished import has got (read from the cache the worker reports to).
-    rows = [(imp, None if imp.finished else import_progress(imp)) for imp in page.object_list]
+    rows = [(imp, None if imp.finished else _progress(imp)) for imp in page.object_list]
     return render(request, "indicators/imports/list.html", {"page": page, "rows": rows})
 
 
@@ -127,10 +128,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     imp = get_object_or_404(Import.objects.visible_to(request.user).select_related("indicator", "created_by"), pk=pk)
     return render(
         request,
-        "indicators/imports/detail.html",
+        "indicators/imports/areas_detail.html" if imp.is_areas else "indicators/imports/detail.html",
         {
             "imp": imp,
-            "progress": import_progress(imp),
+            "progress": _progress(imp),
             "revisions": imp.revisions.count(),
             "kept_until": import_file_kept_until(imp),
             "max_attempts": settings.REBALANCE_IMPORT_MAX_ATTEMPTS,
@@ -142,4 +143,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
     imp = get_object_or_404(Import.objects.visible_to(request.user), pk=pk)
-    return JsonResponse({"status": imp.status, "finished": imp.finished, **import_progress(imp)})
+    return JsonResponse({"status": imp.status, "finished": imp.finished, **_progress(imp)})
+
+
+def _progress(imp: Import) -> dict:
+    # A file of areas counts its rows checked and stored; a file of figures reports phases and per cent.
+    return area_import_progress(imp) if imp.is_areas else import_progress(imp)

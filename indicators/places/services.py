@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -73,15 +73,23 @@ class AreasStored:
     members: int = 0
 
 
+STORE_BATCH = 500
+
+
 @transaction.atomic
 def areas_store(
-    *, kind: str, records: list[AreaRecord], member_kinds: Iterable[str] = SmallArea.LSOA_KINDS
+    *,
+    kind: str,
+    records: list[AreaRecord],
+    member_kinds: Iterable[str] = SmallArea.LSOA_KINDS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AreasStored:
     """Create or update areas of one kind by code (name, authority, outline, a custom area's LSOAs), all or none.
 
     Areas the file does not name are left as they are. A custom area's LSOAs are those listed, or else those of
     its authority whose centres lie inside its outline; either way they must lie in its authority (as a
-    neighbourhood's must). Storing the same records again changes nothing.
+    neighbourhood's must). Storing the same records again changes nothing. ``progress(done, total)`` is told how
+    many records are written (or found unchanged) after each batch.
     """
     result = AreasStored()
     held = {a.code: a for a in SmallArea.objects.filter(kind=kind, code__in=[r.code for r in records])}
@@ -98,8 +106,16 @@ def areas_store(
             for f, v in values.items():
                 setattr(area, f, v)
             changed.append(area)
-    SmallArea.objects.bulk_create(created, batch_size=1000)
-    SmallArea.objects.bulk_update(changed, fields, batch_size=500)
+    unchanged = len(records) - len(created) - len(changed)
+    # In batches, so that a long file's progress moves while it is written.
+    for start in range(0, len(created), STORE_BATCH):
+        SmallArea.objects.bulk_create(created[start : start + STORE_BATCH])
+        if progress:
+            progress(unchanged + start + len(created[start : start + STORE_BATCH]), len(records))
+    for start in range(0, len(changed), STORE_BATCH):
+        SmallArea.objects.bulk_update(changed[start : start + STORE_BATCH], fields)
+        if progress:
+            progress(unchanged + len(created) + start + len(changed[start : start + STORE_BATCH]), len(records))
     result.created, result.updated = len(created), len(changed)
     if kind == SmallArea.Kind.CUSTOM:
         members_changed = _custom_members(records, list(member_kinds), result)

@@ -28,9 +28,14 @@
           window.location.reload();
           return;
         }
-        text.textContent = capfirst(progress.words) + ": " + progress.percent + "% done.";
-        bar.value = progress.percent;
-        bar.textContent = progress.percent + "%";
+        // A file of areas says its rows in a sentence; its bar has no value while its length is not known.
+        text.textContent = progress.text || capfirst(progress.words) + ": " + progress.percent + "% done.";
+        if (progress.percent === null) {
+          bar.removeAttribute("value");
+        } else {
+          bar.value = progress.percent;
+          bar.textContent = progress.percent + "%";
+        }
         window.setTimeout(ask, 2000);
       })
       .catch(function () {

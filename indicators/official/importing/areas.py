@@ -47,7 +47,10 @@ PROPERTY_CODE = {
 }
 AUTHORITY_PROPERTY = re.compile(r"^(LAD\d\dCD|LADCD_ACTIVE|LTLA\d\dCD)$")
 MEMBER_SPLIT = re.compile(r"[\s;,|]+")
+# (phase, done, total): "checking" rows or features as they are read (a GeoJSON's total is 0: not known until
+# its end), then "writing" as they are stored.
 Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 250
 
 
 @dataclass
@@ -96,7 +99,13 @@ def areas_import(
     if _is_geojson(source):
         records, shape = (
             _read_geojson(
-                source, kind=kind, code=code_column, name=name_column, authority=authority_column, tolerance=tolerance
+                source,
+                kind=kind,
+                code=code_column,
+                name=name_column,
+                authority=authority_column,
+                tolerance=tolerance,
+                progress=progress,
             ),
             "GeoJSON",
         )
@@ -109,11 +118,13 @@ def areas_import(
                 name=name_column,
                 authority=authority_column,
                 members=members_column,
+                progress=progress,
             ),
             "CSV",
         )
     if progress:
         progress("checking", len(records), len(records))
+        progress("writing", 0, len(records))
     if kind == SmallArea.Kind.CUSTOM:
         for record in records:
             if record.members is None and record.boundary is None:
@@ -122,12 +133,15 @@ def areas_import(
                     line=record.line,
                 )
     try:
-        stored: AreasStored = areas_store(kind=kind, records=records, member_kinds=_member_kinds(member_kind))
+        stored: AreasStored = areas_store(
+            kind=kind,
+            records=records,
+            member_kinds=_member_kinds(member_kind),
+            progress=(lambda done, total: progress("writing", done, total)) if progress else None,
+        )
     except ValidationError as exc:
         # The service's checks against what is held (a member LSOA we do not hold): named by row, nothing written.
         raise ImportFileError(" ".join(exc.messages)) from exc
-    if progress:
-        progress("writing", len(records), len(records))
     return AreasImportResult(
         kind=kind,
         format=shape,
@@ -160,10 +174,18 @@ def _is_geojson(source: str | Path | BinaryIO | bytes) -> bool:
 
 
 def _read_csv(
-    source: str | Path | BinaryIO | bytes, *, kind: str, code: str, name: str, authority: str, members: str
+    source: str | Path | BinaryIO | bytes,
+    *,
+    kind: str,
+    code: str,
+    name: str,
+    authority: str,
+    members: str,
+    progress: Progress | None = None,
 ) -> list[AreaRecord]:
     text = read_text(source)
     reader, header = read_header(text)
+    lines = max(text.count("\n") - (1 if text.endswith("\n") else 0), 1)  # rows after the header, about
     wanted = {"code": code, "name": name, "authority": authority}
     options = {"code": "--code-column", "name": "--name-column", "authority": "--authority-column"}
     at = {}
@@ -187,8 +209,12 @@ def _read_csv(
     records: list[AreaRecord] = []
     seen: dict[str, tuple[int, str, str]] = {}
     width = len(header)
+    if progress:
+        progress("checking", 0, lines)
     for values in reader:
         line = reader.line_num
+        if progress and (line - 1) % PROGRESS_EVERY == 0:
+            progress("checking", min(line - 1, lines), lines)
         if not any(v.strip() for v in values):
             continue
         if len(values) != width:
@@ -275,7 +301,14 @@ def _property(properties: dict, given: str, pattern: str | None, role: str, inde
 
 
 def _read_geojson(
-    source: str | Path | BinaryIO | bytes, *, kind: str, code: str, name: str, authority: str, tolerance: float
+    source: str | Path | BinaryIO | bytes,
+    *,
+    kind: str,
+    code: str,
+    name: str,
+    authority: str,
+    tolerance: float,
+    progress: Progress | None = None,
 ) -> list[AreaRecord]:
     if not isinstance(source, (str, Path)):
         raise ImportFileError("a GeoJSON file is read from a path")
@@ -286,6 +319,8 @@ def _read_geojson(
     try:
         with _open(source) as handle:
             for index, feature in enumerate(read_features(handle)):
+                if progress and index % PROGRESS_EVERY == 0:
+                    progress("checking", index, 0)
                 properties = feature.get("properties") or {}
                 if not keys:
                     code_pattern = PROPERTY_CODE.get(kind)

@@ -18,6 +18,7 @@ from indicators.official.importing.nomis import nomis_import
 from indicators.official.importing.observations import progress_key
 from indicators.official.importing.tidy import tidy_import
 from indicators.official.models import Import
+from indicators.official.services.area_imports import areas_import_run
 from indicators.official.services.import_files import import_files_expire
 
 
@@ -90,6 +91,8 @@ def _give_up(imp: Import, *, stopped: int) -> Import:
 
 
 def _run(imp: Import, progress) -> Import:
+    if imp.is_areas:
+        return areas_import_run(imp, progress)
     options = imp.options or {}
     with imp.file.open("rb") as handle:  # read in chunks by the importer, never whole
         return _run_file(imp, handle, options, progress)

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from indicators.official.importing.files import ImportFileError
 from indicators.official.models import Import, Indicator
-from indicators.official.tasks import import_observations_task
+from indicators.official.tasks import import_areas_task, import_observations_task
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def import_queue(
     *,
     content: bytes | File,
     file_name: str,
-    indicator: Indicator,
+    indicator: Indicator | None,
     format: str,  # noqa: A002
     options: dict | None = None,
     user=None,
@@ -30,20 +30,22 @@ def import_queue(
     dataset_id: str = "",
 ) -> Import:
     """Keep the file with a queued Import and run it in the background once this transaction commits. An upload
-    is passed as the File it is: storage copies (or moves) it in chunks, never holding it whole in memory."""
+    is passed as the File it is: storage copies (or moves) it in chunks, never holding it whole in memory.
+    A file of areas (``format="areas"``, no indicator; its kind and columns in ``options``) goes to its own task."""
     imp = Import(
         indicator=indicator,
         format=format,
         source=source_label,
         file_name=file_name,
-        dataset_id=dataset_id or indicator.dataset_id,
+        dataset_id=dataset_id or (indicator.dataset_id if indicator else ""),
         options=options or {},
         created_by=user if user is not None and user.is_authenticated else None,
         status=Import.Status.QUEUED,
     )
     imp.file.save(file_name, ContentFile(content) if isinstance(content, bytes) else content, save=False)
     imp.save()
-    transaction.on_commit(lambda: _enqueue(import_observations_task, imp.pk))
+    task = import_areas_task if imp.is_areas else import_observations_task
+    transaction.on_commit(lambda: _enqueue(task, imp.pk))
     return imp
 
 
