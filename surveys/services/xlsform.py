@@ -33,6 +33,7 @@ skipped.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from surveys.models import BankItem, Factor, QuestionKind, Survey, SurveyVersion
 from surveys.selectors import version_questions
 from surveys.services.questionnaire import question_create
 
+logger = logging.getLogger(__name__)
 ENGLISH, WELSH = "English (en)", "Welsh (cy)"
 SELECT_ONE_KINDS = (QuestionKind.SINGLE, QuestionKind.SCALE, QuestionKind.SCALE_0_10, QuestionKind.YES_NO)
 # pyxform's name for an XLSForm type, and the kinds it may be.
@@ -576,7 +578,13 @@ def xlsform_read(*, data: bytes, filename: str = "form.xlsx") -> XLSFormQuestion
     except Exception as exc:  # pyxform raises plain errors on some malformed sheets; still a refusal, not a 500
         raise XLSFormError([Problem("survey", None, None, f"pyxform could not read the form: {exc}")]) from None
     reader = _Reader(definition, pyxform_json)
-    specs = reader.specs()
+    try:
+        specs = reader.specs()
+    except Exception:  # a shape of workbook the mapping did not foresee: refused and logged, never a 500
+        logger.exception("XLSForm mapping failed on %s", filename)
+        raise XLSFormError(
+            [Problem(None, None, None, "the workbook has a shape Rebalance cannot read; nothing was created")]
+        ) from None
     if reader.problems:
         raise XLSFormError(reader.problems)
     settings_row = (definition.settings or [{}])[0]
