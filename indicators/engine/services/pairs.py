@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
+from indicators.official.models import Indicator, Period
 from indicators.places.models import MatchedPair
 
 WITHHELD_SIDE = "One side's figure is withheld"
@@ -39,18 +40,27 @@ def _series(first: dict, second: dict, order: list) -> list[dict]:
 
 @transaction.atomic
 def pairs_refresh(
-    *, pair_ids: list[int] | None = None, neighbourhood_id: int | None = None, worklessness: bool = True
+    *,
+    pair_ids: list[int] | None = None,
+    neighbourhood_id: int | None = None,
+    worklessness: bool = True,
+    indicator_id: int | None = None,
 ) -> int:
     """Rewrite the comparisons of the given pairs (those touching a neighbourhood, or all).
 
     ``worklessness=False`` leaves the official-data comparisons alone: a new survey response
-    cannot change them.
+    cannot change them. ``indicator_id`` rewrites only the worklessness comparisons of that ratio
+    indicator, in one set-based statement, and leaves the factors and every other indicator alone:
+    what an import can change.
     """
     pairs = MatchedPair.objects.all()
     if pair_ids is not None:
         pairs = pairs.filter(pk__in=pair_ids)
     if neighbourhood_id is not None:
         pairs = pairs.filter(Q(first_id=neighbourhood_id) | Q(second_id=neighbourhood_id))
+    if indicator_id is not None:
+        scoped = pair_ids is not None or neighbourhood_id is not None
+        return _indicator_refresh(indicator_id, list(pairs.values_list("pk", flat=True)) if scoped else None)
     pairs = list(pairs)
     sides = {n for p in pairs for n in (p.first_id, p.second_id)}
     now = timezone.now()
@@ -76,10 +86,15 @@ def pairs_refresh(
         period_order[row["period_id"]] = row["period__start"]
     periods = sorted(period_order, key=period_order.get)
 
+    # Each neighbourhood's measures, looked up per pair (scanning every key for every pair grows as pairs squared).
+    measures_of: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for index, source in enumerate((factors, rates)):
+        for n, m in source:
+            measures_of[(index, n)].add(m)
     comparisons = []
     for pair in pairs:
-        for source, order, field in ((factors, waves, "wave_id"), (rates, periods, "period_id")):
-            measures = {m for (n, m) in source if n in (pair.first_id, pair.second_id)}
+        for index, (source, order, field) in enumerate(((factors, waves, "wave_id"), (rates, periods, "period_id"))):
+            measures = measures_of.get((index, pair.first_id), set()) | measures_of.get((index, pair.second_id), set())
             for measure in sorted(measures):
                 for row in _series(
                     source.get((pair.first_id, measure), {}), source.get((pair.second_id, measure), {}), order
@@ -94,3 +109,43 @@ def pairs_refresh(
     stale.delete()
     PairComparison.objects.bulk_create(comparisons, batch_size=2000)
     return len(comparisons)
+
+
+def _indicator_refresh(indicator_id: int, pair_ids: list[int] | None) -> int:
+    """One indicator's worklessness comparisons for the given pairs (None: all), deleted and written again by one
+    INSERT … SELECT: the two sides' rates joined by period, each side's change and the gap's change since the
+    pair's first period read with window functions. The same rows as ``_series`` gives (a side without a rate at
+    a period gives no row; changes are since the previous period both sides have), as a test checks."""
+    slug = Indicator.objects.values_list("slug", flat=True).get(pk=indicator_id)
+    measure = f"worklessness:{slug}"
+    stale = PairComparison.objects.filter(measure=measure, period__isnull=False)
+    if pair_ids is not None:
+        stale = stale.filter(pair_id__in=pair_ids)
+    stale.delete()
+    if pair_ids is not None and not pair_ids:
+        return 0
+    only = f"AND p.id IN ({', '.join(['%s'] * len(pair_ids))})" if pair_ids is not None else ""
+    point = WorklessnessPoint._meta.db_table
+    statement = f"""
+        INSERT INTO {PairComparison._meta.db_table}
+            (pair_id, measure, period_id, wave_id, withheld, withheld_reason, first_value, second_value, gap,
+             first_change, second_change, difference_in_differences, computed_at)
+        SELECT pair_id, %s, period_id, NULL, %s, '', a, b, a - b,
+               a - LAG(a) OVER w, b - LAG(b) OVER w, (a - b) - FIRST_VALUE(a - b) OVER w, %s
+        FROM (
+            SELECT p.id AS pair_id, f.period_id, f.rate AS a, s.rate AS b, per.start
+            FROM {MatchedPair._meta.db_table} p
+            JOIN {point} f ON f.neighbourhood_id = p.first_id AND f.level = %s AND f.indicator_id = %s
+            JOIN {point} s ON s.neighbourhood_id = p.second_id AND s.level = %s AND s.indicator_id = %s
+                AND s.period_id = f.period_id
+            JOIN {Period._meta.db_table} per ON per.id = f.period_id
+            WHERE f.rate IS NOT NULL AND s.rate IS NOT NULL {only}
+        ) sides
+        WINDOW w AS (PARTITION BY pair_id ORDER BY start, period_id)
+    """
+    level = WorklessnessPoint.Level.NEIGHBOURHOOD
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [measure, False, now, level, indicator_id, level, indicator_id, *(pair_ids or [])]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount

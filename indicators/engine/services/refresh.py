@@ -56,6 +56,7 @@ def wave_refresh(*, wave_id: int, rescore: bool = False) -> int:
         locks.hold(locks.wave_scope(wave_id))
         cells_refresh(wave_id=wave_id, rescore=rescore)
         written = scores_refresh(wave_id=wave_id)
+        written += answers_refresh(wave_id=wave_id)
         locks.hold(locks.PAIRS)
         pairs_refresh()
     return written
@@ -70,7 +71,7 @@ def observations_refresh(*, indicator_id: int, period_ids: list[int] | None = No
             locks.hold(locks.indicator_scope(ratio_id))
             written += worklessness_refresh(indicator_id=ratio_id, period_ids=period_ids)
             locks.hold(locks.PAIRS)
-            pairs_refresh()
+            pairs_refresh(indicator_id=ratio_id)  # only this indicator's comparisons: an import changes no other
             neighbours_refresh()  # the baseline's worklessness may be among the figures
             effects_refresh()
     return written
