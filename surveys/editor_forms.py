@@ -36,12 +36,14 @@ class QuestionForm(forms.Form):
         max_length=400,
         label="The question, as residents read it",
         error_messages={"required": "Enter the question as residents will read it"},
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     text_cy = StorableCharField(
         max_length=400,
         required=False,
         label="The question in Welsh (Cymraeg)",
         help_text="Leave empty and Welsh readers see the English.",
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "cy"}),
     )
     hint = StorableCharField(
         max_length=400, required=False, label="Help text", help_text="Shown under the question, in smaller type."
@@ -98,6 +100,12 @@ class QuestionForm(forms.Form):
     def __init__(self, *args, questions: list[Question], question: Question | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["show_if"].choices = show_if_choices(questions, question)
+        pages = len({q.page for q in questions})
+        self.fields["page"].help_text = (
+            f"This version has {pages} page{'s' if pages != 1 else ''}. Questions on the same page are shown "
+            "together; the question goes to the end of the page you choose. "
+            + (f"Use {pages + 1} for a new page at the end." if question else "Leave empty for a new page at the end.")
+        )
         if question is None:
             del self.fields["reverse_scored"]  # a new question's answers are scored in the order chosen below
 
