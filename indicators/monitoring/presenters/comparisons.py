@@ -30,7 +30,8 @@ def _deprivation_words(basis: dict) -> str:
         domains = [DOMAIN_LABELS.get(n.split(":", 1)[1], n).lower() for n in names]
         return f"deprivation ({len(domains)} {edition} domains: {', '.join(domains)})"
     if names:
-        return f"deprivation ({edition} IMD score and share of small areas in the most deprived tenth)"
+        scale = "rank" if "imd:rank" in names else "score"
+        return f"deprivation ({edition} IMD {scale} and share of small areas in the most deprived tenth)"
     return ""
 
 
@@ -91,12 +92,12 @@ def _entry(effect: comparisons.Effect) -> dict:
     }
     if effect.withheld or row.status != EffectEstimate.Status.ESTIMATED:
         return entry
-    unit = " points" if row.measure == "worklessness" else ""
     group = comparisons.comparison_name(row.comparison_kind)
+    over = "over" if row.measure == "worklessness" else "in"  # a span of months, or a survey wave
     entry["here"] = (
-        f"Here: {_number(row.treated_before, row.measure)} before ({row.before_label}), "
-        f"{_number(row.treated_after, row.measure)} after ({row.after_label}): "
-        f"{comparisons.signed(row.treated_change)}{unit or ' points'}."
+        f"Here: {_number(row.treated_before, row.measure)} {over} {row.before_label} before it started, "
+        f"{_number(row.treated_after, row.measure)} {over} {row.after_label} after: "
+        f"{comparisons.signed(row.treated_change)} points."
     )
     entry["there"] = (
         f"In {group}: {_number(row.comparison_before, row.measure)} before, "
