@@ -108,6 +108,11 @@ class QuestionForm(forms.Form):
         )
         if question is None:
             del self.fields["reverse_scored"]  # a new question's answers are scored in the order chosen below
+        elif question.bank_item_id:
+            # The bank's scoring: shown, not changeable (the service refuses it too).
+            for name in ("kind", "factor", "scored", "reverse_scored", "min_value", "max_value"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Kept as the question bank has it."
 
     def as_input(self) -> QuestionInput:
         data = self.cleaned_data

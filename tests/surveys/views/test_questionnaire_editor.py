@@ -262,3 +262,26 @@ def test_the_bank_picker_adds_a_councils_own_item_and_refuses_a_bad_page(client)
     # Another council's officer does not see it.
     client.force_login(_officer(allowed=True))
     assert "How safe do you feel in the park?" not in client.get(url).content.decode()
+
+
+def test_a_question_from_the_bank_shows_its_scoring_fixed_and_takes_new_wording(client, admin):
+    from surveys.services.default_questionnaire import default_questionnaire_load
+    from surveys.services.questionnaire_editor import version_copy_for_editing
+
+    copy = version_copy_for_editing(user=admin, version=default_questionnaire_load())
+    question = copy.questions.filter(bank_item__isnull=False, kind="multiple").first()
+    page = client.get(reverse("surveys:editor-question", args=[question.pk])).content.decode()
+    assert "This question comes from the question bank" in page
+    assert "Add an answer" not in page
+    options = list(question.options.all())
+    data = {"option-count": len(options)}
+    for n, o in enumerate(options):
+        data.update({f"option-{n}-pk": o.pk, f"option-{n}-code": o.code, f"option-{n}-label": f"{o.label}!"})
+        if o.exclusive:
+            data[f"option-{n}-exclusive"] = "1"
+    assert client.post(reverse("surveys:editor-options", args=[question.pk]), data).status_code == 302
+    assert all(o.label.endswith("!") for o in question.options.all())
+    data["option-0-code"] = "renamed"
+    out = client.post(reverse("surveys:editor-options", args=[question.pk]), data)
+    assert out.status_code == 400
+    assert "question bank" in out.content.decode()
