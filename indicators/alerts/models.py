@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     FACTORS = "factors", "Factors that changed clearly between survey waves"
     WAVES = "waves", "Survey waves closing soon with a low response"
     IMPORTS = "imports", "New official figures imported"
+    INTERVENTIONS = "interventions", "Programmes whose effect can first be estimated"
 
 
 class AlertPreference(models.Model):
@@ -26,6 +27,7 @@ class AlertPreference(models.Model):
     factors = models.BooleanField(default=True)
     waves = models.BooleanField(default=True)
     imports = models.BooleanField(default=True)
+    interventions = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -11,6 +11,9 @@ Every rule here is one the pages already use, read from where they keep it:
   ``REBALANCE_ALERT_CLOSING_DAYS`` and under ``REBALANCE_ALERT_LOW_RESPONSE_PERCENT`` of its invitation codes have
   been used; news from the day it comes within that many days of closing, and in every digest while it is so.
 - *new official figures*: an import stored in the period that wrote figures for the person's places.
+- an intervention *reaches its first measurable point* when the engine first makes an estimate of its effect
+  (``effects_first_measurable``, read through the person's scope, so a comparison group outside their places that
+  would show another's figures is withheld from them as it is on the pages).
 Scoping is ``Neighbourhood.objects.visible_to`` (indicators.access), the one rule every page uses.
 """
 
@@ -28,6 +31,12 @@ from django.utils import timezone
 from indicators.access.models import Role
 from indicators.alerts.models import AlertPreference, Delivery, Kind
 from indicators.engine.models import FactorScore, Trend, WorklessnessPoint
+from indicators.engine.selectors.comparisons import (
+    effect_sentence,
+    effects_first_measurable,
+    measure_name,
+    verdict_words,
+)
 from indicators.engine.selectors.verdicts import FALLING_BEHIND, IMPROVING, KEEPING_PACE, worklessness_verdict
 from indicators.monitoring.content import FACTOR_LABELS
 from indicators.monitoring.selectors.common import benchmark_series, window, worklessness_provenance
@@ -360,7 +369,39 @@ def items_for(user, found: Events, *, since: dt.datetime, urgent_only: bool = Fa
         if item.at is not None and not since <= item.at < found.until and (urgent_only or not item.state):
             continue
         chosen.append(_narrowed(item, own))
+    if not urgent_only and choices.wants(Kind.INTERVENTIONS):
+        chosen += _intervention_items(user, since, found.until)
     return sorted(chosen, key=lambda i: i.sort_key)
+
+
+def _intervention_items(user, since: dt.datetime, until: dt.datetime) -> list[Item]:
+    items = []
+    for effect in effects_first_measurable(user=user, since=since):
+        row = effect.row
+        if row.measurable_since >= until:
+            continue
+        place = row.neighbourhood.display_name
+        if effect.withheld:
+            detail = f"The estimate is not shown to you: {effect.withheld_reason}"
+        else:
+            detail = f"{verdict_words(effect)}. {effect_sentence(effect)}"
+            if row.weak_reasons:
+                reasons = [r.rstrip(".") for r in row.weak_reasons]
+                detail += " The comparison is weak: " + "; ".join(r[:1].lower() + r[1:] for r in reasons) + "."
+        items.append(
+            Item(
+                kind=Kind.INTERVENTIONS,
+                urgent=False,
+                neighbourhood_ids=frozenset({row.neighbourhood_id}),
+                place=place,
+                headline=f"{place}: “{row.intervention.title}” can now be measured ({measure_name(row.measure)})",
+                detail=detail,
+                path=reverse("indicators:intervention-detail", args=[row.intervention_id]),
+                at=row.measurable_since,
+                sort_key=(4, row.measurable_since.isoformat(), place.casefold(), row.measure),
+            )
+        )
+    return items
 
 
 def _narrowed(item: Item, own: set[int]) -> Item:

@@ -235,6 +235,7 @@ GROUPS = [
     (Kind.VERDICTS, "Worklessness against similar areas"),
     (Kind.FACTORS, "Factors that changed clearly"),
     (Kind.IMPORTS, "New official figures"),
+    (Kind.INTERVENTIONS, "Did it work? First estimates"),
 ]
 
 

@@ -29,7 +29,7 @@ def test_an_officer_sees_the_defaults_and_saves_choices(client, officer):
     html = page.content.decode()
     assert "E-mails go to <strong>o@council.test</strong>" in html
     assert 'name="weekly_digest" id="id_weekly_digest" aria-describedby="weekly-hint" checked' not in html
-    assert html.count(" checked") == 5  # the weekly digest and the four kinds; nothing at once
+    assert html.count(" checked") == 6  # the weekly digest and the five kinds; nothing at once
 
     saved = client.post(PAGE, {"immediate": "on", "kinds": ["waves", "verdicts"]}, follow=True)
     assert "Your e-mail choices are saved." in saved.content.decode()
