@@ -58,6 +58,7 @@ def world():
         "indicators:import-progress": "imports",
         "surveys:wave-detail": "waves",
         "surveys:wave-codes": "waves",
+        "surveys:wave-reminders": "waves",
         "surveys:wave-export": "waves",
         "surveys:paper": "waves",
         "api-token-revoke": "api-tokens",
