@@ -11,6 +11,7 @@ from indicators.demo.reach import seed_reach
 from indicators.engine.services.refresh import recompute_all
 from surveys.services.demo import demo_codes_for, seed_surveys
 from surveys.services.demo_bank import seed_question_bank
+from surveys.services.demo_editor import seed_questionnaire_editor
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Official figures ({imp.source}): {imp.file_name}, {imp.get_status_display().lower()}.")
         demo_survey = seed_surveys()
         self.stdout.write(seed_question_bank())
+        self.stdout.write(seed_questionnaire_editor())
         self.stdout.write(f"Interventions recorded (synthetic): {len(seed_interventions())}.")
         self.stdout.write(seed_reach())
         # The seeders hand nothing to the engine one by one; the figures are made once, here.
