@@ -28,7 +28,7 @@ def test_the_wave_page_shows_who_answered_and_prints_reminders(live_server, page
     url = live_server.url + reverse("surveys:wave-detail", args=[setting["wave"].pk])
     log_in(page, live_server, setting["officer"].username, "correct-horse-battery")
     page.goto(url)
-    assert page.get_by_role("heading", name="Who answered").is_visible()
+    assert page.get_by_role("heading", name="Who answered", exact=True).is_visible()
     assert page.locator(".panel-warning").inner_text().startswith("Under-represented here: 35 to 64")
     axe_check(page, label="wave page, 1280 px")
     _shot(page, "wave_reach_1280.png")
