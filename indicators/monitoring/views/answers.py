@@ -10,7 +10,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from indicators.access.permissions import may_export_free_text
-from indicators.engine.selectors.answers import answer_results, answer_waves, free_text_questions
+from indicators.engine.selectors.answers import (
+    answer_results,
+    answer_results_by_wave,
+    answer_waves,
+    free_text_questions,
+)
 from indicators.monitoring.exports import download
 from indicators.monitoring.presenters.answers import answers_table, question_blocks
 from indicators.monitoring.views.common import download_links
@@ -19,10 +24,7 @@ from indicators.places import selectors as places
 
 def neighbourhood_answers_table(*, user, neighbourhood):
     """Every wave's results per question, as one table (the neighbourhood's downloads include it)."""
-    waves = answer_waves(user=user, neighbourhood=neighbourhood)
-    return answers_table(
-        neighbourhood, [(w, answer_results(user=user, neighbourhood=neighbourhood, wave=w)) for w in waves]
-    )
+    return answers_table(neighbourhood, answer_results_by_wave(user=user, neighbourhood=neighbourhood))
 
 
 @login_required
