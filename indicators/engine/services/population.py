@@ -42,7 +42,8 @@ def fielded_age_bands() -> list[AgeBand]:
     for choices in by_version.values():
         try:
             for band in age_bands(choices):
-                bands.setdefault(band.code, band)
+                if len(band.code) <= PopulationGroup._meta.get_field("age_band").max_length:
+                    bands.setdefault(band.code, band)
         except ValueError:
             continue  # a questionnaire whose bands overlap cannot be weighted by age
     return sorted(bands.values(), key=lambda b: (b.low, b.code))
