@@ -295,7 +295,7 @@ def _fragment(item, cache: dict) -> dict:
             "link": f"Open {item.place}" if item.place else "Open your neighbourhoods",
         }
         cache[item] = {
-            "text": render_to_string("alerts/email/_item.txt", context),
+            "text": render_to_string("alerts/email/_item.txt", context).strip("\n") + "\n",
             "html": mark_safe(render_to_string("alerts/email/_item.html", context)),  # noqa: S308 (escaped by it)
         }
     return cache[item]
