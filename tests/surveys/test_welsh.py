@@ -91,3 +91,18 @@ def test_the_note_goes_once_the_file_says_a_translator_checked_it(monkeypatch, t
         assert unchecked_wordings() == frozenset()
     unchecked_wordings.cache_clear()
     assert "Problem fawr iawn" in unchecked_wordings()
+
+
+def test_a_questionnaire_imported_from_an_xlsform_shows_its_welsh_labels(client):
+    """The default questionnaire out to XLSForm (label::Welsh (cy) columns) and back in as another survey: residents
+    choosing Welsh read the imported Welsh, and, since it is our unchecked wording, the note."""
+    from surveys.services.xlsform import xlsform_export, xlsform_import
+
+    workbook = xlsform_export(version=default_questionnaire_load())
+    imported = xlsform_import(data=workbook, filename="council.xlsx", name="Council survey", slug="council-survey")
+    assert imported.survey.slug == "council-survey"
+    _welsh(client, codes_for(wave_factory(version=imported))[0])
+    html = client.get(reverse("surveys:page", args=[1])).content.decode()
+    assert "Pa mor ddiogel ydych chi’n teimlo" in html
+    assert "Dydw i byth yn mynd allan ar fy mhen fy hun ar ôl iddi dywyllu" in html
+    assert NOTE_CY in html
