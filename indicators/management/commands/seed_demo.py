@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from indicators.demo.alerts import seed_alerts
+from indicators.demo.area_imports import seed_area_imports
 from indicators.demo.boundaries import seed_boundaries, seed_wards
 from indicators.demo.interventions import seed_interventions
 from indicators.demo.official import seed_official
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         seed_boundaries()  # the small areas' outlines, for the maps
         wards = seed_wards()
         self.stdout.write(f"Wards: {sum(w.rows for w in wards):,} in {len(wards)} authorities, with outlines.")
+        for imp in seed_area_imports():
+            self.stdout.write(f"Areas uploaded (synthetic): {imp.file_name}, {imp.get_status_display().lower()}.")
         for imp in seed_official():
             self.stdout.write(f"Official figures ({imp.source}): {imp.file_name}, {imp.get_status_display().lower()}.")
         demo_survey = seed_surveys()
