@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from indicators.access.permissions import may_edit_questionnaires, may_see_everything
+from indicators.core.text import is_storable, shown
 from surveys.models import BankItem, Factor, Option, Question, QuestionKind, SurveyVersion, Wave
 from surveys.services.bank import question_add_from_bank
 from surveys.services.bank_scoring import scoring_differences
@@ -32,6 +33,7 @@ LOCK_CLASS = 4203  # the advisory lock answers take shared on their version (sur
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CODE_MAX = 40
 KEY_MAX = 60
+LABEL_MAX = 200
 UNSCORED_KINDS = {QuestionKind.MULTIPLE, QuestionKind.TEXT, QuestionKind.NUMBER}
 
 
@@ -186,6 +188,14 @@ def _options_check(question: Question, rows: list[OptionInput]) -> None:
     for row in rows:
         if not row.label.strip():
             raise ValidationError({"label": "Every answer needs its wording."})
+        for text in (row.label, row.label_cy):
+            if len(text) > LABEL_MAX or not is_storable(text):
+                raise ValidationError(
+                    {
+                        "label": f"The answer “{shown(text[:60])}” is over {LABEL_MAX} characters or has a hidden or "
+                        "broken character: shorten it or type it again."
+                    }
+                )
         if not SLUG.match(row.code) or len(row.code) > CODE_MAX:
             raise ValidationError(
                 {

@@ -217,6 +217,7 @@ def test_answers_edited_added_removed_and_reordered(admin):
         (lambda rows: setattr(rows[0], "score", 120), "score"),
         (lambda rows: setattr(rows[0], "score", 90), "score"),  # no longer runs 0 to 100
         (lambda rows: setattr(rows[0], "label", ""), "label"),
+        (lambda rows: setattr(rows[0], "label_cy", "bad\ud800"), "label"),  # a lone surrogate, only through code
         (lambda rows: [setattr(r, "remove", True) for r in rows[1:]], "options"),  # one answer left
         (lambda rows: setattr(rows[0], "exclusive", True), "exclusive"),  # only for multiple choice
     ],

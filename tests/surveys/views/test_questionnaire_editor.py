@@ -285,3 +285,17 @@ def test_a_question_from_the_bank_shows_its_scoring_fixed_and_takes_new_wording(
     out = client.post(reverse("surveys:editor-options", args=[question.pk]), data)
     assert out.status_code == 400
     assert "question bank" in out.content.decode()
+
+
+@pytest.mark.parametrize("label", ["bad\x00label", "x" * 201])
+def test_an_answer_the_database_cannot_store_is_a_400_never_a_500(client, admin, label):
+    version = version_factory()
+    satisfied = version.questions.get(key="satisfied")
+    data = {"option-count": 4, "option-3-label": label, "option-3-code": "new"}
+    for n, o in enumerate(satisfied.options.all()):
+        data.update({f"option-{n}-pk": o.pk, f"option-{n}-code": o.code, f"option-{n}-label": o.label})
+        data[f"option-{n}-score"] = o.score
+    out = client.post(reverse("surveys:editor-options", args=[satisfied.pk]), data)
+    assert out.status_code == 400
+    assert "hidden or broken character" in out.content.decode()
+    assert satisfied.options.count() == 3
