@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from indicators.access.models import Role
 from indicators.alerts.models import AlertPreference, Delivery, Kind
-from indicators.engine.models import FactorScore, Trend, WorklessnessPoint
+from indicators.engine.models import EffectEstimate, FactorScore, Trend, WorklessnessPoint
 from indicators.engine.selectors.comparisons import (
     effect_sentence,
     effects_first_measurable,
@@ -69,6 +69,17 @@ class Events:
     since: dt.datetime
     until: dt.datetime
     items: list[Item] = field(default_factory=list)
+    # Where to look: each neighbourhood's items (their positions in ``items``), and the neighbourhoods with a new
+    # effect estimate, so that a person's share is found from their places rather than by reading every item.
+    by_place: dict[int, list[int]] = field(default_factory=dict)
+    measurable: set[int] = field(default_factory=set)
+
+    def index(self) -> Events:
+        self.by_place = defaultdict(list)
+        for position, item in enumerate(self.items):
+            for n_id in item.neighbourhood_ids:
+                self.by_place[n_id].append(position)
+        return self
 
 
 def closing_days() -> int:
@@ -86,7 +97,12 @@ def events(*, since: dt.datetime, until: dt.datetime) -> Events:
     found.items += _verdict_items(since, until)
     found.items += _factor_items(since, until)
     found.items += _wave_items(timezone.localdate(until))
-    return found
+    found.measurable = set(
+        EffectEstimate.objects.filter(
+            status=EffectEstimate.Status.ESTIMATED, measurable_since__gte=since, measurable_since__lt=until
+        ).values_list("neighbourhood_id", flat=True)
+    )
+    return found.index()
 
 
 # --- official figures -----------------------------------------------------------------------------------------
@@ -361,15 +377,16 @@ def items_for(user, found: Events, *, since: dt.datetime, urgent_only: bool = Fa
     choices = choices_of(user)
     own = set(Neighbourhood.objects.visible_to(user).values_list("pk", flat=True))
     chosen = []
-    for item in found.items:
-        if not choices.wants(item.kind) or not (item.neighbourhood_ids & own):
+    positions = sorted({p for n_id in own for p in found.by_place.get(n_id, ())})
+    for item in (found.items[p] for p in positions):
+        if not choices.wants(item.kind):
             continue
         if urgent_only and not item.urgent:
             continue
         if item.at is not None and not since <= item.at < found.until and (urgent_only or not item.state):
             continue
         chosen.append(_narrowed(item, own))
-    if not urgent_only and choices.wants(Kind.INTERVENTIONS):
+    if not urgent_only and choices.wants(Kind.INTERVENTIONS) and found.measurable & own:
         chosen += _intervention_items(user, since, found.until)
     return sorted(chosen, key=lambda i: i.sort_key)
 
