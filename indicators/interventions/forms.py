@@ -36,8 +36,8 @@ class InterventionForm(forms.Form):
         label="Start date",
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The day it started (or will start), e.g. 2024-03-01. Changes are measured from this date.",
-        error_messages={"invalid": "Enter a real date, written as year-month-day, e.g. 2024-03-01."},
+        help_text="The day it started (or will start). Changes are measured from this date.",
+        error_messages={"invalid": "Enter a real date, e.g. 2024-03-01 or 01/03/2024 (day/month/year)."},
     )
     end_date = forms.DateField(
         label="End date",
@@ -45,7 +45,7 @@ class InterventionForm(forms.Form):
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty while it is still running.",
-        error_messages={"invalid": "Enter a real date, written as year-month-day, e.g. 2025-03-31."},
+        error_messages={"invalid": "Enter a real date, e.g. 2025-03-31 or 31/03/2025 (day/month/year)."},
     )
     factors = forms.MultipleChoiceField(
         label="The report's factors it addresses",
