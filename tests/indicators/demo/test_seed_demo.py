@@ -11,7 +11,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from indicators.access.models import Role
-from indicators.engine.models import FactorScore, PairComparison, WorklessnessPoint
+from indicators.engine.models import (
+    EffectEstimate,
+    FactorScore,
+    PairComparison,
+    StatisticalNeighbour,
+    WorklessnessPoint,
+)
 from indicators.places.models import Deprivation, LocalAuthority, MatchedPair, Neighbourhood, Region
 from surveys.models import Channel, Response, Wave
 from surveys.services.demo_plan import months_name
@@ -54,6 +60,9 @@ def test_seed_builds_the_demo_can_run_twice_and_its_logins_work():
     assert FactorScore.objects.filter(withheld=True).exists()
     assert WorklessnessPoint.objects.filter(level="benchmark").exists()
     assert PairComparison.objects.filter(withheld=False, wave__isnull=False).exists()
+    # Every neighbourhood has its statistical neighbours, and a demo intervention has an estimate of its effect.
+    assert StatisticalNeighbour.objects.values("neighbourhood").distinct().count() == neighbourhoods.count()
+    assert EffectEstimate.objects.filter(status=EffectEstimate.Status.ESTIMATED).exists()
 
     _every_place_of_the_leeds_officer_and_liverpool_manager_has_two_waves_and_some_figures_are_withheld()
     _printed_codes_are_unused_and_in_each_users_own_places(out.getvalue())
