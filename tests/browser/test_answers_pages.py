@@ -17,6 +17,7 @@ from tests.browser.conftest import axe_check, no_sideways_scroll
 from tests.browser.test_pages_monitoring import log_in
 from tests.factories import NeighbourhoodFactory, staff
 from tests.indicators.engine.builders import _clerk, _during, wave
+from tests.indicators.engine.test_services_answers import QUESTIONNAIRE
 from tests.surveys.factories import codes_for, version_factory, wave_factory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,7 @@ def _shot(page, name):
 @pytest.fixture
 def results(transactional_db, settings):
     settings.REBALANCE_DISCLOSURE_MIN_RESPONSES = 5
-    version = version_factory()
+    version = version_factory(QUESTIONNAIRE)  # "satisfied" is not its factor's only scored question here
     place = NeighbourhoodFactory(name="Leeds 041", known_as="Swarcliffe")
     waves = [wave(version, [place], opens=dt.date(2024, 3, 1)), wave(version, [place], opens=dt.date(2025, 3, 1))]
     mixes = [
@@ -41,6 +42,7 @@ def results(transactional_db, settings):
     for w, mix in zip(waves, mixes, strict=True):
         for satisfied, move in mix:
             raw = {"satisfied": satisfied, "move": move, "life": "7", "plans": "work", "age": "35_plus"}
+            raw.update(clean="yes", stay="no")
             if move == "yes":
                 raw["why_move"] = ["work"]
             with _during(w):

@@ -11,7 +11,10 @@ withheld count can be worked out from the counts that are shown and the number w
   the difference of shown ones. If no such set exists the whole question is withheld;
 - a multiple-choice option is withheld when those who chose it, or those who did not, number 1 to T − 1;
 - a question shown only after an earlier answer (skip logic) is withheld whole, its number too, wherever one of
-  those earlier answers is withheld: otherwise its number would give that count away.
+  those earlier answers is withheld: otherwise its number would give that count away;
+- a scored question that is the only scored question of its factor answered in a place and wave is withheld
+  whole there wherever any of its answers is withheld: the factor's score (its mean and its share above 50) is
+  then made of this question's answers alone, and with the shown counts would solve for the withheld ones.
 
 Number and free-text questions have no rows: numbers are not options, and free text is for administrators only.
 Everything here is safe to run twice: each run deletes and rewrites its scope inside one transaction.
@@ -121,13 +124,30 @@ def _primary_and_secondary(group: _Question, *, multiple: bool, threshold: int) 
         group.whole = "Every answer held back, so that a small group cannot be worked out by subtraction"
 
 
+def _alone_in_factor(groups: dict[tuple, _Question], questions: dict[int, Question]) -> set[tuple]:
+    """The groups of scored questions that are the only scored question of their factor answered in their place
+    and wave: that factor's score there is made of this question's answers alone."""
+    scored = {key for key in groups if questions[key[2]].scored and questions[key[2]].factor != "about_you"}
+    per_factor: dict[tuple, int] = defaultdict(int)
+    for key in scored:
+        per_factor[(*key[:2], questions[key[2]].factor)] += 1
+    return {key for key in scored if per_factor[(*key[:2], questions[key[2]].factor)] == 1}
+
+
 def _disclose(groups: dict[tuple, _Question], questions: dict[int, Question], threshold: int) -> None:
     """Decide what is withheld, questions in the questionnaire's order so that skip logic sees its parent."""
     order = sorted(groups, key=lambda key: questions[key[2]].position)
+    alone = _alone_in_factor(groups, questions)
     for key in order:
         question = questions[key[2]]
         group = groups[key]
         _primary_and_secondary(group, multiple=question.kind == QuestionKind.MULTIPLE, threshold=threshold)
+        if group.withheld and not group.whole and key in alone:
+            # Its factor's score (mean and share above 50, shown on the neighbourhood page) is this question's
+            # answers alone: with the shown counts, those two figures would solve for the withheld ones.
+            group.whole = (
+                "Every answer held back: this question alone makes its factor's score, which would reveal them"
+            )
         parent_id = question.show_if_question_id
         if group.whole or parent_id is None:
             continue

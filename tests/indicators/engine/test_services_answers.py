@@ -15,12 +15,19 @@ from indicators.engine.services.refresh import neighbourhood_wave_refresh, recom
 from surveys.models import Channel
 from surveys.services.responses import response_submit
 from tests.factories import NeighbourhoodFactory
-from tests.surveys.factories import version_factory
+from tests.surveys.factories import SMALL_QUESTIONNAIRE, version_factory
 
 from .builders import _clerk, _during, wave
 
 pytestmark = pytest.mark.django_db
 T = 5
+# The small test questionnaire, with a second scored question for "satisfied"'s and "move"'s factors: a question
+# that makes its factor's score alone is withheld whole when any answer is (tested on its own below).
+COMPANIONS = [
+    {"key": "clean", "page": 4, "factor": "housing_environment", "kind": "yes_no", "text": "Clean?", "required": False},
+    {"key": "stay", "page": 4, "factor": "retention", "kind": "yes_no", "text": "Stay?", "required": False},
+]
+QUESTIONNAIRE = SMALL_QUESTIONNAIRE + COMPANIONS
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +37,7 @@ def _threshold(settings):
 
 def _resident(w, place, *, satisfied, move, why=(), plans="work", hopes=""):
     raw = {"satisfied": satisfied, "move": move, "life": "7", "plans": plans, "age": "35_plus"}
+    raw.update(clean="yes", stay="no")  # the companions: answered, so neither question is its factor's only one
     if move == "yes":
         raw["why_move"] = list(why)
     if hopes:
@@ -57,7 +65,7 @@ def example():
     something in their own words.
     Wave 2, A. satisfied: very 5, fairly 5. move: yes 7 (all for work), no 3.
     """
-    version = version_factory()
+    version = version_factory(QUESTIONNAIRE)
     a, b = NeighbourhoodFactory(name="A"), NeighbourhoodFactory(name="B")
     w1 = wave(version, [a, b], opens=dt.date(2024, 3, 1))
     w2 = wave(version, [a], opens=dt.date(2025, 3, 1))
@@ -199,3 +207,23 @@ def test_the_incremental_refresh_and_the_full_recompute_agree(example):
     AnswerShare.objects.filter(wave=w1).delete()
     wave_refresh(wave_id=w1.pk)  # manage.py aggregate --wave
     assert snapshot() == before
+
+
+def test_a_question_that_alone_makes_its_factor_score_is_withheld_whole_when_any_answer_is():
+    """Alone, "satisfied" is its factor's score: the factor's mean (100 × very + 50 × fairly, over 20) and share
+    above 50 (very) would give "fairly" and "not" back from the shown total, so nothing of it is shown."""
+    version = version_factory(QUESTIONNAIRE)  # "clean" is in the questionnaire, but no one here answers it
+    place = NeighbourhoodFactory()
+    w = wave(version, [place], opens=dt.date(2024, 3, 1))
+    for satisfied, count in (("very", 12), ("fairly", 6), ("not", 2)):
+        for _ in range(count):
+            with _during(w):
+                raw = {"satisfied": satisfied, "move": "no", "life": "7", "plans": "work", "age": "35_plus"}
+                response_submit(raw=raw, channel=Channel.PAPER, wave=w, neighbourhood=place, entered_by=_clerk())
+    answers_refresh(wave_id=w.pk)
+    satisfied = _rows(w, place, "satisfied")
+    assert all(r.withheld and r.count is None for r in satisfied.values())
+    assert "alone makes its factor's score" in satisfied["very"].withheld_reason
+    assert satisfied["very"].answered == 20
+    move = _rows(w, place, "move")  # nothing withheld there, so shown although it too is alone in its factor
+    assert (move["no"].count, move["yes"].count) == (20, 0)
