@@ -104,6 +104,8 @@ def test_a_run_again_keeps_when_it_first_became_measurable(world):
     monthly_rates(world, {n: [10] * 8 for n in ("T", "C1", "C2", "C3")})
     programme = record(world, "Employment hub", dt.date(2020, 5, 1))
     recompute_all(compare=False)
+    # The full recompute finds the neighbours and makes the estimates itself.
+    assert estimate(programme, "worklessness").status == EffectEstimate.Status.ESTIMATED
     effects_refresh(today=TODAY)
     first = estimate(programme, "worklessness").measurable_since
     assert effects_refresh(today=TODAY) == 1
