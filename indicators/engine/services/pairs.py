@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -45,13 +46,15 @@ def pairs_refresh(
     neighbourhood_id: int | None = None,
     worklessness: bool = True,
     indicator_id: int | None = None,
+    since: dt.date | None = None,
 ) -> int:
     """Rewrite the comparisons of the given pairs (those touching a neighbourhood, or all).
 
     ``worklessness=False`` leaves the official-data comparisons alone: a new survey response
     cannot change them. ``indicator_id`` rewrites only the worklessness comparisons of that ratio
     indicator, in one set-based statement, and leaves the factors and every other indicator alone:
-    what an import can change.
+    what an import can change; with ``since``, only its periods starting on or after that date (a row
+    looks back to earlier periods, never forward, so the earlier rows stand).
     """
     pairs = MatchedPair.objects.all()
     if pair_ids is not None:
@@ -60,7 +63,7 @@ def pairs_refresh(
         pairs = pairs.filter(Q(first_id=neighbourhood_id) | Q(second_id=neighbourhood_id))
     if indicator_id is not None:
         scoped = pair_ids is not None or neighbourhood_id is not None
-        return _indicator_refresh(indicator_id, list(pairs.values_list("pk", flat=True)) if scoped else None)
+        return _indicator_refresh(indicator_id, list(pairs.values_list("pk", flat=True)) if scoped else None, since)
     pairs = list(pairs)
     sides = {n for p in pairs for n in (p.first_id, p.second_id)}
     now = timezone.now()
@@ -111,16 +114,19 @@ def pairs_refresh(
     return len(comparisons)
 
 
-def _indicator_refresh(indicator_id: int, pair_ids: list[int] | None) -> int:
-    """One indicator's worklessness comparisons for the given pairs (None: all), deleted and written again by one
-    INSERT … SELECT: the two sides' rates joined by period, each side's change and the gap's change since the
-    pair's first period read with window functions. The same rows as ``_series`` gives (a side without a rate at
-    a period gives no row; changes are since the previous period both sides have), as a test checks."""
+def _indicator_refresh(indicator_id: int, pair_ids: list[int] | None, since: dt.date | None) -> int:
+    """One indicator's worklessness comparisons for the given pairs (None: all), from ``since`` on (None: all),
+    deleted and written again by one INSERT … SELECT: the two sides' rates joined by period, each side's change and
+    the gap's change since the pair's first period read with window functions over the whole series. The same rows
+    as ``_series`` gives (a side without a rate at a period gives no row; changes are since the previous period
+    both sides have), as a test checks."""
     slug = Indicator.objects.values_list("slug", flat=True).get(pk=indicator_id)
     measure = f"worklessness:{slug}"
     stale = PairComparison.objects.filter(measure=measure, period__isnull=False)
     if pair_ids is not None:
         stale = stale.filter(pair_id__in=pair_ids)
+    if since is not None:
+        stale = stale.filter(period__start__gte=since)
     stale.delete()
     if pair_ids is not None and not pair_ids:
         return 0
@@ -130,22 +136,28 @@ def _indicator_refresh(indicator_id: int, pair_ids: list[int] | None) -> int:
         INSERT INTO {PairComparison._meta.db_table}
             (pair_id, measure, period_id, wave_id, withheld, withheld_reason, first_value, second_value, gap,
              first_change, second_change, difference_in_differences, computed_at)
-        SELECT pair_id, %s, period_id, NULL, %s, '', a, b, a - b,
-               a - LAG(a) OVER w, b - LAG(b) OVER w, (a - b) - FIRST_VALUE(a - b) OVER w, %s
+        SELECT pair_id, %s, period_id, NULL, %s, '', a, b, gap, first_change, second_change, did, %s
         FROM (
-            SELECT p.id AS pair_id, f.period_id, f.rate AS a, s.rate AS b, per.start
-            FROM {MatchedPair._meta.db_table} p
-            JOIN {point} f ON f.neighbourhood_id = p.first_id AND f.level = %s AND f.indicator_id = %s
-            JOIN {point} s ON s.neighbourhood_id = p.second_id AND s.level = %s AND s.indicator_id = %s
-                AND s.period_id = f.period_id
-            JOIN {Period._meta.db_table} per ON per.id = f.period_id
-            WHERE f.rate IS NOT NULL AND s.rate IS NOT NULL {only}
-        ) sides
-        WINDOW w AS (PARTITION BY pair_id ORDER BY start, period_id)
-    """
+            SELECT pair_id, period_id, start, a, b, a - b AS gap, a - LAG(a) OVER w AS first_change,
+                   b - LAG(b) OVER w AS second_change, (a - b) - FIRST_VALUE(a - b) OVER w AS did
+            FROM (
+                SELECT p.id AS pair_id, f.period_id, f.rate AS a, s.rate AS b, per.start
+                FROM {MatchedPair._meta.db_table} p
+                JOIN {point} f ON f.neighbourhood_id = p.first_id AND f.level = %s AND f.indicator_id = %s
+                JOIN {point} s ON s.neighbourhood_id = p.second_id AND s.level = %s AND s.indicator_id = %s
+                    AND s.period_id = f.period_id
+                JOIN {Period._meta.db_table} per ON per.id = f.period_id
+                WHERE f.rate IS NOT NULL AND s.rate IS NOT NULL {only}
+            ) sides
+            WINDOW w AS (PARTITION BY pair_id ORDER BY start, period_id)
+        ) series
+        WHERE {"start >= %s" if since is not None else "TRUE"}
+    """  # the table names come from the models; every value is a parameter
     level = WorklessnessPoint.Level.NEIGHBOURHOOD
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [measure, False, now, level, indicator_id, level, indicator_id, *(pair_ids or [])]
+    if since is not None:
+        params.append(connection.ops.adapt_datefield_value(since))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from indicators.engine import locks
@@ -22,7 +22,7 @@ from indicators.engine.services.factors import cells_refresh, changes_refresh, n
 from indicators.engine.services.neighbours import neighbours_refresh
 from indicators.engine.services.pairs import pairs_refresh
 from indicators.engine.services.worklessness import ratio_indicators_using, worklessness_refresh
-from indicators.official.models import Indicator
+from indicators.official.models import Indicator, Period
 from surveys.models import Response, Wave
 
 logger = logging.getLogger(__name__)
@@ -65,13 +65,15 @@ def wave_refresh(*, wave_id: int, rescore: bool = False) -> int:
 def observations_refresh(*, indicator_id: int, period_ids: list[int] | None = None) -> int:
     """After an import: the rates of every ratio indicator built on it, for the periods it touched."""
     written = 0
+    # The pairs' rows from the import's earliest period on: each looks back (changes, the baseline), never forward.
+    since = Period.objects.filter(pk__in=period_ids).aggregate(Min("start"))["start__min"] if period_ids else None
     for ratio_id in ratio_indicators_using([indicator_id]):
         with transaction.atomic():
             locks.hold(locks.EVERYTHING, shared=True)
             locks.hold(locks.indicator_scope(ratio_id))
             written += worklessness_refresh(indicator_id=ratio_id, period_ids=period_ids)
             locks.hold(locks.PAIRS)
-            pairs_refresh(indicator_id=ratio_id)  # only this indicator's comparisons: an import changes no other
+            pairs_refresh(indicator_id=ratio_id, since=since)  # only this indicator's: an import changes no other
             neighbours_refresh()  # the baseline's worklessness may be among the figures
             effects_refresh()
     return written

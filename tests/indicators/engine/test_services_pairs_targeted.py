@@ -68,8 +68,12 @@ def test_the_targeted_refresh_gives_exactly_the_rows_of_a_full_recompute(world):
     claimants = Indicator.objects.get(slug="claimant-count")
 
     Observation.objects.filter(indicator=claimants, period=may, small_area=world[0]).update(value=5)
+    before_may = PairComparison.objects.filter(measure="worklessness:worklessness", period__start__lt=may.start)
+    earlier = dict(before_may.values_list("pk", "computed_at"))
     observations_refresh(indicator_id=claimants.pk, period_ids=[may.pk, june.pk])
     targeted = _rows()
+    assert earlier  # and the months before the import's were not rewritten: each row looks back, never forward
+    assert dict(before_may.values_list("pk", "computed_at")) == earlier
     assert (
         dict(PairComparison.objects.exclude(measure="worklessness:worklessness").values_list("pk", "computed_at"))
         == untouched
@@ -80,6 +84,19 @@ def test_the_targeted_refresh_gives_exactly_the_rows_of_a_full_recompute(world):
     june_rows = _rows(measure="worklessness:worklessness", period_id=june.pk)
     assert len(june_rows) == 2  # the pair with a side without figures has none
     assert pairs_refresh(indicator_id=worklessness.pk) == len(_rows(measure="worklessness:worklessness"))
+    assert targeted == _rows()
+    may_on = _rows(measure="worklessness:worklessness", period__start__gte=may.start)
+    assert pairs_refresh(indicator_id=worklessness.pk, since=may.start) == len(may_on) == 4  # 2 pairs, 2 months
+    assert targeted == _rows()
+
+
+def test_a_correction_to_the_first_month_moves_every_later_difference_in_differences(world):
+    claimants = Indicator.objects.get(slug="claimant-count")
+    january = month(2024, 1)
+    Observation.objects.filter(indicator=claimants, period=january, small_area=world[0]).update(value=90)
+    observations_refresh(indicator_id=claimants.pk, period_ids=[january.pk])
+    targeted = _rows()
+    recompute_all(compare=False)
     assert targeted == _rows()
 
 
