@@ -286,13 +286,20 @@ def compose(
     return message
 
 
+LINK_WORDS = {
+    Kind.WAVES: "Open the survey wave",
+    Kind.IMPORTS: "Open your neighbourhoods",
+    Kind.INTERVENTIONS: "Open the programme",
+}
+
+
 def _fragment(item, cache: dict) -> dict:
     """One item in both parts of the e-mail, rendered once however many people it goes to."""
     if item not in cache:
         context = {
             "item": item,
             "url": site_url(item.path),
-            "link": f"Open {item.place}" if item.place else "Open your neighbourhoods",
+            "link": LINK_WORDS.get(item.kind) or (f"Open {item.place}" if item.place else "Open your neighbourhoods"),
         }
         cache[item] = {
             "text": render_to_string("alerts/email/_item.txt", context).strip("\n") + "\n",

@@ -78,6 +78,7 @@ def test_the_html_digest_reads_as_a_page(live_server, page):
             kind=Kind.WAVES,
             urgent=True,
             neighbourhood_ids=frozenset({1}),
+            place="Harehills",
             headline="Harehills: survey “Spring 2026” closes in 4 days with a low response",
             detail="10% of invitation codes used (2 of 20); a response under 20% counts as low. It closes on 9 May.",
             path="/survey/manage/waves/1/",
@@ -87,6 +88,7 @@ def test_the_html_digest_reads_as_a_page(live_server, page):
             kind=Kind.VERDICTS,
             urgent=False,
             neighbourhood_ids=frozenset({1}),
+            place="Seacroft",
             headline="Seacroft caught up: now improving",
             detail="Worklessness −0.50 points from January 2025 to January 2026 (13.5% → 13.0%); similar areas −0.28.",
             path="/places/neighbourhoods/1/",
@@ -96,6 +98,7 @@ def test_the_html_digest_reads_as_a_page(live_server, page):
             kind=Kind.FACTORS,
             urgent=False,
             neighbourhood_ids=frozenset({1}),
+            place="Harehills",
             headline="Harehills: Confidence clearly better than the wave before",
             detail="+12.5 points out of 100 (51.0 → 63.5) from Autumn 2025 to Spring 2026, 48 residents answering.",
             path="/places/neighbourhoods/1/",
@@ -106,6 +109,8 @@ def test_the_html_digest_reads_as_a_page(live_server, page):
     ((html, _),) = message.alternatives
     page.set_content(html)
     assert page.get_by_role("heading", name="Your weekly digest").is_visible()
+    assert page.get_by_role("link", name="Open the survey wave").get_attribute("href").endswith("/waves/1/")
+    assert page.get_by_role("link", name="Open Seacroft").is_visible()
     axe_check(page, label="The HTML digest")
     no_sideways_scroll(page)
     _shot(page, f"alerts-digest-email-{page.viewport_size['width']}.png")
