@@ -368,6 +368,13 @@ def _factor(case: _Case, factor: str, data: _Factors, today: dt.date) -> dict:
     variance += sum(s.variance / s.n for s in [*others0, *others1]) / m**2
     se = math.sqrt(variance)
     low, high = _interval(estimate, se, min(mine0.n, mine1.n) - 1)
+    weak = _weak(group, kind)
+    pretrend = _pretrend_factor(data, place, group, factor, before)
+    if pretrend is not None and pretrend[1]:
+        weak.append(
+            f"Between the two waves before it started, the score here was already moving apart from the comparison "
+            f"group's ({pretrend[0]:+.1f} points)."
+        )
     return {
         **row,
         "status": Status.ESTIMATED,
@@ -383,8 +390,27 @@ def _factor(case: _Case, factor: str, data: _Factors, today: dt.date) -> dict:
         "ci_high": high,
         "comparison_kind": kind,
         "comparison_ids": group,
-        "weak_reasons": _weak(group, kind),
+        "weak_reasons": weak,
+        "pretrend_difference": pretrend[0] if pretrend else None,
     }
+
+
+def _pretrend_factor(data: _Factors, place: int, group: list[int], factor: str, before: list[Wave]):
+    """The difference in differences between the last two waves before the start: (value, clear?) or None."""
+    if len(before) < 2:
+        return None
+    wp, w0 = before[-2], before[-1]
+    mine_p, mine0 = data.scores.get((wp.pk, place, factor)), data.scores.get((w0.pk, place, factor))
+    members = [n for n in group if (wp.pk, n, factor) in data.scores]
+    if mine_p is None or mine0 is None or not members:
+        return None
+    earlier = [data.scores[(wp.pk, n, factor)] for n in members]
+    later = [data.scores[(w0.pk, n, factor)] for n in members]
+    value = (mine0.mean - mine_p.mean) - statistics.fmean(b.mean - a.mean for a, b in zip(earlier, later, strict=True))
+    variance = mine_p.variance / mine_p.n + mine0.variance / mine0.n
+    variance += sum(s.variance / s.n for s in [*earlier, *later]) / len(members) ** 2
+    low, high = _interval(value, math.sqrt(variance), min(mine_p.n, mine0.n) - 1)
+    return value, low > 0 or high < 0
 
 
 # --- the refresh --------------------------------------------------------------------------------------------

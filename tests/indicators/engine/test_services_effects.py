@@ -216,3 +216,23 @@ def test_no_wave_after_the_start_is_too_early(world):
     row = estimate(programme, "confidence")
     assert row.status == EffectEstimate.Status.TOO_EARLY
     assert row.note == "Too early to say: 0 survey waves here have closed since it started; an estimate needs 1."
+
+
+def test_a_factor_already_moving_apart_before_the_start_is_a_weak_comparison(world):
+    places, _ = world
+    version, questions = survey(("confidence",))
+    surveyed = [places[n] for n in ("T", "C1", "C2", "C3")]
+    earlier = wave(version, surveyed, opens=dt.date(2018, 9, 1))
+    before = wave(version, surveyed, opens=dt.date(2019, 9, 1))
+    after = wave(version, surveyed, opens=dt.date(2020, 9, 1))
+    for w, here in ((earlier, 30), (before, 50), (after, 60)):  # up 20 before the start, then 10
+        residents(w, places["T"], questions["confidence"], [here] * 5)
+        for name in ("C1", "C2", "C3"):
+            residents(w, places[name], questions["confidence"], [50] * 5)
+    programme = record(world, "Confidence course", dt.date(2020, 5, 1), factors=["confidence"])
+    recompute_all(compare=False)
+    effects_refresh(today=TODAY)
+    row = estimate(programme, "confidence")
+    assert row.estimate == pytest.approx(10)
+    assert row.pretrend_difference == pytest.approx(20)  # (50 − 30) − 0
+    assert row.weak_reasons[-1].startswith("Between the two waves before it started, the score here was already")
