@@ -24,7 +24,8 @@ A factor (resident survey, scored 0-100 per resident):
 - the estimate is the neighbourhood's change minus the mean of the comparison neighbourhoods' changes;
 - its variance adds the residents' sampling variances: s²/n for each mean (the neighbourhood's two waves, and the
   comparison neighbourhoods' divided by m²); the interval uses t with the smaller wave's residents − 1 degrees of
-  freedom.
+  freedom;
+- with two waves before the start, the same sum between them checks the trend before, as for worklessness.
 
 Disclosure: a factor whose score here is withheld in either wave gives a withheld estimate with that reason; a
 comparison neighbourhood whose score is withheld is left out, and a group left with none withholds the estimate.
