@@ -8,7 +8,8 @@ withheld count can be worked out from the counts that are shown and the number w
 - single answers (one option each) add up to the number who answered, so besides every count from 1 to T − 1
   (primary), the smallest shown counts are withheld too (secondary) until the withheld counts add up to at least
   T: their total, which subtraction gives away, is then never a small group, and no single withheld count is
-  the difference of shown ones. If no such set exists the whole question is withheld;
+  the difference of shown ones. If no such set exists, or only noughts would be left, the whole question is
+  withheld;
 - a multiple-choice option is withheld when those who chose it, or those who did not, number 1 to T − 1;
 - a question shown only after an earlier answer (skip logic) is withheld whole, its number too, wherever one of
   those earlier answers is withheld: otherwise its number would give that count away;
@@ -122,6 +123,9 @@ def _primary_and_secondary(group: _Question, *, multiple: bool, threshold: int) 
         hidden += count
     if hidden < threshold:
         group.whole = "Every answer held back, so that a small group cannot be worked out by subtraction"
+    elif all(code in group.withheld for code, count in group.counts.items() if count):
+        # Only noughts would be left: they would say nothing but where the held-back residents are not.
+        group.whole = f"No answer here was chosen by {threshold} or more residents"
 
 
 def _alone_in_factor(groups: dict[tuple, _Question], questions: dict[int, Question]) -> set[tuple]:

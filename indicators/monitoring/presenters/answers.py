@@ -10,6 +10,8 @@ from indicators.places.models import Neighbourhood
 from surveys.models import Factor, Wave
 
 FACTOR_NAMES = dict(Factor.choices)
+# Said once for a question whose answers are each held back, for their own reasons, rather than on every row.
+ALL_HELD_BACK = "Each answer comes from too few residents, or would reveal one that does"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def question_blocks(results: list[QuestionResult]) -> list[dict]:
             "result": r,
             "factor": FACTOR_NAMES.get(r.factor, r.factor),
             "lines": option_lines(r),
-            "whole": r.withheld_whole,
+            "whole": r.withheld_whole or (ALL_HELD_BACK if all(o.withheld for o in r.options) else ""),
             "has_change": any(o.change is not None for o in r.options),
         }
         for r in results

@@ -146,6 +146,7 @@ def test_a_question_asked_after_a_withheld_answer_is_withheld_with_its_number(ex
     move = _rows(w2, a, "move")
     assert move["yes"].withheld
     assert move["no"].withheld
+    assert move["no"].withheld_reason == "No answer here was chosen by 5 or more residents"  # 7 and 3
     why = _rows(w2, a, "why_move")  # 7 answered it, which is how many said yes
     assert all(r.withheld and r.answered is None for r in why.values())
     assert "earlier answer" in why["work"].withheld_reason
