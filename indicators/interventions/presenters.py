@@ -126,11 +126,13 @@ def with_marks(chart: dict, marks: list[dict]) -> dict:
 def neighbourhood_panel(*, user, neighbourhood, starts: Sequence[dt.date]) -> dict:
     """The neighbourhood page's list of what was done there, and the shaded periods for its chart of periods
     beginning on ``starts``: the same letters in both."""
-    shown = list(selectors.interventions_for_neighbourhood(user=user, neighbourhood=neighbourhood))
+    # One query for both: the recorded ones are listed and shaded, the proposals only counted.
+    every = list(selectors.interventions_for_neighbourhood(user=user, neighbourhood=neighbourhood, accepted_only=False))
+    shown = [i for i in every if i.status == Status.ACCEPTED]
+    proposed = sum(1 for i in every if i.status == Status.PROPOSED)
     marks = chart_marks(shown, starts)
     letters = {m["pk"]: m["letter"] for m in marks}
     rows = [{**row(i, user=user), "letter": letters.get(i.pk, "")} for i in shown]
-    proposed = selectors.interventions_awaiting_decision(user=user).filter(neighbourhoods=neighbourhood).count()
     return {
         "rows": rows,
         "marks": marks,
