@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
@@ -17,6 +19,7 @@ from indicators.interventions.models import Intervention, Status
 from indicators.places.models import Neighbourhood
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _VisibleNeighbourhoods(serializers.PrimaryKeyRelatedField):
     """Ids of neighbourhoods the caller may see; any other id is 'does not exist', so none leaks."""
 
