@@ -168,6 +168,8 @@ def test_texts_come_in_welsh_where_translated_and_fall_back_to_english_item_by_i
     version = default_questionnaire_load()
     life = _q(version, "ons_life_satisfaction")
     gse = _q(version, "gse_1")
+    # Every default item is in Welsh; an item without (a council's own, say) falls back to its English.
+    gse.translations = {"cy": {"hint": "Dewiswch un"}}
     with translation.override("cy"):
         assert life.text_in().startswith("Yn gyffredinol")
         assert gse.text_in() == gse.text
