@@ -13,7 +13,8 @@
 3. A fresh render (page cache off and emptied) of each monitoring page as an officer (one authority, ten
    neighbourhoods) and as an admin (everything), against a bare template render of the same size; the maps
    against a bare read of the same outlines.
-4. Submissions through the real API with the Celery queues split (bench/national_load.py): gunicorn on
+4. The weekly digest for every officer and estate manager (1,600), against a bare per-person e-mail.
+5. Submissions through the real API with the Celery queues split (bench/national_load.py): gunicorn on
    loopback and a worker per queue, against the bare INSERT endpoint.
 
 Redis: NATIONAL_REDIS_URL (default redis://127.0.0.1:6379/5), flushed as the run goes. On demand, never in CI.
@@ -255,7 +256,34 @@ def pages() -> None:
                    [first.local_authority_id])  # fmt: skip
         line("  a neighbourhood's map", timed(lambda n=first: maps.neighbourhood_map(n), 3), timed(near, 3),
              "a bare read of its authority's outlines")  # fmt: skip
-    print("  weekly digest for every staff user: not measured; the digest does not exist yet (issue #18)")
+
+
+def digest() -> None:
+    """The weekly digest for every officer and estate manager, against the least a per-person e-mail costs. The
+    week's news is what the run made: the import, the recompute's verdicts and factor changes."""
+    from django.conf import settings
+    from django.core import mail
+    from django.utils import timezone
+
+    from bench.digest import bare_baseline, digest_for_everyone
+    from indicators.alerts.models import Delivery
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    say("the weekly digest for every staff user (median of 3; mail to memory, not a mail server)")
+    now = timezone.now()
+    bare_runs, runs = [], []
+    for _ in range(3):
+        mail.outbox = []
+        bare_runs.append(timed(bare_baseline))
+        mail.outbox = []
+        began = time.perf_counter()
+        sent = digest_for_everyone(now)
+        runs.append(time.perf_counter() - began)
+    items = sum(Delivery.objects.values_list("items", flat=True))
+    sizes = sorted(len(m.body) for m in mail.outbox) or [0]
+    print(f"  {sent:,} digests with {items:,} items (median text {sizes[len(sizes) // 2]:,} characters)")
+    line("bare: each person's neighbourhoods and a one-line e-mail", statistics.median(bare_runs))
+    line("the weekly digest for all of them", statistics.median(runs), statistics.median(bare_runs), "the bare")
 
 
 def main() -> None:
@@ -265,6 +293,7 @@ def main() -> None:
     parser.add_argument("--skip-recompute", action="store_true", help="of the engine, only the incremental updates")
     parser.add_argument("--nightly", action="store_true", help="also the nightly run (rescore, recompute, compare)")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-digest", action="store_true")
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn and workers")
     parser.add_argument("--requests", type=int, default=6000, help="submissions in the load phase (at most)")
     parser.add_argument("--seconds", type=float, default=60, help="the load's real phases stop after this long")
@@ -282,6 +311,7 @@ def main() -> None:
         say("reusing the world of the last run")
         if not national_world.counts()["residents' scores"]:
             national_world.score_residents(say)
+        national_world.staff(say)
     else:
         say(f"generating the national world in {url.rsplit('/', 1)[1]}")
         seconds = national_world.generate(say)
@@ -295,6 +325,8 @@ def main() -> None:
         engine(recompute=not args.skip_recompute, nightly=args.nightly)
     if not args.skip_pages:
         pages()
+    if not args.skip_digest:
+        digest()
     if not args.skip_load:
         from bench.national_load import submissions
 

@@ -259,10 +259,44 @@ def generate(say) -> float:
             StaffProfile.objects.create(user=user, role=role)
             if role == Role.OFFICER:
                 Assignment.objects.create(user=user, local_authority=officer_la)
+        staff(say)
     with connection.cursor() as c:
         c.execute("ANALYZE")
     score_residents(say)
     return time.perf_counter() - began
+
+
+OFFICERS_PER_AUTHORITY = 2
+ESTATE_MANAGERS = 1_000  # three neighbourhoods each
+
+
+def staff(say) -> None:
+    """The people the weekly digest goes to: two officers per authority and 1,000 estate managers with three
+    neighbourhoods each, all with an e-mail address and the default choices (the digest on). Made once."""
+    from django.contrib.auth import get_user_model
+
+    from indicators.access.models import Assignment, Role, StaffProfile
+    from indicators.places.models import LocalAuthority, Neighbourhood
+
+    user_model = get_user_model()
+    if user_model.objects.filter(username__startswith="national.manager.").exists():
+        return
+    began = time.perf_counter()
+    authorities = list(LocalAuthority.objects.order_by("code").values_list("pk", flat=True))
+    hoods = list(Neighbourhood.objects.order_by("pk").values_list("pk", flat=True))
+    people = [(f"national.officer.{a}.{k}", Role.OFFICER) for a in authorities for k in range(OFFICERS_PER_AUTHORITY)]
+    people += [(f"national.manager.{m}", Role.ESTATE_MANAGER) for m in range(ESTATE_MANAGERS)]
+    users = user_model.objects.bulk_create(user_model(username=name, email=f"{name}@example.org") for name, _ in people)
+    roles = [(u, role) for u, (_, role) in zip(users, people, strict=True)]
+    StaffProfile.objects.bulk_create(StaffProfile(user=u, role=role) for u, role in roles)
+    officers = [u for u, role in roles if role == Role.OFFICER]
+    managers = [u for u, role in roles if role == Role.ESTATE_MANAGER]
+    places = [Assignment(user=u, local_authority_id=authorities[i // OFFICERS_PER_AUTHORITY])
+              for i, u in enumerate(officers)]  # fmt: skip
+    places += [Assignment(user=u, neighbourhood_id=hoods[(3 * m + k) % len(hoods)])
+               for m, u in enumerate(managers) for k in range(3)]  # fmt: skip
+    Assignment.objects.bulk_create(places)
+    say(f"  {len(officers):,} officers and {len(managers):,} estate managers in {time.perf_counter() - began:.0f} s")
 
 
 def score_residents(say) -> None:
