@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from indicators.monitoring.views import answers, league, neighbourhood, neighbourhoods, pairs
+from indicators.monitoring.views import answers, interventions, league, neighbourhood, neighbourhoods, pairs
 from indicators.official import views as views_imports
 from indicators.official import views_areas
 from indicators.places import views as views_places
@@ -27,6 +27,7 @@ urlpatterns = [
     re_path(r"^pairs/export\.(?P<fmt>csv|xlsx)$", pairs.matched_pair_list_export, name="matched-pair-list-export"),
     path("pairs/<int:pk>/", pairs.matched_pair_detail, name="matched-pair-detail"),
     re_path(r"^pairs/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$", pairs.matched_pair_export, name="matched-pair-export"),
+    path("interventions/<int:pk>/", interventions.intervention_detail, name="intervention-detail"),
     path("interventions/", include("indicators.interventions.urls")),
     path("league/", league.league, name="league"),
     re_path(r"^league/export\.(?P<fmt>csv|xlsx)$", league.league_export, name="league-export"),

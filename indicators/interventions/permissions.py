@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
+
 from indicators.access.models import Role
+from indicators.access.permissions import is_staff_member
 from indicators.access.scope import role_of, scope_for
 from indicators.interventions.models import Intervention, Status
 
 RECORDERS = (Role.ADMIN, Role.OFFICER)
+
+
+def require_staff(user) -> None:
+    """Interventions are staff business: anyone else is refused outright."""
+    if not is_staff_member(user):
+        raise PermissionDenied("Interventions are for officers, estate managers and admins.")
 
 
 def covers_only_own_places(user, neighbourhoods: Iterable) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from indicators.interventions.models import Intervention, Status
 from indicators.places.models import Neighbourhood
@@ -24,6 +25,11 @@ def interventions_visible(*, user, status: str | None = None) -> QuerySet:
     if status:
         qs = qs.filter(status=status)
     return _with_links(qs)
+
+
+def intervention_detail(*, user, pk: int) -> Intervention:
+    """One intervention the user may see; 404 for any other, so that its existence does not leak."""
+    return get_object_or_404(interventions_visible(user=user), pk=pk)
 
 
 def interventions_for_neighbourhood(*, user, neighbourhood: Neighbourhood, accepted_only: bool = True) -> QuerySet:

@@ -9,30 +9,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from indicators.access.permissions import is_staff_member
 from indicators.interventions import permissions, presenters, selectors, services
 from indicators.interventions.forms import DecisionForm, InterventionForm
 from indicators.interventions.models import Intervention, Status
 from indicators.places.models import Neighbourhood
 
 
-def _staff(request: HttpRequest) -> None:
-    if not is_staff_member(request.user):
-        raise PermissionDenied("Interventions are for officers, estate managers and admins.")
+def staff_only(request: HttpRequest) -> None:
+    permissions.require_staff(request.user)
 
 
 def _visible(request: HttpRequest, pk: int) -> Intervention:
-    """One intervention the user may see; any other is 'not found', so that its existence does not leak."""
-    found = selectors.interventions_visible(user=request.user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such intervention among your places.")
-    return found
+    return selectors.intervention_detail(user=request.user, pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def intervention_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     everything = list(selectors.interventions_visible(user=request.user))
     neighbourhood = None
     chosen = request.GET.get("neighbourhood", "")
@@ -54,21 +48,6 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
             "neighbourhood": neighbourhood,
             "may_add": permissions.may_add(request.user),
             "may_record": permissions.may_record(request.user),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    intervention = _visible(request, pk)
-    return render(
-        request,
-        "interventions/intervention_detail.html",
-        {
-            "i": presenters.row(intervention, user=request.user),
-            "decision_form": DecisionForm(),
         },
     )
 
@@ -127,7 +106,7 @@ def _form_page(request: HttpRequest, intervention: Intervention | None) -> HttpR
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def intervention_new(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     if not permissions.may_add(request.user):
         raise PermissionDenied("Only officers, estate managers and admins record interventions.")
     return _form_page(request, None)
@@ -136,7 +115,7 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     intervention = _visible(request, pk)
     if not permissions.may_change(request.user, intervention):
         raise PermissionDenied("You can change this only if you look after every place it covers.")
@@ -146,7 +125,7 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def intervention_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     intervention = _visible(request, pk)
     if not permissions.may_decide(request.user, intervention):
         raise PermissionDenied("Only an officer for every place it covers, or an admin, decides a proposal.")
@@ -174,7 +153,7 @@ def intervention_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def intervention_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    staff_only(request)
     intervention = _visible(request, pk)
     if not permissions.may_change(request.user, intervention):
         raise PermissionDenied("You can delete this only if you look after every place it covers.")

@@ -93,3 +93,24 @@ def test_the_effect_panel_and_the_similar_neighbourhoods(live_server, page, phon
         panel.scroll_into_view_if_needed()
         tab.screenshot(path=f"{shots}/effects-{width}.png", full_page=True)
         axe_check(tab, label=f"effect panel at {width} px")
+
+
+def test_the_intervention_page_says_whether_it_worked_where_it_ran(live_server, page, phone, world, tmp_path):
+    from indicators.interventions.models import Intervention
+
+    hub = Intervention.objects.get(title="Estate employment hub")
+    url = live_server.url + reverse("indicators:intervention-detail", args=[hub.pk])
+    shots = os.environ.get("REBALANCE_SCREENSHOTS") or str(tmp_path)
+    for tab, width in ((page, 1280), (phone, 320)):
+        log_in(tab, live_server, "officer.effects", PASSWORD)
+        tab.goto(url)
+        panel = tab.locator("#effects")
+        assert panel.is_visible()
+        # Each block names the neighbourhood it is about, since one intervention may cover several.
+        assert panel.locator("h3").first.inner_text() == "In Harehills"
+        assert "For each neighbourhood it covers" in panel.inner_text()
+        words = panel.locator(".effect-sentence").first.inner_text()
+        assert words.startswith("Worklessness fell 1.2 points more than in similar neighbourhoods")
+        no_sideways_scroll(tab)
+        tab.screenshot(path=f"{shots}/intervention-effects-{width}.png", full_page=True)
+        axe_check(tab, label=f"an intervention's page at {width} px")

@@ -117,7 +117,9 @@ def test_an_estate_manager_proposes_and_an_officer_accepts(client, world):
     )
     proposal = Intervention.objects.get()
     assert proposal.status == Status.PROPOSED
-    assert "Proposed: waiting for an officer" in text_of(client.get(response["Location"]))
+    proposed_page = text_of(client.get(response["Location"]))
+    assert "Proposed: waiting for an officer" in proposed_page
+    assert "Did it work?" not in proposed_page  # a proposal is not estimated
     # Not on the chart until accepted.
     page = text_of(client.get(reverse("indicators:neighbourhood-detail", args=[world["anfield"].pk])))
     assert "Shaded A" not in page
@@ -131,6 +133,10 @@ def test_an_estate_manager_proposes_and_an_officer_accepts(client, world):
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == Status.ACCEPTED
+    # Accepted, its page asks whether it worked, and says when that will be known.
+    accepted_page = text_of(client.get(response["Location"]))
+    assert "Did it work?" in accepted_page
+    assert "It cannot be compared yet: estimates are made at the next full recompute, each night." in accepted_page
     again = client.post(decide, {"action": "decline"})
     assert again.status_code == 403  # nothing left to decide
 
