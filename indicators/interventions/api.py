@@ -9,9 +9,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from indicators.core.report_vocabulary import FACTORS, RECOMMENDATIONS
 from indicators.interventions import selectors, services
@@ -82,6 +84,12 @@ class InterventionSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "decided_by", "decided_at", "decision_note", "created_at", "updated_at"]
 
 
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text="Optional: why, for the proposer to read."
+    )
+
+
 def _values(validated: dict) -> dict:
     """The serializer's data as the service's keyword arguments."""
     renamed = {
@@ -110,7 +118,8 @@ class InterventionViewSet(
 ):
     """Interventions all of whose neighbourhoods the caller looks after (every one for admins). Officers and
     admins record interventions that count at once; an estate manager's is a proposal (``status: proposed``)
-    until an officer accepts it on the intervention's page."""
+    until an officer for every place it covers, or an admin, accepts it (``POST …/{id}/accept/``) or declines it
+    (``POST …/{id}/decline/``), here or on the intervention's page."""
 
     queryset = Intervention.objects.none()  # for schema generation; requests use get_queryset
     serializer_class = InterventionSerializer
@@ -134,6 +143,28 @@ class InterventionViewSet(
             )
         except DjangoValidationError as error:
             raise ValidationError(_field_names(error.message_dict)) from error
+
+    @extend_schema(request=DecisionSerializer, responses=InterventionSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept a proposal: from then on it counts (charts, downloads, estimates)."""
+        return self._decide(request, services.intervention_accept)
+
+    @extend_schema(request=DecisionSerializer, responses=InterventionSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline a proposal: it is kept, with the note, for its proposer to see, and counts nowhere."""
+        return self._decide(request, services.intervention_decline)
+
+    def _decide(self, request, decide):
+        intervention = self.get_object()  # 404 for one the caller may not see
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        try:
+            decided = decide(user=request.user, intervention=intervention, note=decision.validated_data.get("note", ""))
+        except DjangoValidationError as error:  # already decided, or a bad note; who may decide, the service says
+            raise ValidationError(error.message_dict) from error
+        return Response(InterventionSerializer(decided, context=self.get_serializer_context()).data)
 
 
 def _field_names(errors: dict) -> dict:

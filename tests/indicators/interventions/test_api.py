@@ -113,4 +113,33 @@ def test_the_schema_describes_the_endpoint(places):
     text = response.content.decode()
     assert "/api/v1/interventions/" in text
     assert "/api/v1/interventions/{id}/" in text
+    assert "/api/v1/interventions/{id}/accept/" in text
+    assert "/api/v1/interventions/{id}/decline/" in text
     assert "housing_environment" in text
+
+
+def test_a_proposal_is_accepted_or_declined_through_the_api(places):
+    manager = api(places["anfield_manager"])
+    first = manager.post(URL, body(places, title="Clean-up", neighbourhood_ids=[places["anfield"].pk]), format="json")
+    second = manager.post(URL, body(places, title="Mural", neighbourhood_ids=[places["anfield"].pk]), format="json")
+    first_url, second_url = f"{URL}{first.json()['id']}/", f"{URL}{second.json()['id']}/"
+    # The proposer cannot decide it; an officer elsewhere does not even find it.
+    assert manager.post(first_url + "accept/", {}, format="json").status_code == 403
+    assert api(places["leeds_officer"]).post(first_url + "accept/", {}, format="json").status_code == 404
+    admin = api(places["admin"])
+    accepted = admin.post(first_url + "accept/", {"note": "Agreed at the estate board"}, format="json")
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["status"] == "accepted"
+    assert accepted.json()["decided_by"] == "admin"
+    assert accepted.json()["decision_note"] == "Agreed at the estate board"
+    declined = admin.post(second_url + "decline/", {"note": "Already recorded"}, format="json")
+    assert declined.json()["status"] == "declined"
+    # Deciding again is refused with the reason, and changes nothing.
+    again = admin.post(first_url + "decline/", {}, format="json")
+    assert again.status_code == 400
+    assert again.json()["status"] == ["This was already recorded: only a proposal is decided."], again.json()
+    assert Intervention.objects.get(title="Clean-up").status == "accepted"
+    bad = admin.post(f"{URL}{first.json()['id']}/accept/", {"note": "x" * 1001}, format="json")
+    assert bad.status_code == 400
+    assert "note" in bad.json()
+    assert AuditEntry.objects.filter(summary__startswith="accepted: Clean-up").count() == 1
