@@ -4,7 +4,7 @@ shaded periods a chart draws."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils import timezone
 
@@ -88,9 +88,12 @@ def _position(day: dt.date, starts: Sequence[dt.date]) -> float:
     return min(float(last), last + (day - starts[-1]).days / max(1, step))
 
 
-def chart_marks(interventions: Iterable[Intervention], starts: Sequence[dt.date]) -> list[dict]:
+def chart_marks(
+    interventions: Iterable[Intervention], starts: Sequence[dt.date], letters: Mapping[int, str] | None = None
+) -> list[dict]:
     """The shaded periods for a chart whose x positions are periods beginning on ``starts`` (in order): one per
-    intervention that overlaps the chart, lettered A, B, C in order of start, with its key in words."""
+    intervention that overlaps the chart, lettered A, B, C in order of start (or by ``letters``, so that a page's
+    charts share them), with its key in words."""
     if not starts:
         return []
     marks = []
@@ -98,7 +101,7 @@ def chart_marks(interventions: Iterable[Intervention], starts: Sequence[dt.date]
         end = intervention.end_date
         if intervention.start_date > starts[-1] or (end is not None and end < starts[0]):
             continue  # wholly outside the chart
-        letter = MARK_LETTERS[len(marks) % len(MARK_LETTERS)]
+        letter = letters[intervention.pk] if letters else MARK_LETTERS[len(marks) % len(MARK_LETTERS)]
         before = intervention.start_date < starts[0]
         marks.append(
             {
@@ -123,19 +126,39 @@ def with_marks(chart: dict, marks: list[dict]) -> dict:
     return {**chart, "marks": marks, "summary": f"{summary} Shaded: {said}.".strip()}
 
 
-def neighbourhood_panel(*, user, neighbourhood, starts: Sequence[dt.date]) -> dict:
-    """The neighbourhood page's list of what was done there, and the shaded periods for its chart of periods
-    beginning on ``starts``: the same letters in both."""
-    # One query for both: the recorded ones are listed and shaded, the proposals only counted.
+def with_panel_marks(spec: dict, factor_marks: Mapping[str, list[dict]]) -> dict:
+    """The small multiples' spec with each factor's shaded periods in its panel and the key of them all, said
+    once above the panels (in words, so it needs no repeating in the summary)."""
+    if not factor_marks:
+        return spec
+    panels = [{**p, "marks": factor_marks.get(p["key"], [])} for p in spec["panels"]]
+    key = sorted({m["letter"]: m for ms in factor_marks.values() for m in ms}.values(), key=lambda m: m["start"])
+    return {**spec, "panels": panels, "marks": key}
+
+
+def neighbourhood_panel(*, user, neighbourhood, starts: Sequence[dt.date], wave_starts: Sequence[dt.date] = ()) -> dict:
+    """The neighbourhood page's list of what was done there, the shaded periods for its chart of periods
+    beginning on ``starts``, and for each factor's small chart (waves opening on ``wave_starts``) those of the
+    interventions that address that factor: the same letters everywhere."""
+    # One query for all: the recorded ones are listed and shaded, the proposals only counted.
     every = list(selectors.interventions_for_neighbourhood(user=user, neighbourhood=neighbourhood, accepted_only=False))
     shown = [i for i in every if i.status == Status.ACCEPTED]
     proposed = sum(1 for i in every if i.status == Status.PROPOSED)
     marks = chart_marks(shown, starts)
     letters = {m["pk"]: m["letter"] for m in marks}
+    # Those not on the worklessness chart but on a wave's chart take the next letters, in order of start.
+    for i in sorted(shown, key=lambda i: (i.start_date, i.title, i.pk)):
+        if i.pk not in letters and chart_marks([i], wave_starts):
+            letters[i.pk] = MARK_LETTERS[len(letters) % len(MARK_LETTERS)]
+    factor_marks = {
+        key: chart_marks([i for i in shown if key in i.factor_keys and i.pk in letters], wave_starts, letters)
+        for key in FACTOR_LABELS
+    }
     rows = [{**row(i, user=user), "letter": letters.get(i.pk, "")} for i in shown]
     return {
         "rows": rows,
         "marks": marks,
+        "factor_marks": {k: v for k, v in factor_marks.items() if v},
         "proposed": proposed,
         "neighbourhood_pk": neighbourhood.pk,
         "may_add": permissions.may_add(user),

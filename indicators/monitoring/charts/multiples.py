@@ -34,6 +34,12 @@ class LegendEntry:
 
 
 @dataclass(frozen=True)
+class ShadedKey:
+    letter: str
+    words: str
+
+
+@dataclass(frozen=True)
 class Multiples:
     id: str
     title: str
@@ -41,6 +47,7 @@ class Multiples:
     y_label: str
     panels: tuple[Panel, ...]
     legend: tuple[LegendEntry, ...]
+    shaded: tuple[ShadedKey, ...] = ()  # the periods shaded in some panels (interventions), said once
 
     @property
     def drawn(self) -> bool:
@@ -61,7 +68,8 @@ def labels_clear(chart: LineChart) -> bool:
 
 def small_multiples(spec: Mapping, width: int = PANEL_WIDTH, height: int = PANEL_HEIGHT) -> Multiples:
     """spec: id, title, summary?, y_label?, x (labels shared by every panel), series_names (one per series, in
-    style order), panels [{key, title, note?, series: [{values, low?, high?}] in the order of series_names}]."""
+    style order), panels [{key, title, note?, marks?, series: [{values, low?, high?}] in the order of
+    series_names}], marks? (the key of every panel's shaded periods: [{letter, words}])."""
     names: Sequence[str] = spec["series_names"]
     panels = []
     for item in spec["panels"]:
@@ -81,6 +89,7 @@ def small_multiples(spec: Mapping, width: int = PANEL_WIDTH, height: int = PANEL
                     "series": series,
                     "y_min": Y_MIN,
                     "y_max": Y_MAX,
+                    "marks": item.get("marks") or [],
                 },
                 width=width,
                 height=height,
@@ -93,4 +102,5 @@ def small_multiples(spec: Mapping, width: int = PANEL_WIDTH, height: int = PANEL
         y_label=str(spec.get("y_label") or ""),
         panels=tuple(panels),
         legend=tuple(LegendEntry(str(name), STYLES[i % len(STYLES)]) for i, name in enumerate(names)),
+        shaded=tuple(ShadedKey(str(m["letter"]), str(m["words"])) for m in spec.get("marks") or []),
     )

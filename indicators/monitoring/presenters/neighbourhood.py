@@ -341,10 +341,15 @@ def _scores(rows: list) -> str:
     return ", ".join(shown) or "withheld"
 
 
+def factor_waves(page: NeighbourhoodPage) -> list:
+    """The waves of the factors' small charts, in the order they opened: their x axis."""
+    return sorted({r.wave for rows in page.factor_rows.values() for r in rows}, key=lambda w: (w.opens_on, w.pk))
+
+
 def factor_multiples(page: NeighbourhoodPage) -> dict:
     """The eight factors as small multiples on one axis (0-100), wave by wave, the neighbourhood (with its 95%
     intervals) against everyone surveyed in each wave."""
-    waves = sorted({r.wave for rows in page.factor_rows.values() for r in rows}, key=lambda w: (w.opens_on, w.pk))
+    waves = factor_waves(page)
     at = {w.pk: i for i, w in enumerate(waves)}
     panels = []
     for key, label in FACTORS:

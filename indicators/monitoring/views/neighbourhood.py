@@ -49,7 +49,10 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page, items, tables = _neighbourhood(request, pk)
     n = page.neighbourhood
     done = interventions.neighbourhood_panel(
-        user=request.user, neighbourhood=n, starts=[e["period"].start for e in page.series]
+        user=request.user,
+        neighbourhood=n,
+        starts=[e["period"].start for e in page.series],
+        wave_starts=[w.opens_on for w in neighbourhood_tables.factor_waves(page)],
     )
     return render(
         request,
@@ -68,7 +71,9 @@ def neighbourhood_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "similar": comparison_panels.similar_panel(user=request.user, neighbourhood_id=n.pk),
             "summary": neighbourhood_tables.summary(page),
             "domains": neighbourhood_tables.domain_groups(page),
-            "factor_multiples": neighbourhood_tables.factor_multiples(page),
+            "factor_multiples": interventions.with_panel_marks(
+                neighbourhood_tables.factor_multiples(page), done["factor_marks"]
+            ),
             "area_map": area_maps.neighbourhood_map(n),  # its small areas by IMD decile
             "years_choices": content.YEARS_CHOICES,
             "years": request.GET.get("years", "1"),

@@ -57,3 +57,19 @@ def test_marks_outside_the_chart_are_left_out_and_an_earlier_start_is_said():
     assert marks[0]["start"] == 0.0
     assert "it began before the chart does" in marks[0]["words"]
     assert chart_marks([plain(dt.date(2020, 1, 1))], []) == []
+
+
+def test_a_page_s_charts_share_letters_and_the_factor_key_is_said_once():
+    from indicators.interventions.presenters import with_panel_marks
+
+    first = plain(dt.date(2020, 7, 1), title="First", pk=1)
+    second = plain(dt.date(2021, 1, 1), title="Second", pk=2)
+    # On a chart where only the second shows, it keeps the letter the page gave it.
+    marks = chart_marks([second], STARTS, letters={1: "A", 2: "B"})
+    assert [m["letter"] for m in marks] == ["B"]
+    spec = {"summary": "Scores.", "panels": [{"key": "confidence"}, {"key": "aspiration"}, {"key": "outlook"}]}
+    both = chart_marks([first, second], STARTS, letters={1: "A", 2: "B"})
+    done = with_panel_marks(spec, {"confidence": both, "aspiration": marks})
+    assert [len(p["marks"]) for p in done["panels"]] == [2, 1, 0]
+    assert [m["letter"] for m in done["marks"]] == ["A", "B"]  # each once, in order
+    assert with_panel_marks(spec, {}) is spec

@@ -21,7 +21,10 @@ def world(db):
 
 
 def text_of(response) -> str:
-    html = response.content.decode()
+    return text_of_html(response.content.decode())
+
+
+def text_of_html(html: str) -> str:
     return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
@@ -67,6 +70,21 @@ def test_an_officer_records_one_and_sees_it_listed_and_on_the_chart(client, worl
     chart = re.search(r'<figure class="chart" id="worklessness-chart">.*?</figure>', html, flags=re.S).group(0)
     assert chart.count('fill="#f6e7a6"') == 2  # the shaded period and its key
     assert "Shaded: A: Harehills employment hub" in chart  # in the chart's description for screen readers
+    # The factors' small charts shade it only where it addresses the factor, with the same letter, keyed once.
+    multiples = re.search(r'<figure class="chart multiples-chart".*?</figure>', html, flags=re.S).group(0)
+    panels = {
+        re.search(r'class="multiple-title"[^>]*>([^<]+)<', part).group(1): part
+        for part in multiples.split('<div class="multiple">')[1:]
+    }
+    shaded = {title for title, part in panels.items() if 'fill="#f6e7a6"' in part}
+    assert shaded == {"Connection to work", "Confidence"}
+    assert ">A</text>" in panels["Confidence"]
+    legend = multiples.split('<div class="multiples">')[0]
+    assert legend.count('fill="#f6e7a6"') == 1
+    assert (
+        "Shaded A: Harehills employment hub, from 1 June 2020, still running (it began before the chart does), "
+        "in the charts of the factors it addresses" in text_of_html(legend)
+    )
     assert AuditEntry.objects.filter(object_type="interventions.intervention", action="add").count() == 1
 
 
