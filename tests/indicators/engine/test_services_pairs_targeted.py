@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from indicators.engine.models import PairComparison
+from indicators.engine.models import PairComparison, WorklessnessPoint
 from indicators.engine.services.pairs import pairs_refresh
 from indicators.engine.services.refresh import observations_refresh, recompute_all
 from indicators.official.models import Indicator, Observation, Period
@@ -109,3 +109,26 @@ def test_a_targeted_refresh_for_one_neighbourhood_touches_only_its_pairs(world):
     assert written == len(_rows(measure="worklessness:worklessness", pair_id=first.pk))
     assert dict(PairComparison.objects.exclude(pair=first).values_list("pk", "computed_at")) == others
     assert _rows() == everything
+
+
+@pytest.mark.postgres
+def test_a_full_recompute_leaves_postgresql_counting_the_rollups_it_wrote(world):
+    """Without fresh statistics the planner takes the rewritten rollups to be as empty as when last counted, and
+    joins a pair's two sides on the period alone: at national scale a refresh of hours instead of a second."""
+    from django.db import connection
+
+    def counted(table: str) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+
+    PairComparison.objects.all().delete()
+    WorklessnessPoint.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE engine_worklessnesspoint, engine_paircomparison")  # counted while empty
+    assert counted("engine_worklessnesspoint") <= 0
+    recompute_all(compare=False)
+    written = PairComparison.objects.count()
+    assert written > 0
+    assert counted("engine_paircomparison") == written
+    assert counted("engine_worklessnesspoint") > 0
