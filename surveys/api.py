@@ -6,7 +6,8 @@ import re
 
 from django.conf import settings
 from django.utils import translation
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -15,7 +16,7 @@ from indicators.accounts.ratelimit import client_address, rate_allowed, rate_hit
 from indicators.core.text import UNSTORABLE_MESSAGE, all_storable, shown
 from indicators.places.models import Neighbourhood
 from surveys import selectors
-from surveys.models import Channel, Option, Question, Survey, SurveyVersion, Wave
+from surveys.models import Channel, Option, Question, Survey, SurveyVersion, Wave, number_value
 from surveys.services import responses as svc
 from surveys.services.answering import AnswerErrors
 
@@ -43,8 +44,18 @@ class OptionSerializer(serializers.ModelSerializer):
         fields = ["code", "label", "score", "exclusive", "translations"]
 
 
+@extend_schema_field(OpenApiTypes.NUMBER)
+class NumberField(serializers.Field):
+    """A number question's bound as a JSON number: 10 for a whole number, 2.5 for a decimal, never "10.000"."""
+
+    def to_representation(self, value):
+        return number_value(value)
+
+
 class QuestionSerializer(serializers.ModelSerializer):
     options = OptionSerializer(many=True, read_only=True)
+    min_value = NumberField(read_only=True, allow_null=True)
+    max_value = NumberField(read_only=True, allow_null=True)
     show_if_question = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
@@ -62,6 +73,7 @@ class QuestionSerializer(serializers.ModelSerializer):
             "reverse_scored",
             "min_value",
             "max_value",
+            "decimal_places",
             "max_length",
             "show_if_question",
             "show_if_values",
@@ -183,7 +195,8 @@ class ResponseSubmit(APIView):
     """Submit a complete response with an invitation code (kiosks, partner apps).
 
     ``answers`` maps question keys to an option code, a list of option codes
-    (multiple choice), a whole number or text. The same checks as the survey
+    (multiple choice), a number or text. A number question takes a whole number, or a
+    decimal (2.5, or "2.5") with up to its ``decimal_places``. The same checks as the survey
     pages apply; errors name the question keys.
     """
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import forms
 
 from surveys.forms import StorableCharField
-from surveys.models import Factor, Question, QuestionKind
+from surveys.models import Factor, Question, QuestionKind, number_shown
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
 from surveys.services.questionnaire_editor import OptionInput, QuestionInput
 
 KIND_HELP = {
@@ -14,7 +15,7 @@ KIND_HELP = {
     QuestionKind.MULTIPLE: "residents tick any that apply; never scored",
     QuestionKind.SCALE: "one answer from a labelled scale such as agree to disagree",
     QuestionKind.SCALE_0_10: "one number from 0 to 10 (the answers are made for you)",
-    QuestionKind.NUMBER: "a whole number; never scored",
+    QuestionKind.NUMBER: "a number, whole or with a decimal point (say how many places below); never scored",
     QuestionKind.YES_NO: "yes or no (the answers are made for you)",
     QuestionKind.TEXT: "a few words of their own; never scored, and never shown on dashboards",
 }
@@ -73,8 +74,30 @@ class QuestionForm(forms.Form):
         label="Reverse scored: agreeing counts against the factor (as with “litter is a problem”)",
         help_text="Ticking or unticking this turns the answers' scores round: a score of 100 becomes 0, 75 becomes 25.",
     )
-    min_value = forms.IntegerField(required=False, label="Smallest number accepted (number questions)")
-    max_value = forms.IntegerField(required=False, label="Largest number accepted (number questions)")
+    decimal_places = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=0,
+        initial=0,
+        label="Decimal places (number questions)",
+        choices=[(0, "None: whole numbers only, like 5")]
+        + [(n, f"Up to {n}, like {'2.' + '5' * n}") for n in range(1, MAX_DECIMAL_PLACES + 1)],
+        help_text="How many figures residents may give after the decimal point. They write it with a full stop.",
+    )
+    min_value = forms.DecimalField(
+        required=False,
+        max_digits=NUMBER_DIGITS,
+        decimal_places=MAX_DECIMAL_PLACES,
+        label="Smallest number accepted (number questions)",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
+    )
+    max_value = forms.DecimalField(
+        required=False,
+        max_digits=NUMBER_DIGITS,
+        decimal_places=MAX_DECIMAL_PLACES,
+        label="Largest number accepted (number questions)",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
+    )
     page = forms.IntegerField(
         required=False,
         min_value=1,
@@ -110,7 +133,7 @@ class QuestionForm(forms.Form):
             del self.fields["reverse_scored"]  # a new question's answers are scored in the order chosen below
         elif question.bank_item_id:
             # The bank's scoring: shown, not changeable (the service refuses it too).
-            for name in ("kind", "factor", "scored", "reverse_scored", "min_value", "max_value"):
+            for name in ("kind", "factor", "scored", "reverse_scored", "min_value", "max_value", "decimal_places"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Kept as the question bank has it."
 
@@ -129,6 +152,7 @@ class QuestionForm(forms.Form):
             reverse_scored=data.get("reverse_scored", False),
             min_value=data["min_value"],
             max_value=data["max_value"],
+            decimal_places=data["decimal_places"],
             page=data["page"],
             show_if=list(data["show_if"]),
         )
@@ -146,8 +170,9 @@ class QuestionForm(forms.Form):
             "required": question.required,
             "scored": question.scored,
             "reverse_scored": question.reverse_scored,
-            "min_value": question.min_value,
-            "max_value": question.max_value,
+            "min_value": number_shown(question.min_value) if question.min_value is not None else None,
+            "max_value": number_shown(question.max_value) if question.max_value is not None else None,
+            "decimal_places": question.decimal_places,
             "page": question.page,
             "show_if": [f"{question.show_if_question.key}:{c}" for c in question.show_if_values]
             if question.show_if_question_id
@@ -222,3 +247,17 @@ def _code_from(label: str) -> str:
     from django.utils.text import slugify
 
     return slugify(label).replace("-", "_")[:40].strip("_")
+
+
+class NewQuestionnaireForm(forms.Form):
+    name = StorableCharField(
+        max_length=150,
+        label="Name of the questionnaire",
+        help_text="As staff will see it in lists, such as “Town centre survey 2027”. Residents do not see it.",
+        error_messages={"required": "Enter a name for the questionnaire"},
+    )
+    description = StorableCharField(
+        required=False,
+        label="What it is for (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

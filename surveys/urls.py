@@ -26,6 +26,7 @@ urlpatterns = [
     path("manage/waves/<int:pk>/paper/", staff.paper_entry, name="paper"),
     # The questionnaire editor (surveys.views.questionnaires) and its preview of the resident pages.
     path("manage/questionnaires/", questionnaires.questionnaire_list, name="editor-list"),
+    path("manage/questionnaires/new/", questionnaires.questionnaire_new, name="editor-questionnaire-new"),
     path("manage/questionnaires/versions/<int:pk>/", questionnaires.version_edit, name="editor-version"),
     path("manage/questionnaires/versions/<int:pk>/copy/", questionnaires.version_copy, name="editor-copy"),
     path("manage/questionnaires/versions/<int:pk>/questions/new/", questionnaires.question_new, name="editor-new"),

@@ -7,6 +7,7 @@ completed responses.
 
 from surveys.models.bank import BankItem, BankOption, BankSource
 from surveys.models.fielding import Invitation, Wave
+from surveys.models.numbers import MAX_DECIMAL_PLACES, number_shown, number_value
 from surveys.models.questionnaire import (
     REPORT_FACTORS,
     Factor,
@@ -19,6 +20,7 @@ from surveys.models.questionnaire import (
 from surveys.models.responses import Answer, Channel, Response, ResponseStatus
 
 __all__ = [
+    "MAX_DECIMAL_PLACES",
     "REPORT_FACTORS",
     "Answer",
     "BankItem",
@@ -35,4 +37,6 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "Wave",
+    "number_shown",
+    "number_value",
 ]

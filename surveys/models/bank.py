@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 
 from indicators.access.permissions import may_see_everything
 from indicators.places.models import LocalAuthority
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
 from surveys.models.questionnaire import Factor, QuestionKind, _translated
 
 
@@ -58,8 +59,9 @@ class BankItem(models.Model):
     hint = models.CharField(max_length=400, blank=True)
     scored = models.BooleanField(default=True)
     reverse_scored = models.BooleanField(default=False)
-    min_value = models.IntegerField(null=True, blank=True)
-    max_value = models.IntegerField(null=True, blank=True)
+    min_value = models.DecimalField(max_digits=NUMBER_DIGITS, decimal_places=MAX_DECIMAL_PLACES, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=NUMBER_DIGITS, decimal_places=MAX_DECIMAL_PLACES, null=True, blank=True)
+    decimal_places = models.PositiveSmallIntegerField(default=0, help_text="Number items: 0 for whole numbers.")
     max_length = models.PositiveIntegerField(default=500)
     demographic = models.CharField(max_length=20, blank=True)
     translations = models.JSONField(default=dict, blank=True, help_text='{"cy": {"text": "…", "hint": "…"}}.')
@@ -89,6 +91,10 @@ class BankItem(models.Model):
                 | Q(max_value__isnull=True)
                 | Q(min_value__lte=models.F("max_value")),
                 name="bank_item_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(decimal_places=0) | Q(kind="number", decimal_places__lte=MAX_DECIMAL_PLACES),
+                name="bank_item_decimal_places_number_0_3",
             ),
         ]
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS, number_shown
 from surveys.models.responses import Response
 
 
@@ -108,8 +109,23 @@ class Question(models.Model):
     reverse_scored = models.BooleanField(
         default=False, help_text="The options' scores were reversed: agreeing counts against the factor."
     )
-    min_value = models.IntegerField(null=True, blank=True, help_text="Number questions: smallest accepted.")
-    max_value = models.IntegerField(null=True, blank=True, help_text="Number questions: largest accepted.")
+    min_value = models.DecimalField(
+        max_digits=NUMBER_DIGITS,
+        decimal_places=MAX_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text="Number questions: smallest accepted.",
+    )
+    max_value = models.DecimalField(
+        max_digits=NUMBER_DIGITS,
+        decimal_places=MAX_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text="Number questions: largest accepted.",
+    )
+    decimal_places = models.PositiveSmallIntegerField(
+        default=0, help_text="Number questions: how many decimal places an answer may have; 0 for whole numbers."
+    )
     max_length = models.PositiveIntegerField(default=500, help_text="Free text: longest accepted.")
     show_if_question = models.ForeignKey(
         "self",
@@ -156,6 +172,10 @@ class Question(models.Model):
                 condition=~Q(kind__in=["multiple", "text"]) | Q(scored=False),
                 name="question_multiple_and_text_unscored",
             ),
+            models.CheckConstraint(
+                condition=Q(decimal_places=0) | Q(kind="number", decimal_places__lte=MAX_DECIMAL_PLACES),
+                name="question_decimal_places_number_0_3",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +190,22 @@ class Question(models.Model):
     @property
     def has_options(self) -> bool:
         return self.kind in QuestionKind.with_options()
+
+    @property
+    def number_rule(self) -> str:
+        """What a number question accepts, in words for staff: "numbers with up to 2 decimal places, 0 to 10"."""
+        if self.kind != QuestionKind.NUMBER:
+            return ""
+        places = self.decimal_places
+        what = f"numbers with up to {places} decimal place{'s' if places != 1 else ''}" if places else "whole numbers"
+        low, high = number_shown(self.min_value), number_shown(self.max_value)
+        if low and high:
+            return f"{what} from {low} to {high}"
+        if low:
+            return f"{what} of {low} or more"
+        if high:
+            return f"{what} of {high} or less"
+        return what
 
 
 class Option(models.Model):

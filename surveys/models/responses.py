@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from indicators.places.models import Neighbourhood
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
 
 
 class Channel(models.TextChoices):
@@ -114,7 +115,8 @@ class Answer(models.Model):
         help_text="Single answer.",
     )
     choices = models.JSONField(default=list, blank=True, help_text="Multiple choice: the chosen option codes.")
-    number = models.IntegerField(null=True, blank=True)
+    # Up to 12 digits before the point and 3 after (Question.decimal_places says how many a question takes).
+    number = models.DecimalField(max_digits=NUMBER_DIGITS, decimal_places=MAX_DECIMAL_PLACES, null=True, blank=True)
     text = models.TextField(blank=True)
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="0 to 100 for scored questions, set when answered; empty otherwise."

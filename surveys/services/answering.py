@@ -9,13 +9,16 @@ channel, before anything is saved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from indicators.core.text import UNSTORABLE_MESSAGE, is_storable, shown
-from surveys.models import Answer, Option, Question, QuestionKind
+from surveys.models import Answer, Option, Question, QuestionKind, number_shown
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
 
 
 @dataclass
@@ -24,7 +27,7 @@ class Cleaned:
     option_id: int | None = None
     option_code: str = ""
     choices: list[str] = field(default_factory=list)
-    number: int | None = None
+    number: Decimal | None = None
     text: str = ""
     score: int | None = None
 
@@ -68,11 +71,58 @@ def raw_for(question: Question, value: object) -> list[str]:
     # bool is an int to Python, but True is no answer to any question.
     elif not all(isinstance(v, SCALARS) and not isinstance(v, bool) for v in items):
         raise ValueError(
-            _("Enter a whole number, like 5")
-            if question.kind == QuestionKind.NUMBER
-            else _("Choose one of the answers shown")
+            _number_example(question) if question.kind == QuestionKind.NUMBER else _("Choose one of the answers shown")
         )
+    if question.kind == QuestionKind.NUMBER:
+        # A JSON number as written: 2.5, never 2.4999999999999 (repr of a float is its shortest exact form).
+        items = [repr(v) if isinstance(v, float) else v for v in items]
     return as_list(items)
+
+
+# A number as residents write it: digits, perhaps grouped in thousands with commas (1,250), perhaps a decimal
+# point and digits after it. English and Welsh write the decimal point as a full stop, so "2,5" is refused
+# with a message saying so rather than read as 25 or as 2.5.
+NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<whole>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<fraction>\d*))?$", re.ASCII)
+
+
+def _number_example(question: Question) -> str:
+    if question.decimal_places:
+        return _("Enter a number, like 2.5")
+    return _("Enter a whole number, like 5")
+
+
+def number_clean(question: Question, raw: str) -> Decimal:
+    """A number question's answer as typed (or sent), checked; ValueError with a message for residents."""
+    text = raw.strip().replace(" ", "")
+    m = NUMBER.match(text)
+    if m is None or not (m["whole"] or m["fraction"]):
+        if "," in text and question.decimal_places:
+            raise ValueError(_("Use a full stop for the decimal point, like 2.5, not a comma"))
+        raise ValueError(_number_example(question))
+    fraction = (m["fraction"] or "").rstrip("0")
+    if len(fraction) > question.decimal_places:
+        if not question.decimal_places:
+            raise ValueError(_("Enter a whole number, like 5"))
+        raise ValueError(
+            _("Enter a number with no more than %(places)s decimal places, like %(example)s")
+            % {"places": question.decimal_places, "example": "2." + "5" * question.decimal_places}
+            if question.decimal_places > 1
+            else _("Enter a number with no more than 1 decimal place, like 2.5")
+        )
+    whole = m["whole"].replace(",", "") or "0"
+    if len(whole.lstrip("0")) > NUMBER_DIGITS - MAX_DECIMAL_PLACES:
+        raise ValueError(_("Enter a smaller number"))
+    try:
+        number = Decimal(f"{m['sign']}{whole}.{fraction or '0'}")
+    except InvalidOperation:  # the pattern allows only digits, so this is not expected
+        raise ValueError(_number_example(question)) from None
+    if number == 0:
+        number = Decimal(0)  # never -0
+    if question.min_value is not None and number < question.min_value:
+        raise ValueError(_("Enter a number of %(min)s or more") % {"min": number_shown(question.min_value)})
+    if question.max_value is not None and number > question.max_value:
+        raise ValueError(_("Enter a number of %(max)s or less") % {"max": number_shown(question.max_value)})
+    return number
 
 
 def options_by_code(question: Question) -> dict[str, Option]:
@@ -108,15 +158,7 @@ def answer_clean(*, question: Question, raw: list[str]) -> Cleaned | None:
     if question.kind == QuestionKind.NUMBER:
         if len(raw) != 1:
             raise ValueError(_("Enter one number"))
-        try:
-            number = int(raw[0].replace(",", ""))
-        except ValueError:
-            raise ValueError(_("Enter a whole number, like 5")) from None
-        if question.min_value is not None and number < question.min_value:
-            raise ValueError(_("Enter a number of %(min)s or more") % {"min": question.min_value})
-        if question.max_value is not None and number > question.max_value:
-            raise ValueError(_("Enter a number of %(max)s or less") % {"max": question.max_value})
-        return Cleaned(question=question, number=number)
+        return Cleaned(question=question, number=number_clean(question, raw[0]))
     if question.kind == QuestionKind.TEXT:
         text = " ".join(raw).strip()
         if len(text) > question.max_length:
@@ -211,5 +253,5 @@ def raw_from_answer(answer: Answer) -> list[str]:
     if answer.option_id is not None:
         return [answer.option.code]
     if answer.number is not None:
-        return [str(answer.number)]
+        return [number_shown(answer.number)]
     return [answer.text] if answer.text else []

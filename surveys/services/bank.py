@@ -17,7 +17,7 @@ from django.db import transaction
 
 from surveys.models import BankItem, BankOption, BankSource, Question, QuestionKind, SurveyVersion
 from surveys.services.bank_scoring import scoring_of_item, scoring_of_question
-from surveys.services.questionnaire import _option_specs, _scores, question_create
+from surveys.services.questionnaire import _option_specs, _scores, number_bound, question_create
 
 CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 
@@ -47,6 +47,7 @@ def bank_item_spec(*, item: BankItem) -> dict[str, Any]:
         "reverse_scored": item.reverse_scored,
         "min": item.min_value,
         "max": item.max_value,
+        "decimal_places": item.decimal_places,
         "max_length": item.max_length,
         "demographic": item.demographic,
         "source": item.source,
@@ -106,8 +107,9 @@ def bank_item_create(*, spec: dict[str, Any], owner=None, created_by=None, sourc
         hint=spec.get("hint", ""),
         scored=spec.get("scored", spec["kind"] not in ("multiple", "text")),
         reverse_scored=spec.get("reverse_scored", False),
-        min_value=spec.get("min"),
-        max_value=spec.get("max"),
+        min_value=number_bound(spec.get("min")),
+        max_value=number_bound(spec.get("max")),
+        decimal_places=spec.get("decimal_places", 0),
         max_length=spec.get("max_length", 500),
         demographic=spec.get("demographic", ""),
         translations=spec.get("translations", {}),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from surveys.models import BankItem, Question
 
-# What decides an answer's score: two questions agreeing on these score every answer alike.
-SCORING_FIELDS = ("factor", "kind", "scored", "reverse_scored", "min_value", "max_value")
+# What decides an answer's score, and which answers are accepted: two questions agreeing on these score every
+# answer alike.
+SCORING_FIELDS = ("factor", "kind", "scored", "reverse_scored", "min_value", "max_value", "decimal_places")
 
 
 def scoring_of_item(item: BankItem) -> dict:

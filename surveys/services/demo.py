@@ -52,7 +52,7 @@ def _synthetic_answers(questions, rng: random.Random, leans: dict[str, float]) -
         if q.kind == QuestionKind.TEXT:
             continue  # no made-up free text
         if q.kind == QuestionKind.NUMBER:
-            raw[q.key] = rng.randint(q.min_value or 0, min(q.max_value or 40, 40))
+            raw[q.key] = rng.randint(int(q.min_value or 0), int(min(q.max_value or 40, 40)))
             continue
         if q.kind == QuestionKind.MULTIPLE:
             chosen = rng.sample([o.code for o in options if not o.exclusive], k=rng.randint(1, 2))

@@ -92,7 +92,7 @@ def _wider_age_bands(options: Sequence[tuple[str, str]]) -> Callable[[Any], Any]
     return show
 
 
-def _number_bands(raw: Any) -> str:
+def _number_bands(raw: Any, *, whole: bool = True) -> str:
     if raw is None or raw == "":
         return ""
     value = float(raw)
@@ -101,15 +101,26 @@ def _number_bands(raw: Any) -> str:
         if high is None:
             return f"{low} or more"
         if value < high:
-            return f"under {high}" if low == 0 else f"{low} to {high - 1}"
+            if low == 0:
+                return f"under {high}"
+            # "5 to 9" holds every whole number below 10, but 9.5 is not "5 to 9".
+            return f"{low} to {high - 1}" if whole else f"{low} to under {high}"
     raise AssertionError("unreachable")
 
 
-def quasi_identifier(*, key: str, kind: str, demographic: str, options: Sequence[tuple[str, str]]) -> QuasiIdentifier:
+def _decimal_bands(raw: Any) -> str:
+    return _number_bands(raw, whole=False)
+
+
+def quasi_identifier(
+    *, key: str, kind: str, demographic: str, options: Sequence[tuple[str, str]], decimal_places: int = 0
+) -> QuasiIdentifier:
     """The steps a column goes through, from as given to left out."""
     steps = [Step("as given", _as_given(dict(options)))]
     if demographic == "age_band" and (wider := _wider_age_bands(options)):
         steps.append(Step("in wider bands (" + ", ".join(_wide_names(options, wider)) + ")", wider))
+    elif kind == "number" and decimal_places:
+        steps.append(Step("in bands (under 5, 5 to under 10, 10 to under 20, 20 or more)", _decimal_bands))
     elif kind == "number":
         steps.append(Step("in bands (under 5, 5 to 9, 10 to 19, 20 or more)", _number_bands))
     steps.append(Step(LEFT_OUT, _blank))

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from indicators.access.permissions import may_export_free_text, may_export_full_demographics, may_export_responses
 from indicators.core.spreadsheets import SafeCsvWriter, append_row
 from indicators.places.models import Neighbourhood
-from surveys.models import Factor, Question, QuestionKind, Response, ResponseStatus, Wave
+from surveys.models import Factor, Question, QuestionKind, Response, ResponseStatus, Wave, number_value
 from surveys.selectors import version_questions
 from surveys.services.export_disclosure import QuasiIdentifier, coarsen, quasi_identifier
 
@@ -107,7 +107,7 @@ def _raw(answer, codes: dict[int, str]):
     if answer.choices:
         return tuple(answer.choices)
     if answer.number is not None:
-        return answer.number
+        return number_value(answer.number)
     return answer.text or None
 
 
@@ -136,7 +136,11 @@ def _rows(export: WaveExport, *, user, wave: Wave, questions: list[Question], qu
     codes_to_labels = {q.pk: {o.code: o.label for o in q.options.all()} for q in questions}
     columns: list[QuasiIdentifier] = [
         quasi_identifier(
-            key=q.key, kind=q.kind, demographic=q.demographic, options=[(o.code, o.label) for o in q.options.all()]
+            key=q.key,
+            kind=q.kind,
+            demographic=q.demographic,
+            options=[(o.code, o.label) for o in q.options.all()],
+            decimal_places=q.decimal_places,
         )
         for q in quasi
     ]
@@ -173,7 +177,7 @@ def _rows(export: WaveExport, *, user, wave: Wave, questions: list[Question], qu
                 elif a.choices:
                     row.append("; ".join(codes_to_labels[q.pk].get(c, c) for c in a.choices))
                 elif a.number is not None:
-                    row.append(a.number)
+                    row.append(number_value(a.number))
                 else:
                     row.append(a.text)
             rows.append(row)

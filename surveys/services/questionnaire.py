@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,17 @@ from django.db import transaction
 
 from surveys.models import Factor, Option, Question, QuestionKind, Survey, SurveyVersion
 from surveys.services.bank_scoring import scoring_differences
+
+
+def number_bound(value) -> Decimal | None:
+    """A number question's bound as given (int, float from JSON, Decimal or text) as an exact Decimal: 0.1, not
+    the float nearest it, so that a question and its bank item compare equal."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError({"min_value": f"'{value}' is not a number."}) from None
 
 
 def version_assert_editable(*, version: SurveyVersion) -> None:
@@ -108,8 +120,9 @@ def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: i
         required=spec.get("required", True),
         scored=spec.get("scored", kind not in (QuestionKind.MULTIPLE, QuestionKind.TEXT)),
         reverse_scored=spec.get("reverse_scored", False),
-        min_value=spec.get("min"),
-        max_value=spec.get("max"),
+        min_value=number_bound(spec.get("min")),
+        max_value=number_bound(spec.get("max")),
+        decimal_places=spec.get("decimal_places", 0),
         max_length=spec.get("max_length", 500),
         show_if_question=show_if_question,
         show_if_values=show_if_values,
@@ -158,6 +171,7 @@ def version_spec(*, version: SurveyVersion) -> list[dict[str, Any]]:
             "reverse_scored": q.reverse_scored,
             "min": q.min_value,
             "max": q.max_value,
+            "decimal_places": q.decimal_places,
             "max_length": q.max_length,
             "demographic": q.demographic,
             "source": q.source,

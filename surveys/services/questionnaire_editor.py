@@ -15,19 +15,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from indicators.access.permissions import may_edit_questionnaires, may_see_everything
 from indicators.core.text import is_storable, shown
-from surveys.models import BankItem, Factor, Option, Question, QuestionKind, SurveyVersion, Wave
+from surveys.models import (
+    BankItem,
+    Factor,
+    Option,
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyVersion,
+    Wave,
+    number_shown,
+)
+from surveys.models.numbers import MAX_DECIMAL_PLACES
 from surveys.services.bank import question_add_from_bank
 from surveys.services.bank_scoring import scoring_differences
-from surveys.services.questionnaire import question_create, version_copy
+from surveys.services.questionnaire import question_create, version_copy, version_create
 
 LOCK_CLASS = 4203  # the advisory lock answers take shared on their version (surveys migration 0003)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -62,8 +74,9 @@ class QuestionInput:
     required: bool = True
     scored: bool = True
     reverse_scored: bool = False
-    min_value: int | None = None
-    max_value: int | None = None
+    min_value: Decimal | int | None = None
+    max_value: Decimal | int | None = None
+    decimal_places: int = 0  # number questions: 0 for whole numbers
     page: int | None = None  # None: a new page at the end
     show_if: list[str] = field(default_factory=list)  # "key:code" pairs, all of one earlier question
 
@@ -265,6 +278,20 @@ def _common_check(data: QuestionInput, *, kind_fixed: bool = False) -> None:
         )
     if data.kind in UNSCORED_KINDS:
         data.scored = False  # multiple choice, numbers and free text never count towards a factor score
+    if data.kind != QuestionKind.NUMBER:
+        data.decimal_places, data.min_value, data.max_value = 0, None, None
+    if not 0 <= data.decimal_places <= MAX_DECIMAL_PLACES:
+        raise ValidationError({"decimal_places": f"Choose from 0 to {MAX_DECIMAL_PLACES} decimal places."})
+    for name, label in (("min_value", "smallest"), ("max_value", "largest")):
+        bound = getattr(data, name)
+        if bound is not None and Decimal(bound) != round(Decimal(bound), data.decimal_places):
+            places = f"{data.decimal_places} decimal place{'s' if data.decimal_places != 1 else ''}"
+            raise ValidationError(
+                {
+                    name: f"The {label} number accepted, {number_shown(bound)}, has more figures after the point "
+                    f"than answers may have ({places if data.decimal_places else 'whole numbers only'})."
+                }
+            )
     if data.min_value is not None and data.max_value is not None and data.min_value > data.max_value:
         raise ValidationError({"min_value": "The smallest number accepted is above the largest."})
 
@@ -358,6 +385,7 @@ def question_add(
         "reverse_scored": False,  # the scores above are as wanted; reverse_scored only records it
         "min": data.min_value,
         "max": data.max_value,
+        "decimal_places": data.decimal_places,
         "source": "Rebalance (added in the questionnaire editor)",
         "translations": _translations({}, fields={"text": data.text_cy, "hint": data.hint_cy}),
         "options": options,
@@ -395,6 +423,7 @@ def question_edit(*, user, question: Question, data: QuestionInput) -> Question:
                 ("kind", me.kind, data.kind),
                 ("scored", me.scored, data.scored),
                 ("reverse scoring", me.reverse_scored, data.reverse_scored),
+                ("decimal places", me.decimal_places, data.decimal_places),
             )
             if old != new
         ]
@@ -434,6 +463,7 @@ def question_edit(*, user, question: Question, data: QuestionInput) -> Question:
     me.reverse_scored = data.reverse_scored
     me.min_value = data.min_value if data.kind == QuestionKind.NUMBER else None
     me.max_value = data.max_value if data.kind == QuestionKind.NUMBER else None
+    me.decimal_places = data.decimal_places if data.kind == QuestionKind.NUMBER else 0
     me.show_if_question, me.show_if_values = parent, codes_shown
     me.translations = _translations(me.translations, fields={"text": data.text_cy, "hint": data.hint_cy})
     try:
@@ -567,6 +597,43 @@ def question_add_from_bank_item(*, user, version: SurveyVersion, item, page: int
 
 
 # --- Versions --------------------------------------------------------------------------------------------------
+
+
+NAME_MAX = 150
+
+
+@transaction.atomic
+def questionnaire_start_empty(*, user, name: str, description: str = "") -> SurveyVersion:
+    """A new questionnaire with an empty version 1, to fill in with the editor (questions of one's own or from the
+    question bank). Its short name (slug) is made from the name, made unique with a number if need be."""
+    if not may_edit_questionnaires(user):
+        raise PermissionDenied("You may not change questionnaires.")
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Enter a name for the questionnaire."})
+    if len(name) > NAME_MAX:
+        raise ValidationError({"name": f"Use {NAME_MAX} characters or fewer for the name."})
+    if not is_storable(name) or not is_storable(description):
+        raise ValidationError({"name": "The name or description holds characters that cannot be stored."})
+    if Survey.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"A questionnaire is already called “{name}”: choose another name."})
+    stem = slugify(name)[:50] or "questionnaire"
+    slug, n = stem, 2
+    while Survey.objects.filter(slug=slug).exists():
+        slug, n = f"{stem}-{n}", n + 1
+    try:
+        with transaction.atomic():
+            survey = Survey.objects.create(slug=slug, name=name, description=description.strip())
+    except IntegrityError:  # another one of the same name made a moment ago
+        raise ValidationError(
+            {"name": f"A questionnaire called “{name}” was made just now: choose another name."}
+        ) from None
+    today = timezone.localdate()
+    return version_create(
+        survey=survey,
+        questions=[],
+        notes=f"Started empty by {user.get_username()} on {today.day} {today:%B %Y}.",
+    )
 
 
 @transaction.atomic

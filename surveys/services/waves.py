@@ -43,6 +43,14 @@ def wave_create(
     created_by=None,
 ) -> Wave:
     neighbourhoods = list(neighbourhoods)
+    if not survey_version.questions.exists():
+        # Residents would be shown a survey with nothing to answer, and every response would be empty.
+        raise ValidationError(
+            {
+                "survey_version": f"{survey_version} has no questions yet, so it cannot be fielded. Add its "
+                "questions in the questionnaire editor first, or choose another version."
+            }
+        )
     if not neighbourhoods:
         raise ValidationError({"neighbourhoods": "Choose at least one neighbourhood."})
     if closes_on < opens_on:

@@ -6,17 +6,20 @@ the sheet, row and column, whatever has no place in them. Nothing is created unl
 
 The mapping, both ways:
 - ``survey`` sheet: ``type`` ``select_one L`` (our single choice, labelled scale, 0 to 10 scale or yes/no),
-  ``select_multiple L`` (multiple choice), ``integer`` (number), ``text`` (short free text); ``name`` is the
+  ``select_multiple L`` (multiple choice), ``integer`` (a whole-number question), ``decimal`` (a number
+  question with decimal places), ``text`` (short free text); ``name`` is the
   question's key; ``label`` and ``hint``, each in English (``label::English (en)``, or plain ``label``) and
   Welsh (``label::Welsh (cy)``); ``required`` yes or no; ``relevant`` for skip logic, where it is one earlier
   question's answer being one of some options (``${q} = 'a' or ${q} = 'b'``, or ``selected(${q}, 'a')``);
-  ``constraint`` a number's range (``. >= 0 and . <= 100``) or a text's length (``string-length(.) <= 500``).
+  ``constraint`` a number's range (``. >= 0 and . <= 100``, or ``. >= 0.5`` for a decimal) or a text's length
+  (``string-length(.) <= 500``).
 - Our own columns, which other tools keep and ignore: ``rebalance_factor`` (one of the report's factors, or
   about_you: required), ``rebalance_kind`` (single, scale, scale_0_10 or yes_no for a select_one; single when
   empty), ``rebalance_page`` (questions with the same number are shown together; a page each when empty),
   ``rebalance_scored`` and ``rebalance_reverse`` (yes or no), ``rebalance_source``, ``rebalance_demographic``
-  (age_band or sex) and ``rebalance_bank`` (the question bank item it is made from: its key, or
-  ``GSS code:key`` for a council's own item).
+  (age_band or sex), ``rebalance_bank`` (the question bank item it is made from: its key, or
+  ``GSS code:key`` for a council's own item) and ``rebalance_decimal_places`` (a decimal's places, 1 to 3;
+  3 when empty, as other tools' decimals have no limit of their own).
 - ``choices`` sheet: ``list_name``, ``name`` (the option's code), ``label`` in each language,
   ``rebalance_score`` (0 to 100, reverse scoring already applied; empty for an unscored option such as
   "Don't know") and ``rebalance_exclusive`` (yes for a multiple-choice option that stands alone, like "None").
@@ -24,7 +27,7 @@ The mapping, both ways:
   ``default_language``.
 Labels and hints are taken from the cells as pyxform's reader gives them, before its conversion turns
 typographic quotes (’ “ ”) into plain ones, so that wordings come back exactly as written.
-Not mapped, so refused: other types (``decimal``: our numbers are whole; ``date``, ``note``, groups,
+Not mapped, so refused: other types (``date``, ``note``, groups,
 repeats, ...), calculations, defaults, choice filters, read-only rows and languages other than English and
 Welsh. Form metadata rows (``start``, ``end``, ``today``, ``deviceid``, ...) ask residents nothing and are
 skipped.
@@ -37,6 +40,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -47,7 +51,8 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
-from surveys.models import BankItem, Factor, QuestionKind, Survey, SurveyVersion
+from surveys.models import BankItem, Factor, QuestionKind, Survey, SurveyVersion, number_shown
+from surveys.models.numbers import MAX_DECIMAL_PLACES
 from surveys.selectors import version_questions
 from surveys.services.questionnaire import question_create
 
@@ -59,9 +64,11 @@ TYPES = {
     "select one": SELECT_ONE_KINDS,
     "select all that apply": (QuestionKind.MULTIPLE,),
     "integer": (QuestionKind.NUMBER,),
+    "decimal": (QuestionKind.NUMBER,),
     "text": (QuestionKind.TEXT,),
 }
-REFUSED_TYPES = {"decimal": "our number questions take whole numbers only: use integer if whole numbers will do"}
+# Types pyxform knows that we refuse with a reason of their own (others: "Rebalance has no question of this kind").
+REFUSED_TYPES: dict[str, str] = {}
 METADATA_TYPES = {
     "start", "end", "today", "deviceid", "username", "phonenumber", "subscriberid", "simserial", "email",
     "audit", "start-geopoint", "background-audio",
@@ -70,7 +77,7 @@ BIND_KEYS = {"required", "relevant", "constraint", "jr:constraintMsg", "jr:requi
 SURVEY_COLUMNS = [
     "type", "name", f"label::{ENGLISH}", f"label::{WELSH}", f"hint::{ENGLISH}", f"hint::{WELSH}", "required",
     "relevant", "constraint", "rebalance_factor", "rebalance_kind", "rebalance_page", "rebalance_scored",
-    "rebalance_reverse", "rebalance_source", "rebalance_demographic", "rebalance_bank",
+    "rebalance_reverse", "rebalance_source", "rebalance_demographic", "rebalance_bank", "rebalance_decimal_places",
 ]  # fmt: skip
 CHOICE_COLUMNS = [
     "list_name", "name", f"label::{ENGLISH}", f"label::{WELSH}", "rebalance_score", "rebalance_exclusive",
@@ -79,7 +86,7 @@ CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 KEY = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 EQUALS = re.compile(r"^\$\{([^}]+)\}\s*=\s*'([^']*)'$")
 SELECTED = re.compile(r"^selected\(\s*\$\{([^}]+)\}\s*,\s*'([^']*)'\s*\)$")
-BOUND = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+)$")
+BOUND = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
 LENGTH = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
 YES, NO = {"yes", "true", "true()", "1"}, {"", "no", "false", "false()", "0"}
 
@@ -138,9 +145,9 @@ def _constraint(question) -> str:
         return f"string-length(.) <= {question.max_length}"
     bounds = []
     if question.min_value is not None:
-        bounds.append(f". >= {question.min_value}")
+        bounds.append(f". >= {number_shown(question.min_value)}")
     if question.max_value is not None:
-        bounds.append(f". <= {question.max_value}")
+        bounds.append(f". <= {number_shown(question.max_value)}")
     return " and ".join(bounds)
 
 
@@ -168,7 +175,7 @@ def xlsform_export(*, version: SurveyVersion) -> bytes:
         welsh = (q.translations or {}).get("cy", {})
         xls_type = {
             QuestionKind.MULTIPLE: f"select_multiple {q.key}",
-            QuestionKind.NUMBER: "integer",
+            QuestionKind.NUMBER: "decimal" if q.decimal_places else "integer",
             QuestionKind.TEXT: "text",
         }.get(q.kind, f"select_one {q.key}")
         survey.append(
@@ -190,6 +197,7 @@ def xlsform_export(*, version: SurveyVersion) -> bytes:
                 q.source,
                 q.demographic,
                 _bank_ref(bank.get(q.bank_item_id)),
+                q.decimal_places or "",
             ]
         )
         for o in q.options.all():
@@ -343,6 +351,7 @@ class _Reader:
         before = len(self.problems)
         spec: dict[str, Any] = {"key": name}
         spec["kind"] = self.kind(raw, xls_type, n)
+        spec["decimal_places"] = self.decimal_places(raw, xls_type, n)
         factor = str(raw.get("rebalance_factor", "")).strip()
         if factor not in Factor.values:
             said = f"'{factor}' is not a factor" if factor else "empty"
@@ -410,6 +419,25 @@ class _Reader:
             return allowed[0]
         return given
 
+    def decimal_places(self, raw: dict[str, str], xls_type: str, n: int | None) -> int:
+        given = str(raw.get("rebalance_decimal_places", "")).strip()
+        if xls_type != "decimal":
+            if given not in ("", "0"):
+                self.problem(
+                    "survey", n, "rebalance_decimal_places", f"'{given}' is for a decimal; an {xls_type} has none"
+                )
+            return 0
+        if given == "":
+            return MAX_DECIMAL_PLACES
+        places = _whole(given)
+        if places is None or not 1 <= places <= MAX_DECIMAL_PLACES:
+            self.problem(
+                "survey", n, "rebalance_decimal_places",
+                f"'{given}' should be a whole number from 1 to {MAX_DECIMAL_PLACES} (use integer for whole numbers)",
+            )  # fmt: skip
+            return MAX_DECIMAL_PLACES
+        return places
+
     def constraint(self, spec: dict[str, Any], constraint: str, n: int | None) -> None:
         if not constraint:
             return
@@ -420,7 +448,18 @@ class _Reader:
             parts = [BOUND.match(p.strip()) for p in re.split(r"\s+and\s+", constraint)]
             if all(parts) and len({p.group(1) for p in parts}) == len(parts):
                 for p in parts:
-                    spec["min" if p.group(1) == ">=" else "max"] = int(p.group(2))
+                    bound = Decimal(p.group(2))
+                    if bound != round(bound, spec["decimal_places"]):
+                        allowed = (
+                            f"{spec['decimal_places']} decimal places" if spec["decimal_places"] else "whole numbers"
+                        )
+                        self.problem(
+                            "survey", n, "constraint",
+                            f"'{constraint}': the bound {p.group(2)} has more figures after the point than the "
+                            f"question's answers may have ({allowed})",
+                        )  # fmt: skip
+                        return
+                    spec["min" if p.group(1) == ">=" else "max"] = bound
                 return
         expected = {
             QuestionKind.TEXT: "string-length(.) <= 500",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators.access.permissions import may_edit_questionnaires
 from surveys import selectors
 from surveys.bank_forms import BankFilterForm
-from surveys.editor_forms import NewQuestionForm, QuestionForm, option_rows
+from surveys.editor_forms import NewQuestionForm, NewQuestionnaireForm, QuestionForm, option_rows
 from surveys.models import BankItem, Question, Response, Survey, SurveyVersion, Wave
 from surveys.selectors import version_questions
 from surveys.services import questionnaire_editor as editor
@@ -83,6 +83,28 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
             state["questions"] = state["version"].questions.count()
         surveys.append({"survey": survey, "versions": versions})
     return render(request, "surveys/editor/list.html", {"surveys": surveys})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_new(request: HttpRequest) -> HttpResponse:
+    """Start a questionnaire from nothing: a name, then an empty version 1 to add questions to."""
+    _editor(request)
+    form = NewQuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = editor.questionnaire_start_empty(
+                user=request.user, name=form.cleaned_data["name"], description=form.cleaned_data["description"]
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            request.audit_detail = {"did": "questionnaire started", "new_version": version.pk}
+            messages.success(
+                request, f"“{version.survey.name}” made, with an empty version 1. Add its questions below."
+            )
+            return redirect("surveys:editor-version", pk=version.pk)
+    return render(request, "surveys/editor/questionnaire_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

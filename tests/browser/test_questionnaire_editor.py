@@ -160,3 +160,54 @@ def test_a_frozen_version_and_the_end_of_the_preview_pass_axe(live_server, page)
     _look(page, "editor-frozen")
     page.goto(live_server.url + reverse("surveys:editor-preview-end", args=[wave.survey_version.pk, "en"]))
     _look(page, "editor-preview-end")
+
+
+@pytest.mark.parametrize("page", ["desktop", "phone"], indirect=True)
+def test_an_officer_starts_a_questionnaire_from_empty_with_a_decimal_question(live_server, page):
+    officer, _default, _wave = _officer()
+    log_in(page, live_server, officer.username, "correct-horse-battery")
+    page.goto(live_server.url + reverse("surveys:editor-list"))
+    page.get_by_role("link", name="New questionnaire").click()
+    _look(page, "editor-new-questionnaire")
+    page.get_by_role("button", name="Make the questionnaire").click()
+    assert page.locator(".error-summary").is_visible()
+    _look(page, "editor-new-questionnaire-error")
+    page.get_by_label("Name of the questionnaire").fill("Town centre survey 2027")
+    page.get_by_role("button", name="Make the questionnaire").click()
+    version = SurveyVersion.objects.get(survey__name="Town centre survey 2027")
+    page.wait_for_url(f"**{reverse('surveys:editor-version', args=[version.pk])}")
+    assert page.get_by_text("This version has no questions yet.").is_visible()
+    assert page.get_by_text("There is nothing to preview until the version has a question.").is_visible()
+    assert page.get_by_role("link", name="Download as XLSForm").is_visible()
+    _look(page, "editor-version-empty")
+
+    # A number question that takes one decimal place, from 0 to 80.
+    page.get_by_role("link", name="Add a question", exact=True).click()
+    page.get_by_label("The question, as residents read it").fill("How many hours a week do you work?")
+    page.locator("input[name=kind][value=number]").check()
+    page.get_by_label("Factor", exact=True).select_option("work_connection")
+    page.get_by_label("Decimal places (number questions)").select_option("1")
+    page.get_by_label("Smallest number accepted (number questions)").fill("0.25")
+    page.get_by_label("Largest number accepted (number questions)").fill("80")
+    page.get_by_role("button", name="Add the question").click()
+    assert page.locator(".error-summary").is_visible()  # 0.25 has two places
+    _look(page, "editor-new-question-decimal-error")
+    page.get_by_label("Smallest number accepted (number questions)").fill("0")
+    page.get_by_role("button", name="Add the question").click()
+    question = version.questions.get()
+    assert (question.kind, question.decimal_places) == ("number", 1)
+    assert page.get_by_text("Numbers with up to 1 decimal place from 0 to 80").is_visible()
+    _look(page, "editor-version-decimal")
+
+    # The resident page, as the preview shows it: a decimal keypad, and a comma refused in words.
+    page.get_by_role("link", name="Preview in English").click()
+    box = page.get_by_label("How many hours a week do you work?")
+    assert box.get_attribute("inputmode") == "decimal"
+    box.fill("37,5")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("Use a full stop for the decimal point, like 2.5, not a comma").first.is_visible()
+    _look(page, "editor-preview-decimal-error")
+    page.get_by_label("How many hours a week do you work?").fill("37.5")
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".error-summary").count() == 0
+    assert Response.objects.count() == 0

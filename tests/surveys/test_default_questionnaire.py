@@ -7,6 +7,7 @@ options as the loader builds them. When the questionnaire changes on purpose, re
 
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,10 @@ def _fields(obj, model) -> dict:
         if field.name == "bank_item":
             out["bank_item"] = obj.bank_item.key if obj.bank_item else None
             continue
-        out[field.name] = getattr(obj, field.attname)
+        value = getattr(obj, field.attname)
+        if isinstance(value, Decimal):  # a number question's bound: JSON has no decimals
+            value = int(value) if value == value.to_integral_value() else str(value)
+        out[field.name] = value
     return out
 
 

@@ -40,7 +40,7 @@ def test_scores_run_0_to_100_and_reverse_scoring_is_applied():
         ("why_move", ["work", "home"], {"choices": ["work", "home"], "score": None}),
         ("life", ["7"], {"score": 70}),
         ("plans", ["study"], {"score": None}),
-        ("years", ["1,2"], {"number": 12}),
+        ("years", [" 12 "], {"number": 12}),
         ("hopes", ["  a job  "], {"text": "a job"}),
     ],
 )
@@ -61,6 +61,8 @@ def test_every_question_kind_takes_a_good_answer(key, raw, expected):
         ("why_move", ["work", "none"], "cannot be chosen with other answers"),
         ("life", ["11"], "Choose one of the answers"),
         ("years", ["abc"], "whole number"),
+        ("years", ["1,2"], "whole number"),
+        ("years", ["2.5"], "whole number"),
         ("years", ["-1"], "0 or more"),
         ("years", ["101"], "100 or less"),
         ("hopes", ["x" * 51], "50 characters or fewer"),

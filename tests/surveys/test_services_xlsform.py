@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -24,6 +25,7 @@ GOOD_SURVEY = [
     ["text", "why_not", "Why not?", "Pam lai?", "", "${likes_park} = 'no'", "outlook"],
 ]
 GOOD_CHOICES = [["yn", "yes", "Yes", "Ydw", "100"], ["yn", "no", "No", "Nac ydw", "0"]]
+NUMBER_HEAD = ["type", "name", "label::English (en)", "constraint", "rebalance_factor", "rebalance_decimal_places"]
 
 
 def workbook(survey=GOOD_SURVEY, choices=GOOD_CHOICES, *, survey_head=SURVEY_HEAD, settings=None) -> bytes:
@@ -127,9 +129,25 @@ BAD = {
         workbook(survey=[["date", "when", "When?", "", "", "", "outlook"]]),
         ("survey", 2, "type", "cannot be imported"),
     ),
-    "decimal": (
-        workbook(survey=[["decimal", "hours", "Hours?", "", "", "", "outlook"]]),
-        ("survey", 2, "type", "whole numbers"),
+    "decimal places out of range": (
+        workbook(survey=[["decimal", "hours", "Hours?", "", "outlook", "4"]], survey_head=NUMBER_HEAD),
+        ("survey", 2, "rebalance_decimal_places", "from 1 to 3"),
+    ),
+    "decimal places on an integer": (
+        workbook(survey=[["integer", "hours", "Hours?", "", "outlook", "2"]], survey_head=NUMBER_HEAD),
+        ("survey", 2, "rebalance_decimal_places", "for a decimal"),
+    ),
+    "a decimal bound on an integer": (
+        workbook(survey=[["integer", "hours", "Hours?", ". <= 7.5", "outlook", ""]], survey_head=NUMBER_HEAD),
+        ("survey", 2, "constraint", "whole numbers"),
+    ),
+    "a bound finer than the decimal places": (
+        workbook(survey=[["decimal", "hours", "Hours?", ". >= 0.25", "outlook", "1"]], survey_head=NUMBER_HEAD),
+        ("survey", 2, "constraint", "1 decimal places"),
+    ),
+    "a decimal constraint we cannot read": (
+        workbook(survey=[["decimal", "hours", "Hours?", ". > 0", "outlook", "1"]], survey_head=NUMBER_HEAD),
+        ("survey", 2, "constraint", ". >= 0 and . <= 100"),
     ),
     "a choice list that does not exist": (
         workbook(survey=[["select_one nope", "a", "A", "", "", "", "outlook"]]),
@@ -244,3 +262,45 @@ def test_a_question_without_a_label_is_named_by_its_row():
         xlsform_read(data=workbook(survey=[GOOD_SURVEY[0], ["integer", "b", "", "", "", "", "outlook"]]))
     problem = caught.value.problems[0]
     assert (problem.sheet, problem.row, problem.column) == ("survey", 3, "label")
+
+
+def test_a_decimal_imports_as_a_number_question_with_decimal_places_and_an_integer_stays_whole():
+    data = workbook(
+        survey=[
+            ["decimal", "hours", "Hours a week?", ". >= 0 and . <= 99.5", "work_connection", "1"],
+            ["decimal", "miles", "How far?", ". >= 0.125", "travel_to_work", ""],
+            ["integer", "years", "How many years?", ". >= 0 and . <= 100", "about_you", ""],
+        ],
+        survey_head=NUMBER_HEAD,
+    )
+    version = xlsform_import(data=data, filename="numbers.xlsx")
+    hours, miles, years = version.questions.order_by("position")
+    assert (hours.kind, hours.decimal_places, hours.min_value, hours.max_value) == (
+        "number",
+        1,
+        Decimal("0"),
+        Decimal("99.5"),
+    )
+    assert (miles.decimal_places, miles.min_value, miles.max_value) == (3, Decimal("0.125"), None)
+    assert (years.kind, years.decimal_places, years.max_value) == ("number", 0, Decimal("100"))
+
+
+def test_a_decimal_question_exports_as_decimal_and_round_trips():
+    version = version_factory(
+        questions=[
+            {"key": "hours", "factor": "work_connection", "kind": "number", "text": "Hours a week?",
+             "decimal_places": 2, "min": "0.5", "max": "99.75"},
+            {"key": "years", "factor": "about_you", "kind": "number", "text": "Years here?", "min": 0, "max": 100},
+        ]
+    )  # fmt: skip
+    data = xlsform_export(version=version)
+    survey = list(load_workbook(io.BytesIO(data))["survey"].values)
+    head = survey[0]
+    rows = {row[head.index("name")]: row for row in survey[1:]}
+    assert rows["hours"][head.index("type")] == "decimal"
+    assert rows["hours"][head.index("constraint")] == ". >= 0.5 and . <= 99.75"
+    assert rows["hours"][head.index("rebalance_decimal_places")] == 2
+    assert rows["years"][head.index("type")] == "integer"
+    assert rows["years"][head.index("constraint")] == ". >= 0 and . <= 100"
+    again = xlsform_import(data=data, filename="again.xlsx")
+    assert version_spec(version=again) == version_spec(version=version)

@@ -136,7 +136,7 @@ def _write_completed(
             "question_id": c.question.id,
             "option_id": c.option_id,
             "choices": c.choices,
-            "number": c.number,
+            "number": None if c.number is None else str(c.number),  # exact: JSON has no decimal type
             "text": c.text,
             "score": c.score,
         }

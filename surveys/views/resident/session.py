@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from indicators.accounts.ratelimit import client_address, rate_take
-from surveys.models import Answer, Question, Response, ResponseStatus
+from surveys.models import Answer, Question, Response, ResponseStatus, number_shown
 from surveys.selectors import pages_of, version_questions_for
 from surveys.services import responses as svc
 from surveys.services.answering import codes_from_answers, shown_questions
@@ -111,7 +111,7 @@ def _answer_text(question: Question, answer: Answer | None, lang: str) -> str:
         labels = {o.code: o.label_in(lang) for o in question.options.all()}
         return ", ".join(labels.get(c, c) for c in answer.choices)
     if answer.number is not None:
-        return str(answer.number)
+        return number_shown(answer.number)
     return answer.text
 
 
