@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 
 from indicators.access.permissions import may_see_everything
 from indicators.places.models import LocalAuthority
-from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS, number_rule
 from surveys.models.questionnaire import Factor, QuestionKind, _translated
 
 
@@ -107,6 +107,12 @@ class BankItem(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.owner_id is None
+
+    @property
+    def number_rule(self) -> str:
+        if self.kind != QuestionKind.NUMBER:
+            return ""
+        return number_rule(places=self.decimal_places, low=self.min_value, high=self.max_value)
 
 
 class BankOption(models.Model):

@@ -26,3 +26,17 @@ def number_value(value: Decimal | int | None) -> Decimal | int | None:
         return None
     value = Decimal(value)
     return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def number_rule(*, places: int, low, high) -> str:
+    """What a number question or bank item accepts, in words for staff: "numbers with up to 2 decimal places from
+    0.5 to 10", "whole numbers of 0 or more"."""
+    what = f"numbers with up to {places} decimal place{'s' if places != 1 else ''}" if places else "whole numbers"
+    low, high = number_shown(low), number_shown(high)
+    if low and high:
+        return f"{what} from {low} to {high}"
+    if low:
+        return f"{what} of {low} or more"
+    if high:
+        return f"{what} of {high} or less"
+    return what

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS, number_shown
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS, number_rule
 from surveys.models.responses import Response
 
 
@@ -193,19 +193,10 @@ class Question(models.Model):
 
     @property
     def number_rule(self) -> str:
-        """What a number question accepts, in words for staff: "numbers with up to 2 decimal places, 0 to 10"."""
+        """What a number question accepts, in words for staff: "numbers with up to 2 decimal places from 0.5 to 10"."""
         if self.kind != QuestionKind.NUMBER:
             return ""
-        places = self.decimal_places
-        what = f"numbers with up to {places} decimal place{'s' if places != 1 else ''}" if places else "whole numbers"
-        low, high = number_shown(self.min_value), number_shown(self.max_value)
-        if low and high:
-            return f"{what} from {low} to {high}"
-        if low:
-            return f"{what} of {low} or more"
-        if high:
-            return f"{what} of {high} or less"
-        return what
+        return number_rule(places=self.decimal_places, low=self.min_value, high=self.max_value)
 
 
 class Option(models.Model):

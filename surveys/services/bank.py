@@ -17,7 +17,7 @@ from django.db import transaction
 
 from surveys.models import BankItem, BankOption, BankSource, Question, QuestionKind, SurveyVersion
 from surveys.services.bank_scoring import scoring_of_item, scoring_of_question
-from surveys.services.questionnaire import _option_specs, _scores, number_bound, question_create
+from surveys.services.questionnaire import _option_specs, _scores, number_bound, number_rules_check, question_create
 
 CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 
@@ -115,6 +115,7 @@ def bank_item_create(*, spec: dict[str, Any], owner=None, created_by=None, sourc
         translations=spec.get("translations", {}),
         created_by=created_by,
     )
+    number_rules_check(kind=item.kind, decimal_places=item.decimal_places, low=item.min_value, high=item.max_value)
     item.full_clean(validate_constraints=False)
     if BankItem.objects.filter(owner=owner, key=item.key).exists():
         raise ValidationError({"key": f"The bank already has an item '{item.key}' for this owner."})

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from surveys.models import Factor, Option, Question, QuestionKind, Survey, SurveyVersion
+from surveys.models import Factor, Option, Question, QuestionKind, Survey, SurveyVersion, number_shown
+from surveys.models.numbers import MAX_DECIMAL_PLACES
 from surveys.services.bank_scoring import scoring_differences
 
 
@@ -22,6 +23,27 @@ def number_bound(value) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         raise ValidationError({"min_value": f"'{value}' is not a number."}) from None
+
+
+def number_rules_check(*, kind: str, decimal_places: int, low: Decimal | None, high: Decimal | None) -> None:
+    """A number question's (or bank item's) decimal places and bounds, refused in words before the database's
+    checks would refuse them less clearly."""
+    if decimal_places and kind != QuestionKind.NUMBER:
+        raise ValidationError({"decimal_places": "Only a number question has decimal places."})
+    if not 0 <= decimal_places <= MAX_DECIMAL_PLACES:
+        raise ValidationError({"decimal_places": f"Choose from 0 to {MAX_DECIMAL_PLACES} decimal places."})
+    for name, label, bound in (("min_value", "smallest", low), ("max_value", "largest", high)):
+        if bound is not None and bound != round(bound, decimal_places):
+            plural = "s" if decimal_places != 1 else ""
+            allowed = f"up to {decimal_places} decimal place{plural}" if decimal_places else "whole numbers only"
+            raise ValidationError(
+                {
+                    name: f"The {label} number accepted, {number_shown(bound)}, has more figures after the point "
+                    f"than answers may have ({allowed})."
+                }
+            )
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"min_value": "The smallest number accepted is above the largest."})
 
 
 def version_assert_editable(*, version: SurveyVersion) -> None:
@@ -130,6 +152,9 @@ def question_create(*, version: SurveyVersion, spec: dict[str, Any], position: i
         source=spec.get("source", "Rebalance"),
         translations=spec.get("translations", {}),
         bank_item=spec.get("bank_item"),
+    )
+    number_rules_check(
+        kind=kind, decimal_places=question.decimal_places, low=question.min_value, high=question.max_value
     )
     question.full_clean()
     question.save()

@@ -34,12 +34,16 @@ from surveys.models import (
     Survey,
     SurveyVersion,
     Wave,
-    number_shown,
 )
-from surveys.models.numbers import MAX_DECIMAL_PLACES
 from surveys.services.bank import question_add_from_bank
 from surveys.services.bank_scoring import scoring_differences
-from surveys.services.questionnaire import question_create, version_copy, version_create
+from surveys.services.questionnaire import (
+    number_bound,
+    number_rules_check,
+    question_create,
+    version_copy,
+    version_create,
+)
 
 LOCK_CLASS = 4203  # the advisory lock answers take shared on their version (surveys migration 0003)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -280,20 +284,12 @@ def _common_check(data: QuestionInput, *, kind_fixed: bool = False) -> None:
         data.scored = False  # multiple choice, numbers and free text never count towards a factor score
     if data.kind != QuestionKind.NUMBER:
         data.decimal_places, data.min_value, data.max_value = 0, None, None
-    if not 0 <= data.decimal_places <= MAX_DECIMAL_PLACES:
-        raise ValidationError({"decimal_places": f"Choose from 0 to {MAX_DECIMAL_PLACES} decimal places."})
-    for name, label in (("min_value", "smallest"), ("max_value", "largest")):
-        bound = getattr(data, name)
-        if bound is not None and Decimal(bound) != round(Decimal(bound), data.decimal_places):
-            places = f"{data.decimal_places} decimal place{'s' if data.decimal_places != 1 else ''}"
-            raise ValidationError(
-                {
-                    name: f"The {label} number accepted, {number_shown(bound)}, has more figures after the point "
-                    f"than answers may have ({places if data.decimal_places else 'whole numbers only'})."
-                }
-            )
-    if data.min_value is not None and data.max_value is not None and data.min_value > data.max_value:
-        raise ValidationError({"min_value": "The smallest number accepted is above the largest."})
+    number_rules_check(
+        kind=data.kind,
+        decimal_places=data.decimal_places,
+        low=number_bound(data.min_value),
+        high=number_bound(data.max_value),
+    )
 
 
 def _show_if_resolve(

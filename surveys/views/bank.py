@@ -75,6 +75,8 @@ def bank_item_new(request: HttpRequest) -> HttpResponse:
             "translations": {"cy": {"text": data["text_cy"]}} if data["text_cy"] else {},
             "options": data["options"],
         }
+        if data["kind"] == QuestionKind.NUMBER:
+            spec.update(decimal_places=data["decimal_places"], min=data["min_value"], max=data["max_value"])
         try:
             item = bank_item_create(spec=spec, owner=owner, created_by=request.user)
         except ValidationError as exc:

@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from indicators.access.models import Role
 from indicators.audit.models import AuditEntry
-from surveys.models import Question, Survey, SurveyVersion, Wave
+from surveys.models import BankItem, Question, Survey, SurveyVersion, Wave
 from surveys.services.bank import bank_item_create
 from surveys.services.questionnaire_editor import questionnaire_start_empty
 from surveys.services.waves import wave_create
-from tests.factories import NeighbourhoodFactory, staff
+from tests.factories import LocalAuthorityFactory, NeighbourhoodFactory, staff
 from tests.surveys.factories import version_factory
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +203,30 @@ def test_a_question_that_is_not_a_number_keeps_no_decimal_places(client):
     )
     assert out.status_code == 302
     assert (version.questions.get(key="why").decimal_places, version.questions.get(key="why").min_value) == (0, None)
+
+
+def test_a_council_adds_a_decimal_number_item_to_the_bank(client):
+    leeds = LocalAuthorityFactory(name="Leeds")
+    officer = staff(Role.OFFICER, local_authorities=[leeds])
+    officer.staff_profile.may_edit_questionnaires = True
+    officer.staff_profile.save()
+    client.force_login(officer)
+    form = {"key": "commute_miles", "text": "How far is your journey to work, in miles?", "factor": "travel_to_work",
+            "kind": "number", "source": "Leeds City Council", "owner": str(leeds.pk), "decimal_places": "1",
+            "min_value": "0", "max_value": "200"}  # fmt: skip
+    bad = client.post(reverse("surveys:bank-new"), {**form, "max_value": "200.25"})
+    assert bad.status_code == 400
+    assert "200.25, has more figures after the point than answers may have (up to 1 decimal place)" in (
+        bad.content.decode()
+    )
+    assert client.post(reverse("surveys:bank-new"), form).status_code == 302
+    item = BankItem.objects.get(key="commute_miles")
+    assert (item.decimal_places, item.min_value, item.max_value) == (1, Decimal("0"), Decimal("200"))
+    assert (
+        "Number: numbers with up to 1 decimal place from 0 to 200"
+        in client.get(reverse("surveys:bank")).content.decode()
+    )
+    # Not a number question: its decimal places are ignored.
+    text = {**form, "key": "commute_how", "kind": "text", "text": "How do you get to work?"}
+    assert client.post(reverse("surveys:bank-new"), text).status_code == 302
+    assert BankItem.objects.get(key="commute_how").decimal_places == 0
