@@ -3,6 +3,7 @@ exports, the API, the editor and the question bank show it."""
 
 import csv
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from indicators.access.models import Role
@@ -19,6 +21,7 @@ from surveys.services.answering import AnswerErrors, answer_clean, answers_clean
 from surveys.services.bank import bank_item_create, question_add_from_bank
 from surveys.services.export_disclosure import quasi_identifier
 from surveys.services.questionnaire import question_create
+from surveys.services.questionnaire_file import QuestionnaireFileError, questionnaire_file_read
 from surveys.services.responses import response_submit
 from tests.factories import staff
 from tests.surveys.factories import GOOD_ANSWERS, SMALL_QUESTIONNAIRE, codes_for, version_factory, wave_factory
@@ -206,6 +209,9 @@ def test_exports_give_decimals_as_answered_and_whole_numbers_without_a_point(cli
     out = client.get(reverse("surveys:wave-export", args=[wave.pk, "csv"]))
     (row,) = list(csv.DictReader(io.StringIO(out.content.decode("utf-8-sig"))))
     assert (row["hours"], row["years"]) == ("2.5", "4")
+    out = client.get(reverse("surveys:wave-export", args=[wave.pk, "xlsx"]))
+    head, values = list(load_workbook(io.BytesIO(out.content))["Responses"].values)[:2]
+    assert (values[head.index("hours")], values[head.index("years")]) == (2.5, 4)
 
 
 def test_coarsened_decimal_answers_are_banded_in_words_that_fit_decimals():
@@ -256,3 +262,20 @@ def test_answers_clean_all_names_the_question_with_a_bad_decimal():
     with pytest.raises(AnswerErrors) as caught:
         answers_clean_all(questions=list(version.questions.all()), raw={**GOOD_ANSWERS, "hours": "1.2345"})
     assert list(caught.value.errors) == ["hours"]
+
+
+def test_the_questionnaire_file_takes_decimal_bounds_and_places(tmp_path):
+    document = {
+        "format": 1,
+        "survey": {"slug": "hours", "name": "Hours"},
+        "sections": [{"title": "Work", "questions": [{**HOURS, "min": 0.1, "max": 80, "source": "Rebalance"}]}],
+    }
+    path = tmp_path / "questionnaire.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    (spec,) = questionnaire_file_read(path=path).specs
+    question = question_create(version=version_factory(), spec=spec)
+    assert (question.decimal_places, question.min_value) == (2, Decimal("0.1"))  # not the float nearest 0.1
+    document["sections"][0]["questions"][0]["decimal_places"] = "2"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(QuestionnaireFileError, match="'decimal_places' should be a whole number"):
+        questionnaire_file_read(path=path)
