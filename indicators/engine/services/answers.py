@@ -13,9 +13,10 @@ withheld count can be worked out from the counts that are shown and the number w
 - a multiple-choice option is withheld when those who chose it, or those who did not, number 1 to T − 1;
 - a question shown only after an earlier answer (skip logic) is withheld whole, its number too, wherever one of
   those earlier answers is withheld: otherwise its number would give that count away;
-- a scored question that is the only scored question of its factor answered in a place and wave is withheld
-  whole there wherever any of its answers is withheld: the factor's score (its mean and its share above 50) is
-  then made of this question's answers alone, and with the shown counts would solve for the withheld ones.
+- the factor's score in the place and wave (its mean, shown on the neighbourhood page) is a sum of its scored
+  questions' counts: where it, the shown counts and the numbers who answered leave only one possibility for a
+  withheld count, the rest of that question is withheld, then the factor's other scored questions, until none
+  is left with one possibility (``services/answer_factors.py`` says exactly what can be worked out, and why).
 
 Number and free-text questions have no rows: numbers are not options, and free text is for administrators only.
 Everything here is safe to run twice: each run deletes and rewrites its scope inside one transaction.
@@ -31,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from indicators.engine.models import AnswerShare
+from indicators.engine.services.answer_factors import Unknowns, pinned
 from indicators.engine.services.factors.sql import scope, tables, write_rows
 from surveys.models import Option, Question, QuestionKind, Wave
 
@@ -128,30 +130,54 @@ def _primary_and_secondary(group: _Question, *, multiple: bool, threshold: int) 
         group.whole = f"No answer here was chosen by {threshold} or more residents"
 
 
-def _alone_in_factor(groups: dict[tuple, _Question], questions: dict[int, Question]) -> set[tuple]:
-    """The groups of scored questions that are the only scored question of their factor answered in their place
-    and wave: that factor's score there is made of this question's answers alone."""
-    scored = {key for key in groups if questions[key[2]].scored and questions[key[2]].factor != "about_you"}
-    per_factor: dict[tuple, int] = defaultdict(int)
-    for key in scored:
-        per_factor[(*key[:2], questions[key[2]].factor)] += 1
-    return {key for key in scored if per_factor[(*key[:2], questions[key[2]].factor)] == 1}
+FACTOR_REASON = "Held back so that it cannot be worked out from its factor's score and the other figures"
 
 
-def _disclose(groups: dict[tuple, _Question], questions: dict[int, Question], threshold: int) -> None:
-    """Decide what is withheld, questions in the questionnaire's order so that skip logic sees its parent."""
+def _factor_check(groups: dict[tuple, _Question], questions: dict[int, Question], scores: dict[int, dict]) -> None:
+    """Withhold more of a factor's scored questions in a place and wave wherever its score, with what is shown,
+    leaves a withheld count only one possible value (see ``answer_factors``)."""
+    per_factor: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in groups:
+        question = questions[key[2]]
+        if question.scored and question.factor != "about_you" and question.kind != QuestionKind.MULTIPLE:
+            per_factor[(*key[:2], question.factor)].append(key)
+    for keys in per_factor.values():
+        keys.sort(key=lambda k: questions[k[2]].position)
+        while True:
+            unknowns, known_total = [], 0
+            for key in keys:
+                group, points = groups[key], scores[key[2]]
+                hidden = list(points) if group.whole else [code for code in points if code in group.withheld]
+                if not hidden:
+                    continue
+                total = sum(group.counts.get(code, 0) for code in hidden)
+                known_total += sum(group.counts.get(code, 0) * (points[code] or 0) for code in hidden)
+                unknowns.append(Unknowns(key, tuple(points[code] for code in hidden), total))
+            stuck = pinned(unknowns, known_total) if unknowns else set()
+            # The stuck question's own shown answers first, then the factor's other questions in order.
+            target = next((k for k in keys if k in stuck and not groups[k].whole), None)
+            if stuck and target is None:
+                target = next((k for k in keys if not groups[k].whole), None)
+            if target is None:
+                break  # nothing stuck, or nothing left to withhold but the factor's own figure
+            groups[target].whole = FACTOR_REASON
+
+
+def _disclose(
+    groups: dict[tuple, _Question], questions: dict[int, Question], scores: dict[int, dict], threshold: int
+) -> None:
+    """Decide what is withheld: each question's own counts, then beside its factor's score, then skip logic in
+    the questionnaire's order (so that a question sees its parent's final state).
+
+    ``scores``: each question's options in order, code to score (None for an answer without one)."""
     order = sorted(groups, key=lambda key: questions[key[2]].position)
-    alone = _alone_in_factor(groups, questions)
+    for key in order:
+        multiple = questions[key[2]].kind == QuestionKind.MULTIPLE
+        _primary_and_secondary(groups[key], multiple=multiple, threshold=threshold)
+    _factor_check(groups, questions, scores)
     for key in order:
         question = questions[key[2]]
         group = groups[key]
-        _primary_and_secondary(group, multiple=question.kind == QuestionKind.MULTIPLE, threshold=threshold)
-        if group.withheld and not group.whole and key in alone:
-            # Its factor's score (mean and share above 50, shown on the neighbourhood page) is this question's
-            # answers alone: with the shown counts, those two figures would solve for the withheld ones.
-            group.whole = (
-                "Every answer held back: this question alone makes its factor's score, which would reveal them"
-            )
         parent_id = question.show_if_question_id
         if group.whole or parent_id is None:
             continue
@@ -205,7 +231,8 @@ def answers_refresh(*, wave_id: int, neighbourhood_id: int | None = None) -> int
         q.pk: q for q in Question.objects.filter(pk__in=question_ids).prefetch_related("options").order_by("position")
     }
     groups = {key: _Question(answered=n, counts=dict(counts.get(key, {}))) for key, n in answered.items()}
-    _disclose(groups, questions, threshold)
+    scores = {pk: {o.code: o.score for o in q.options.all()} for pk, q in questions.items()}
+    _disclose(groups, questions, scores, threshold)
     previous = _previous(wave, {key[1] for key in groups})
     now = timezone.now()
     rows = []
