@@ -1,11 +1,13 @@
 """Whether Welsh wording residents see is our own translation, not yet checked by a translator.
 
-The default questionnaire's Welsh, the privacy notice's (locale/cy) and the letters' (surveys/services/
-letter_wording.py) are our own. Until a translator has checked them, residents reading them are told so, in
+The default questionnaire's Welsh, the privacy notice's (locale/cy), the letters' (surveys/services/
+letter_wording.py) and the accessibility statement's (templates/help/accessibility_cy.html, shown to anyone
+who chose Welsh) are our own. Until a translator has checked them, residents reading them are told so, in
 Welsh and in English. For the questionnaire the mark is in the data: ``welsh_checked`` in
 surveys/data/default_questionnaire.json; a question shows the note while its Welsh is one of that file's
 unchecked wordings (so a copy, a bank item or an export and import of it keeps the note, and a council's own
-Welsh does not get it). For the privacy notice and letters it is ``NOTICES_CHECKED`` here.
+Welsh does not get it). For the privacy notice, the letters and the accessibility statement it is
+``NOTICES_CHECKED`` here.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "default_questionnaire.json"
 
-# Set to True once a translator has checked the privacy notice's Welsh (locale/cy/LC_MESSAGES/django.po) and
-# the letters' (surveys/services/letter_wording.py).
+# Set to True once a translator has checked the privacy notice's Welsh (locale/cy/LC_MESSAGES/django.po), the
+# letters' (surveys/services/letter_wording.py) and the accessibility statement's
+# (templates/help/accessibility_cy.html).
 NOTICES_CHECKED = False
 
 NOTE_CY = "Ein cyfieithiad ni yw’r Gymraeg yma. Nid yw cyfieithydd wedi’i gwirio eto."

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from indicators.access.models import Role
@@ -39,7 +40,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         "contact": getattr(settings, "REBALANCE_ACCESSIBILITY_CONTACT", ""),
         "reviewed": STATEMENT_REVIEWED,
     }
-    return render(request, "help/accessibility.html", context)
+    # Residents who chose Welsh for the survey read the statement in Welsh (our own translation, marked so).
+    welsh = get_language() == "cy"
+    return render(request, "help/accessibility_cy.html" if welsh else "help/accessibility.html", context)
 
 
 @require_GET

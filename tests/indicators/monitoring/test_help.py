@@ -4,6 +4,7 @@ admin's answer to a non-admin, full links on the wave page, and the favicon."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from indicators.access.models import Role
 from indicators.monitoring import glossary
+from surveys.welsh import NOTE_CY, NOTE_EN
 from tests.factories import staff
 from tests.surveys.factories import wave_factory
 
@@ -88,6 +90,32 @@ def test_accessibility_statement_is_public_and_names_the_standard_and_contact(cl
     assert "level AA" in html
     assert 'href="mailto:access@council.example"' in html
     assert "last reviewed on" in html
+
+
+def test_a_resident_who_chose_welsh_reads_the_statement_in_welsh_marked_as_our_own_translation(client, settings):
+    settings.REBALANCE_ACCESSIBILITY_CONTACT = "access@council.example"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    html = client.get(reverse("accessibility")).content.decode()
+    assert '<html lang="cy">' in html
+    assert "Datganiad hygyrchedd ar gyfer Rebalance" in html
+    assert NOTE_CY in html  # our own translation, until a translator has checked it
+    assert NOTE_EN in html
+    assert "lefel AA" in html
+    assert 'href="mailto:access@council.example"' in html
+    assert "Adolygwyd y datganiad hwn ddiwethaf ar" in html
+    assert 'name="language" value="en"' in html  # and back to English from the statement itself
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("accessibility")).content.decode()
+    assert "Accessibility statement for Rebalance" in english
+    assert NOTE_CY not in english
+
+
+def test_the_welsh_statement_has_the_english_ones_sections_and_list_items():
+    """A change to one statement without the other shows here: the same headings and bullet points."""
+    folder = Path(__file__).resolve().parents[3] / "templates" / "help"
+    english, welsh = ((folder / name).read_text() for name in ("accessibility.html", "accessibility_cy.html"))
+    for tag in ("<h2>", "<li>", "{% if contact %}"):
+        assert english.count(tag) == welsh.count(tag), tag
 
 
 @pytest.mark.django_db
@@ -206,8 +234,6 @@ def test_400_renders_without_a_request():
 
 def test_every_term_a_template_names_is_in_the_glossary():
     """A misspelt slug would fail its page at render time: find it here first, across every template."""
-    from pathlib import Path
-
     from django.conf import settings
 
     used = set()
