@@ -69,9 +69,21 @@ CSRF_REASON = (
 )
 
 
+# Our own Welsh (surveys.welsh), for a resident who chose Welsh and whose survey page had been open too long.
+CSRF_HEADING_CY = "Ni anfonwyd y ffurflen hon"
+CSRF_REASON_CY = (
+    "Ni anfonwyd y ffurflen hon: roedd wedi bod ar agor yn rhy hir, neu roedd eich sesiwn wedi dod i ben. Ewch yn ôl, "
+    "ail-lwythwch y dudalen a rhowch gynnig arall arni; efallai y bydd angen teipio eto’r hyn roeddech chi wedi’i "
+    "deipio."
+)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's CSRF_FAILURE_VIEW: the styled 403 page in plain words, not Django's technical one."""
-    context = {"heading": "This form was not sent", "reason": CSRF_REASON}
+    if get_language() == "cy":
+        context = {"heading": CSRF_HEADING_CY, "reason": CSRF_REASON_CY, "welsh": True}
+    else:
+        context = {"heading": "This form was not sent", "reason": CSRF_REASON}
     return render(request, "403.html", context, status=403)
 
 

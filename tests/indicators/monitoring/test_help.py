@@ -167,6 +167,30 @@ def test_404_is_styled_with_the_path_and_ways_back(client):
     assert f'href="{reverse("surveys:start")}"' in html
 
 
+def test_a_resident_who_chose_welsh_gets_the_404_in_welsh_with_ways_back(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    response = client.get("/survey/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Heb ddod o hyd i’r dudalen</h1>" in html
+    assert NOTE_CY in html
+    assert "/survey/no-such-page/" in html
+    assert f'<a href="{reverse("surveys:start")}">Dechrau’r arolwg</a>' in html
+
+
+def test_a_resident_who_chose_welsh_gets_the_expired_form_page_in_welsh(settings):
+    from django.test import Client
+
+    resident = Client(enforce_csrf_checks=True)
+    resident.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    response = resident.post(reverse("surveys:start"), {"code": "ABCD"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>Ni anfonwyd y ffurflen hon</h1>" in html
+    assert "ail-lwythwch y dudalen" in html
+    assert NOTE_CY in html
+
+
 def test_500_renders_without_a_request_or_the_database():
     from django.template.loader import get_template
 
