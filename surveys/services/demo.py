@@ -26,7 +26,14 @@ from surveys.selectors import version_questions
 from surveys.services.answering import is_shown
 from surveys.services.codes import ALPHABET, LENGTH, code_format
 from surveys.services.default_questionnaire import default_questionnaire_load
-from surveys.services.demo_plan import WavePlan, current_plan, demo_schedule, factor_leans, response_count
+from surveys.services.demo_plan import (
+    TYPICAL_RESPONSES,
+    WavePlan,
+    current_plan,
+    demo_schedule,
+    factor_leans,
+    response_count,
+)
 from surveys.services.responses import response_submit
 from surveys.services.waves import invitation_find, invitations_create, survey_url_for_code, wave_create
 
@@ -193,7 +200,7 @@ def seed_surveys(
     if not neighbourhoods:
         raise ValueError("Seed the places first: there are no neighbourhoods.")
     version = default_questionnaire_load()
-    typical = responses_each or settings.REBALANCE_DISCLOSURE_MIN_RESPONSES + 4
+    typical = responses_each or max(TYPICAL_RESPONSES, settings.REBALANCE_DISCLOSURE_MIN_RESPONSES + 4)
     how = _Fielding(list(version_questions(version.pk)), random.Random(seed), typical, codes_each)  # noqa: S311
     biases = _biases(neighbourhoods)
     with transaction.atomic():

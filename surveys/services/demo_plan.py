@@ -93,11 +93,19 @@ def factor_leans(place: str, wave_number: int, bias: float = 0.0) -> dict[str, f
 
 # Every seventh neighbourhood in a wave, a different one each wave, has too few answers to publish.
 WITHHELD_EVERY = 7
+# A door-to-door survey of a neighbourhood of a few thousand people usually brings in 40 to 90 answers: enough
+# for most answers to most questions to be shown, while the rarer answers of a long scale are still withheld.
+TYPICAL_RESPONSES = 40
+SPREAD = 1.25  # a neighbourhood's count runs from the typical one to 2.25 times it (40 to 90)
 
 
 def response_count(place: str, position: int, wave_number: int, *, typical: int, threshold: int) -> int:
-    """How many residents answered: about ``typical``, but in one neighbourhood in ``WITHHELD_EVERY`` (by
-    ``position`` in the wave's list) too few to publish (below ``threshold``), so that withheld figures show."""
-    if (position + wave_number) % WITHHELD_EVERY == 0:
+    """How many residents answered: ``typical`` to 2.25 times it, but in one neighbourhood in ``WITHHELD_EVERY``
+    (by ``position`` in the wave's list) too few to publish (below ``threshold``), and in another just over it,
+    so that withheld figures and answers withheld question by question both show."""
+    turn = (position + wave_number) % WITHHELD_EVERY
+    if turn == 0:
         return max(threshold - 2 - int(unit(place, wave_number, "short") * 4), 3)
-    return typical + int(unit(place, wave_number, "count") * 10) - 2
+    if turn == 3:
+        return threshold + 2 + int(unit(place, wave_number, "thin") * 6)
+    return typical + int(unit(place, wave_number, "count") * typical * SPREAD)

@@ -6,12 +6,15 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Count, Max, Q
 from django.test import Client
 
 from indicators.access.models import Role
 from indicators.engine.models import (
+    AnswerShare,
     EffectEstimate,
     FactorScore,
     PairComparison,
@@ -65,6 +68,7 @@ def test_seed_builds_the_demo_can_run_twice_and_its_logins_work():
     assert EffectEstimate.objects.filter(status=EffectEstimate.Status.ESTIMATED).exists()
 
     _every_place_of_the_leeds_officer_and_liverpool_manager_has_two_waves_and_some_figures_are_withheld()
+    _results_per_question_mostly_show_and_withholding_shows_too()
     _printed_codes_are_unused_and_in_each_users_own_places(out.getvalue())
     _waves_are_named_for_their_months_and_answers_come_by_every_channel()
 
@@ -81,6 +85,20 @@ def test_seed_builds_the_demo_can_run_twice_and_its_logins_work():
     assert manager.login(username="manager.liverpool", password="rebalance-demo")
     assert len(manager.get("/places/").context["neighbourhoods"]) == 3
     assert get_user_model().objects.get(username="manager.liverpool").staff_profile.role == Role.ESTATE_MANAGER
+
+
+def _results_per_question_mostly_show_and_withholding_shows_too():
+    """Samples of 40 to 90 in most neighbourhoods and waves: most questions there show some answers. A few
+    neighbourhoods have too few answers, or just enough, so withheld answers and whole questions show as well."""
+    threshold = settings.REBALANCE_DISCLOSURE_MIN_RESPONSES
+    questions = AnswerShare.objects.values("wave", "neighbourhood", "question").annotate(
+        shown=Count("pk", filter=Q(withheld=False)), residents=Max("answered")
+    )
+    large = questions.filter(residents__gte=40)
+    assert large.count() > questions.count() / 2
+    assert large.filter(shown__gt=0).count() > 0.75 * large.count()
+    assert AnswerShare.objects.filter(withheld_reason=f"Fewer than {threshold} residents answered").exists()
+    assert AnswerShare.objects.filter(withheld=True, answered__gte=40).exists()
 
 
 def _every_place_of_the_leeds_officer_and_liverpool_manager_has_two_waves_and_some_figures_are_withheld():
