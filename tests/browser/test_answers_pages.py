@@ -42,7 +42,9 @@ def results(transactional_db, settings):
     for w, mix in zip(waves, mixes, strict=True):
         for satisfied, move in mix:
             raw = {"satisfied": satisfied, "move": move, "life": "7", "plans": "work", "age": "35_plus"}
-            raw.update(clean="yes", stay="no")
+            # "clean" withholds its 3 noes too in the first wave: were it shown in full, the factor's score would
+            # give back "satisfied"'s withheld counts, and the engine would withhold that question whole.
+            raw.update(clean="no" if satisfied == "not" else "yes", stay="no")
             if move == "yes":
                 raw["why_move"] = ["work"]
             with _during(w):
