@@ -2,7 +2,9 @@
 
 On PostgreSQL the rows are COPYed into a temporary staging table and upserted with one set-based
 ``INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE`` (value or status differ); when none of them is stored yet (a
-first import) a plain ``INSERT … SELECT``, which spares the unique index a speculative insertion per row. Either
+first import) a plain ``INSERT … SELECT``, which spares the unique index a speculative insertion per row, and
+one probe of that index (is anything of the indicator stored for these periods?) stands in for counting which
+staged rows are new. Either
 statement's references (indicator, periods, areas, import) are checked set-based by the observation table's
 statement-level trigger (migration 0010), in one query per reference. Elsewhere (SQLite) a portable path gives
 the same result; ``tests/indicators/test_services_observations.py`` proves it.
@@ -125,6 +127,10 @@ INSERT_SQL = (
     "SELECT %(indicator)s, period_id, small_area_id, local_authority_id, value, status, status_code, %(import)s "
     "FROM {stage} WHERE {column} IS NOT NULL"
 )
+ANY_STORED_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM {obs} WHERE indicator_id = %(indicator)s AND period_id = ANY(%(periods)s) "
+    "AND {column} IS NOT NULL)"
+)
 COUNT_NEW_SQL = (
     "SELECT count(*) FROM {stage} s WHERE s.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {obs} o "
     "WHERE o.indicator_id = %(indicator)s AND o.period_id = s.period_id AND o.{column} = s.{column})"
@@ -177,8 +183,14 @@ def _write_copy(parsed: ParsedFile, period_ids: list[int], indicator_id: int, im
             if not count:
                 continue
             names = {"obs": obs, "rev": rev, "stage": STAGE, "column": column}
-            cursor.execute(COUNT_NEW_SQL.format(**names), params)
-            new = cursor.fetchone()[0]
+            # A first import (none of this indicator's rows stored for these periods) is all new: one probe of the
+            # unique index instead of looking up each staged row.
+            cursor.execute(ANY_STORED_SQL.format(**names), {**params, "periods": sorted(set(period_ids))})
+            if cursor.fetchone()[0]:
+                cursor.execute(COUNT_NEW_SQL.format(**names), params)
+                new = cursor.fetchone()[0]
+            else:
+                new = count
             inserted += new
             if new < count:  # some rows exist already: keep the values about to be replaced
                 cursor.execute(RECORD_REPLACED_SQL.format(**names), params)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from indicators.official.importing.nomis import nomis_import
 from indicators.official.models import Import, Indicator, Observation, ObservationRevision
@@ -110,3 +111,27 @@ def test_the_portable_path_on_any_database():
     assert len(observations) == 92
     assert [r[2:4] for r in results] == [(91, 0), (1, 4), (0, 4)]
     assert len(revisions) == 8
+
+
+@pytest.mark.parametrize("method", ["copy", "portable"])
+def test_a_month_not_yet_stored_is_all_new_and_a_stored_one_is_compared(method, django_db_blocker):
+    """A first import of a period skips looking up each row (nothing of the indicator is stored for it); a file
+    that also touches a stored period is compared row by row, with the same counts on either path."""
+    if method == "copy" and connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    la, codes = _areas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    october = {("2023-10", c): "5" for c in codes}
+    november = {("2023-11", c): "6" for c in codes} | {("2023-11", la.code): "7"}
+
+    first = nomis_import(source=_file(october), indicator=claimants, file_name="oct.csv", method=method)
+    later = nomis_import(source=_file(november), indicator=claimants, file_name="nov.csv", method=method)
+    touching = nomis_import(
+        source=_file(november | {("2023-10", codes[0]): "9"}), indicator=claimants, file_name="both.csv", method=method
+    )
+
+    assert (first.rows_inserted, first.rows_updated) == (30, 0)
+    assert (later.rows_inserted, later.rows_updated, later.rows_unchanged) == (31, 0, 0)
+    assert (touching.rows_inserted, touching.rows_updated, touching.rows_unchanged) == (0, 1, 31)
+    assert Observation.objects.count() == 61
+    assert ObservationRevision.objects.get().new_value == Decimal(9)
