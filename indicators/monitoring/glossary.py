@@ -191,6 +191,9 @@ TERMS: tuple[Term, ...] = (
         (
             "The threshold is a setting of this site and never below 5. Withheld figures are not shown on any page, "
             "download or API.",
+            "Some larger figures are withheld too, so that a small one cannot be worked out from the others: by "
+            "taking the shown counts away from a total, or, for how residents answered each question, from a "
+            "factor's score, which is made from the answers to that factor's questions.",
         ),
     ),
     Term(
