@@ -6,8 +6,26 @@ holding an exclusive lock on it, so submissions wait for the length of the rewri
 million answers). Run it when no wave is busy. Every stored whole number keeps its value.
 """
 
+import importlib
+
 from django.conf import settings
 from django.db import migrations, models
+
+# SQLite changes a column by building the table again; its triggers on the answers table name the questions
+# table, which SQLite refuses while that is rebuilt. They are dropped first and made again last (SQLite only).
+_triggers = importlib.import_module("surveys.migrations.0003_answer_references_by_trigger")
+
+
+def _drop_sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for name in _triggers.SQLITE_TRIGGERS:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
+
+
+def _make_sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in _triggers.SQLITE:
+            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
@@ -18,6 +36,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(_drop_sqlite_triggers, _make_sqlite_triggers),
         migrations.AddField(
             model_name="bankitem",
             name="decimal_places",
@@ -78,4 +97,5 @@ class Migration(migrations.Migration):
                 name="question_decimal_places_number_0_3",
             ),
         ),
+        migrations.RunPython(_make_sqlite_triggers, _drop_sqlite_triggers),
     ]
