@@ -1,7 +1,7 @@
 """Capacity benchmark at national scale: England's 33,755 LSOAs, 300 authorities, 3,000 neighbourhoods and
 1,000,000 survey responses, every figure beside a bare baseline measured in the same run.
 
-    make bench-national           # or: .venv/bin/python bench/national.py [--reuse] [--skip-load]
+    make bench-national           # or: .venv/bin/python bench/national.py [--reuse] [--skip-digest] [--skip-load]
 
 1. Generates the world in SQL (bench/national_world.py) into its own database, dropped and made again
    (NATIONAL_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/rb_national; never DATABASE_URL, so a
