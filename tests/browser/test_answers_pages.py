@@ -64,7 +64,8 @@ def test_results_per_question_at_1280_and_320_pixels(live_server, page, phone, r
     very = table.get_by_role("row").filter(has_text="Very satisfied").inner_text()
     assert "57%" in very
     assert "+12" in very
-    assert "no earlier figure" in table.get_by_role("row").filter(has_text="Not satisfied").inner_text()  # was 3
+    not_satisfied = table.get_by_role("row").filter(has_text="Not satisfied").inner_text()
+    assert "not shown then (withheld, or not asked)" in not_satisfied  # was 3, withheld
     axe_check(page, label="results per question at 1280 px, latest wave")
     page.get_by_role("navigation", name="Survey waves").get_by_role("link").first.click()  # the first wave
     first = page.get_by_role("table", name="Answers to: How satisfied are you with your area?")

@@ -84,7 +84,7 @@ def answers_table(neighbourhood: Neighbourhood, waves: list[tuple[Wave, list[Que
                         number(r.answered, digits=0, missing="withheld"),
                         withheld(o.withheld_reason) if o.withheld else number(o.count, digits=0),
                         withheld(o.withheld_reason) if o.withheld else number(o.share, digits=1),
-                        number(o.change, digits=1, signed=True, missing="no earlier figure")
+                        number(o.change, digits=1, signed=True, missing="not shown then (withheld, or not asked)")
                         if not o.withheld
                         else withheld(o.withheld_reason),
                         text(r.previous_wave.name if r.previous_wave else ""),
