@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from surveys.forms import decimal_places_field, number_bound_field
 from surveys.models import BankSource, Factor, QuestionKind
-from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
 
 XLSFORM_MAX_BYTES = 5 * 1024 * 1024  # a questionnaire of hundreds of questions is well under 1 MB
 MB = 1024 * 1024
@@ -66,29 +66,9 @@ class BankItemForm(forms.Form):
         choices=[(k, label) for k, label in QuestionKind.choices if k != QuestionKind.SCALE_0_10],
         label="Kind of question",
     )
-    decimal_places = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        empty_value=0,
-        initial=0,
-        label="Decimal places (number questions)",
-        choices=[(0, "None: whole numbers only, like 5")]
-        + [(n, f"Up to {n}, like {'2.' + '5' * n}") for n in range(1, MAX_DECIMAL_PLACES + 1)],
-    )
-    min_value = forms.DecimalField(
-        required=False,
-        max_digits=NUMBER_DIGITS,
-        decimal_places=MAX_DECIMAL_PLACES,
-        label="Smallest number accepted (number questions)",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
-    )
-    max_value = forms.DecimalField(
-        required=False,
-        max_digits=NUMBER_DIGITS,
-        decimal_places=MAX_DECIMAL_PLACES,
-        label="Largest number accepted (number questions)",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
-    )
+    decimal_places = decimal_places_field()
+    min_value = number_bound_field("Smallest number accepted (number questions)")
+    max_value = number_bound_field("Largest number accepted (number questions)")
     reverse_scored = forms.BooleanField(
         required=False,
         label="Reverse scored",

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
-from surveys.forms import StorableCharField
+from surveys.forms import StorableCharField, decimal_places_field, number_bound_field
 from surveys.models import Factor, Question, QuestionKind, number_shown
-from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
 from surveys.services.questionnaire_editor import OptionInput, QuestionInput
 
 KIND_HELP = {
@@ -74,30 +73,11 @@ class QuestionForm(forms.Form):
         label="Reverse scored: agreeing counts against the factor (as with “litter is a problem”)",
         help_text="Ticking or unticking this turns the answers' scores round: a score of 100 becomes 0, 75 becomes 25.",
     )
-    decimal_places = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        empty_value=0,
-        initial=0,
-        label="Decimal places (number questions)",
-        choices=[(0, "None: whole numbers only, like 5")]
-        + [(n, f"Up to {n}, like {'2.' + '5' * n}") for n in range(1, MAX_DECIMAL_PLACES + 1)],
-        help_text="How many figures residents may give after the decimal point. They write it with a full stop.",
+    decimal_places = decimal_places_field(
+        help_text="How many figures residents may give after the decimal point. They write it with a full stop."
     )
-    min_value = forms.DecimalField(
-        required=False,
-        max_digits=NUMBER_DIGITS,
-        decimal_places=MAX_DECIMAL_PLACES,
-        label="Smallest number accepted (number questions)",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
-    )
-    max_value = forms.DecimalField(
-        required=False,
-        max_digits=NUMBER_DIGITS,
-        decimal_places=MAX_DECIMAL_PLACES,
-        label="Largest number accepted (number questions)",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
-    )
+    min_value = number_bound_field("Smallest number accepted (number questions)")
+    max_value = number_bound_field("Largest number accepted (number questions)")
     page = forms.IntegerField(
         required=False,
         min_value=1,

@@ -7,6 +7,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from indicators.core.text import validate_storable
+from surveys.models.numbers import MAX_DECIMAL_PLACES, NUMBER_DIGITS
 from surveys.services.codes import code_normalise
 
 
@@ -78,3 +79,27 @@ class ReminderForm(forms.Form):
         field.queryset = neighbourhoods
         if labels:
             field.label_from_instance = lambda n: labels.get(n.pk, n.display_name)
+
+
+# The staff forms' number settings (the questionnaire editor's and the question bank's), made here once.
+def decimal_places_field(**extra) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=0,
+        initial=0,
+        label="Decimal places (number questions)",
+        choices=[(0, "None: whole numbers only, like 5")]
+        + [(n, f"Up to {n}, like {'2.' + '5' * n}") for n in range(1, MAX_DECIMAL_PLACES + 1)],
+        **extra,
+    )
+
+
+def number_bound_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        required=False,
+        max_digits=NUMBER_DIGITS,
+        decimal_places=MAX_DECIMAL_PLACES,
+        label=label,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-short"}),
+    )
