@@ -4,7 +4,6 @@ between waves, and the disclosure rule (withheld under the threshold, never reco
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from fractions import Fraction
 from types import SimpleNamespace
@@ -292,24 +291,45 @@ def _withheld_counts(groups, scores):
     return out
 
 
+def _splits(total: int, parts: int):
+    """Every way to share ``total`` residents among ``parts`` answers."""
+    if parts == 0:
+        if total == 0:
+            yield ()
+        return
+    for first in range(total + 1):
+        for rest in _splits(total - first, parts - 1):
+            yield (first, *rest)
+
+
 def _possible_values(groups, scores, truth, mean_times_kn):
     """Brute force: every set of counts agreeing with everything published (shown counts, the numbers who
-    answered, the factor's mean), and the values each withheld count takes across them."""
+    answered, the factor's mean), and the values each withheld count takes across them. A question's split is
+    possible when the other questions can make up the rest of the factor's total score; that is found from the
+    sets of totals they can reach, not by trying every combination (which runs to a billion with three questions
+    of five answers each withheld)."""
     per_item = []
     for key, group in groups.items():
         codes = [c for c in scores[key[2]] if group.whole or c in group.withheld]
         shown_points = sum(truth[key][c] * scores[key[2]][c] for c in scores[key[2]] if c not in codes)
         total = sum(truth[key][c] for c in codes)
-        options = []
-        for split in itertools.product(range(total + 1), repeat=len(codes)):
-            if sum(split) == total:
-                points = shown_points + sum(n * scores[key[2]][c] for n, c in zip(split, codes, strict=True))
-                options.append((points, dict(zip(codes, split, strict=True))))
+        options = [
+            (
+                shown_points + sum(n * scores[key[2]][c] for n, c in zip(split, codes, strict=True)),
+                dict(zip(codes, split, strict=True)),
+            )
+            for split in _splits(total, len(codes))
+        ]
         per_item.append((key, options))
+    reachable = [{points for points, _ in options} for _, options in per_item]
     values: dict[tuple, set[int]] = defaultdict(set)
-    for combination in itertools.product(*(options for _, options in per_item)):
-        if sum(points for points, _ in combination) == mean_times_kn:
-            for (key, _), (_, split) in zip(per_item, combination, strict=True):
+    for j, (key, options) in enumerate(per_item):
+        others = {0}
+        for i, totals in enumerate(reachable):
+            if i != j:
+                others = {a + b for a in others for b in totals}
+        for points, split in options:
+            if mean_times_kn - points in others:
                 for code, n in split.items():
                     values[(key, code)].add(n)
     return values
