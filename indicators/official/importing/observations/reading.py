@@ -6,9 +6,13 @@ The first bad row raises ``ImportFileError`` naming line, column and reason.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,6 +26,7 @@ from indicators.places.models import LocalAuthority
 from indicators.places.selectors import area_ids_by_code
 
 PROGRESS_EVERY = 25_000
+SINK_EVERY = 20_000  # rows handed on at a time when streamed: small enough to overlap, large enough to batch
 
 
 @dataclass
@@ -78,18 +83,34 @@ def parse_rows(
     *,
     areas: tuple[dict[str, int], dict[str, int]] | None = None,
     progress: Progress | None = None,
+    sink: Callable[[list[tuple], list[PeriodKey]], None] | None = None,
 ) -> ParsedFile:
-    """Check every row against the layout; the first bad one raises ImportFileError. Writes nothing."""
+    """Check every row against the layout; the first bad one raises ImportFileError. Writes nothing itself.
+
+    With a ``sink``, checked rows are handed to it in blocks (with the periods so far) as the check goes on, and
+    ``rows`` ends empty; the caller's transaction must then undo what the sink did if a later row is refused.
+    Not with ``--sum-over``, which adds later rows into earlier ones."""
+    if sink is not None and layout.sum_over is not None:
+        raise ValueError("rows summed over a column cannot be streamed")
+    with without_cycle_collection():
+        return _parse(text, reader, layout, areas=areas, progress=progress, sink=sink)
+
+
+def _parse(text: str, reader, layout: Layout, *, areas, progress: Progress | None, sink) -> ParsedFile:
     # One piece: the loop runs for each of millions of rows, over local names; what is rare is in helpers.
     small_areas, local_authorities = areas or area_index()
     parsed = ParsedFile()
     rows, unknown = parsed.rows, parsed.unknown_areas
     width = len(layout.header)
     period_cache: dict[tuple[str, ...], int] = {}
-    status_cache: dict[tuple[str, str, str, bool], tuple[str, str]] = {}
+    status_cache: dict[tuple, tuple[str, str]] = {}
     seen: dict[int, int] = {}
     area_at, value_at, periods_at = layout.area, layout.value, layout.periods
-    code_at, name_at, filters = layout.status_code, layout.status_name, layout.filters
+    filters = layout.filters
+    # Each distinct period label and status cell is read once; cells are looked up as they stand, stripped only
+    # when first met. A period getter's last item repeats the first so that it always gives a tuple.
+    labels_of = itemgetter(*periods_at, periods_at[0])
+    status_cells = _status_cells(layout)
     total_lines = max(text.count("\n"), 1)
     value_column = layout.header[value_at]
     number_match = NUMBER.match
@@ -97,15 +118,15 @@ def parse_rows(
     sums: dict[int, tuple[int, set[str], tuple[str, ...]]] = {}  # key → (row index, categories, unit)
     matched: set[tuple[int, str]] = set()  # (column, value) of the rows the filters kept
     found: dict[int, set[str]] = {i: set() for i, _ in filters}
+    read = 0
     for values in reader:
         line = reader.line_num
-        parsed.read += 1
-        if progress and parsed.read % PROGRESS_EVERY == 0:
-            progress("checking", line, total_lines)
         if len(values) != width:
             _check_blank(values, width, line)
-            parsed.read -= 1
             continue
+        read += 1
+        if progress and read % PROGRESS_EVERY == 0:
+            progress("checking", line, total_lines)
         if filters:
             cells = [values[i].strip() for i, _ in filters]
             if any(cell not in want for cell, (_, want) in zip(cells, filters, strict=True)):
@@ -116,29 +137,28 @@ def parse_rows(
                 continue
             matched.update(zip((i for i, _ in filters), cells, strict=True))
         # Period: read each distinct label once.
-        labels = tuple(values[i] for i in periods_at)
+        labels = labels_of(values)
         period = period_cache.get(labels)
         if period is None:
-            period = period_cache[labels] = _period(labels, layout, line, parsed.periods)
+            period = period_cache[labels] = _period(labels[:-1], layout, line, parsed.periods)
         # Value and status: checked on every row, ours or not.
         raw, marker = values[value_at].strip(), ""
         if raw and (
             not number_match(raw) or raw[0] == "+" or len(raw) > 12 or ("." in raw and len(raw) - raw.index(".") > 5)
         ):
             raw, marker = unusual_value(raw, line, value_column)
-        status_key = (
-            values[code_at].strip() if code_at is not None else "",
-            values[name_at].strip() if name_at is not None else "",
-            marker,
-            bool(raw),
-        )
+        status_key = (status_cells(values), marker, bool(raw))
         status = status_cache.get(status_key)
         if status is None:
-            status = status_cache[status_key] = cell_status(*status_key, layout, line)
+            code, name = (cell.strip() for cell in status_key[0])
+            status = status_cache[status_key] = cell_status(code, name, marker, bool(raw), layout, line)
         # Area: ours, someone else's (counted), or not an area code at all (an error).
-        code = values[area_at].strip()
+        code = values[area_at]
         small_area = small_areas.get(code)
         local_authority = None
+        if small_area is None:
+            code = code.strip()
+            small_area = small_areas.get(code)
         if small_area is None:
             local_authority = local_authorities.get(code)
             if local_authority is None:
@@ -156,14 +176,75 @@ def parse_rows(
             _add_up(rows, sums[key], values, layout, line, first, raw or None, status)
             continue
         rows.append((small_area, local_authority, period, raw or None, status[0], status[1]))
+        if sink is not None and len(rows) >= SINK_EVERY:
+            sink(rows, parsed.periods)
+            rows.clear()
         if sum_at is not None:
             sums[key] = (len(rows) - 1, {values[sum_at].strip()}, tuple(values[i].strip() for i in units))
-    if not parsed.read:
+    parsed.read = read
+    if not read:
         raise ImportFileError("the file has a header but no rows", line=2)
     _check_filters_matched(layout, matched, found)
+    if sink is not None and rows:
+        sink(rows, parsed.periods)
+        rows.clear()
     if progress:
         progress("checking", total_lines, total_lines)
     return parsed
+
+
+def scan_periods(text: str, layout: Layout) -> list[PeriodKey]:
+    """The periods that ``parse_rows`` will meet, found by a quick pass over the period columns alone (rows the
+    filters drop are left out, as parse_rows leaves them). Nothing is checked here: a label that cannot be read is
+    passed over, for parse_rows to refuse with its line and column."""
+    reader, _ = read_header(text)
+    width, filters = len(layout.header), layout.filters
+    labels_of = itemgetter(*layout.periods, layout.periods[0])  # always a tuple, even for one period column
+    with without_cycle_collection():
+        labels = _period_labels(reader, width, filters, labels_of)
+    periods: list[PeriodKey] = []
+    for found in labels:
+        found = found[:-1]
+        try:
+            _period(found, layout, 0, periods)
+        except ImportFileError:
+            continue
+    return periods
+
+
+def _period_labels(reader, width: int, filters, labels_of) -> set[tuple[str, ...]]:
+    if filters:
+        return {
+            labels_of(values)
+            for values in reader
+            if len(values) == width and all(values[i].strip() in want for i, want in filters)
+        }
+    return {labels_of(values) for values in reader if len(values) == width}
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: checking a file makes millions of short-lived rows and no reference
+    cycles, so the collector would only walk them over and over (about a sixth of the check's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _status_cells(layout: Layout) -> Callable[[list[str]], tuple[str, str]]:
+    """A row's status code and status name cells, as they stand ("" for a column the file lacks)."""
+    code_at, name_at = layout.status_code, layout.status_name
+    if code_at is not None and name_at is not None:
+        return itemgetter(code_at, name_at)
+    if code_at is not None:
+        return lambda values: (values[code_at], "")
+    if name_at is not None:
+        return lambda values: ("", values[name_at])
+    return lambda values: ("", "")
 
 
 def _check_filters_matched(layout: Layout, matched: set[tuple[int, str]], found: dict[int, set[str]]) -> None:

@@ -17,8 +17,8 @@ from indicators.official import signals as hooks
 from indicators.official.importing.files import bounded_errors, error_record, file_sha256, read_text
 from indicators.official.importing.observations.layout import Layout
 from indicators.official.importing.observations.progress import Progress, progress_key, progress_reporter
-from indicators.official.importing.observations.reading import parse_rows, read_header
-from indicators.official.importing.observations.writing import write_observations
+from indicators.official.importing.observations.reading import parse_rows, read_header, scan_periods
+from indicators.official.importing.observations.writing import stream_first_import, write_observations
 from indicators.official.models import Import, Indicator
 
 UNKNOWN_SAMPLE = 20
@@ -86,29 +86,52 @@ def _check_and_write(
     report: Progress,
     method: str | None,
 ) -> None:
-    """Check every row (recording the counts), then write them all in one transaction."""
+    """Check every row (recording the counts), then write them all in one transaction; an indicator's first import
+    on PostgreSQL is written as it is checked, in the same transaction (writing.StreamedFirstImport)."""
     text = read_text(source, progress=lambda done, total: report("reading", done, total))
     reader, header = read_header(text)
     layout = make_layout(header)
+    with transaction.atomic():
+        stream = None
+        if layout.sum_over is None:
+            stream = stream_first_import(
+                indicator=indicator, source_import=imp, method=method, periods=lambda: scan_periods(text, layout)
+            )
+        if stream is not None:
+            with stream:
+                parsed = parse_rows(text, reader, layout, progress=report, sink=stream)
+                report("writing", 0, 1)  # the last block, and the references checked once for each COPY
+            _record_counts(imp, parsed)
+            _store(imp, stream.result)
+            report("writing", 1, 1)
+            return
     parsed = parse_rows(text, reader, layout, progress=report)
+    _record_counts(imp, parsed)
+    report("writing", 0, 1)
+    with transaction.atomic():
+        _store(imp, write_observations(parsed=parsed, indicator=indicator, source_import=imp, method=method))
+    report("writing", 1, 1)
+
+
+def _record_counts(imp: Import, parsed) -> None:
     imp.rows_read, imp.rows_skipped = parsed.read, parsed.skipped
     imp.unknown_area_count = len(parsed.unknown_areas)
     imp.unknown_area_sample = sorted(parsed.unknown_areas)[:UNKNOWN_SAMPLE]
     imp.progress = 70
     imp.save(update_fields=["rows_read", "rows_skipped", "unknown_area_count", "unknown_area_sample", "progress"])
-    report("writing", 0, 1)
-    with transaction.atomic():
-        result = write_observations(parsed=parsed, indicator=indicator, source_import=imp, method=method)
-        _finish(
-            imp,
-            status=Import.Status.SUCCEEDED,
-            rows_inserted=result.inserted,
-            rows_updated=result.updated,
-            rows_unchanged=result.unchanged,
-        )
-        if result.inserted or result.updated:
-            transaction.on_commit(lambda: hooks.notify_observations_changed(imp.pk))
-    report("writing", 1, 1)
+
+
+def _store(imp: Import, result) -> None:
+    """Record a write's counts and finish the import; the hooks run after commit, if figures changed."""
+    _finish(
+        imp,
+        status=Import.Status.SUCCEEDED,
+        rows_inserted=result.inserted,
+        rows_updated=result.updated,
+        rows_unchanged=result.unchanged,
+    )
+    if result.inserted or result.updated:
+        transaction.on_commit(lambda: hooks.notify_observations_changed(imp.pk))
 
 
 def _same_file_already_stored(imp: Import) -> Import | None:

@@ -7,17 +7,25 @@ one probe of that index (is anything of the indicator stored for these periods?)
 staged rows are new. Either
 statement's references (indicator, periods, areas, import) are checked set-based by the observation table's
 statement-level trigger (migration 0010), in one query per reference. Elsewhere (SQLite) a portable path gives
-the same result; ``tests/indicators/test_services_observations.py`` proves it.
+the same result; ``tests/indicators/official/importing/test_observations.py`` proves it.
+
+An indicator's very first import (nothing of it stored) is streamed instead (``StreamedFirstImport``): each block
+of checked rows is COPYed straight into the observation table while the next block is checked, so that
+PostgreSQL's work (the rows, their indexes) runs on another core beside the check rather than after it. Nothing is
+visible before the transaction commits, and the first bad row aborts the COPY and rolls back all of it, so a bad
+file still changes nothing.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
 from indicators.official.importing.observations.reading import ParsedFile
 from indicators.official.importing.periods import PeriodKey
@@ -39,12 +47,95 @@ def write_observations(
     """Store checked rows for one indicator. Call inside a transaction.
 
     ``method`` "copy" (PostgreSQL only) or "portable"; by default the fastest the database offers.
+    (``import_observations`` also takes "stream", its default on PostgreSQL: see ``stream_first_import``.)
     """
     period_ids = _period_ids(parsed.periods)
-    method = method or ("copy" if connection.vendor == "postgresql" else "portable")
+    if method in (None, "stream"):  # "stream" applies to first imports only (stream_first_import)
+        method = "copy" if connection.vendor == "postgresql" else "portable"
     if method == "copy":
         return _write_copy(parsed, period_ids, indicator.pk, source_import.pk)
     return _write_portable(parsed, period_ids, indicator.pk, source_import.pk)
+
+
+def stream_first_import(
+    *, indicator: Indicator, source_import: Import, method: str | None = None, periods: Callable[[], list[PeriodKey]]
+):
+    """A ``StreamedFirstImport`` when this is the indicator's first import on PostgreSQL, else None (the rows are
+    then checked first and written by ``write_observations``). ``periods`` gives the file's periods, asked for
+    only when streaming. Call inside the import's transaction."""
+    if method not in (None, "stream") or connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        # One import per indicator at a time (as in _write_copy): nothing can be stored between this probe and
+        # the commit.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, indicator.pk])
+        cursor.execute(ANY_OF_INDICATOR_SQL.format(obs=Observation._meta.db_table), [indicator.pk])
+        if cursor.fetchone()[0]:
+            return None
+    return StreamedFirstImport(indicator_id=indicator.pk, import_id=source_import.pk, periods=periods())
+
+
+class StreamedFirstImport:
+    """Takes blocks of checked rows (``parse_rows(sink=…)``) and COPYs them into the observation table as they
+    come. A block that brings a period not seen before ends the COPY, stores the period, and starts another (a
+    connection cannot run a query inside a COPY); a file has few periods. Use as a context manager: leaving it
+    with an error aborts the COPY."""
+
+    def __init__(self, *, indicator_id: int, import_id: int, periods: list[PeriodKey] = ()) -> None:
+        self.prefix = f"{indicator_id}\t"
+        self.suffix = f"\t{import_id}\n"
+        # Periods made before the first COPY (from reading.scan_periods): each COPY checks its references once,
+        # so one COPY for the file costs far less than one per period.
+        self.known: dict[PeriodKey, int] = dict(zip(periods, _period_ids(list(periods)), strict=True))
+        self.period_ids: list[str] = []
+        self.written = 0
+        self._cursor = None
+        self._copy = None
+
+    def __enter__(self) -> StreamedFirstImport:
+        self._cursor = connection.cursor()
+        return self
+
+    def __call__(self, rows: list[tuple], periods: list[PeriodKey]) -> None:
+        if len(periods) > len(self.period_ids):
+            missing = [key for key in periods[len(self.period_ids) :] if key not in self.known]
+            if missing:
+                self._end_copy(None)
+                self.known.update(zip(missing, _period_ids(missing), strict=True))
+            self.period_ids = [str(self.known[key]) for key in periods]
+        if self._copy is None:
+            raw = self._cursor.cursor  # psycopg's own cursor, for its queued writer
+            self._copy_context = raw.copy(
+                f"COPY {Observation._meta.db_table} (indicator_id, period_id, small_area_id, local_authority_id, "
+                "value, status, status_code, source_import_id) FROM STDIN",
+                writer=QueuedLibpqWriter(raw),  # writes from a thread: the check goes on while the server reads
+            )
+            self._copy = self._copy_context.__enter__()
+        ids, prefix, suffix = self.period_ids, self.prefix, self.suffix
+        self._copy.write(
+            "".join(
+                f"{prefix}{ids[period]}\t{small_area or NULL}\t{local_authority or NULL}\t"
+                f"{NULL if raw is None else raw}\t{status}\t{code}{suffix}"
+                for small_area, local_authority, period, raw, status, code in rows
+            )
+        )
+        self.written += len(rows)
+
+    def _end_copy(self, exc: BaseException | None) -> None:
+        if self._copy is not None:
+            self._copy = None
+            context, self._copy_context = self._copy_context, None
+            context.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self._end_copy(exc)
+        finally:
+            self._cursor.close()
+
+    @property
+    def result(self) -> WriteResult:
+        return WriteResult(self.written, 0, 0)
 
 
 def _period_ids(keys: list[PeriodKey]) -> list[int]:
@@ -127,6 +218,7 @@ INSERT_SQL = (
     "SELECT %(indicator)s, period_id, small_area_id, local_authority_id, value, status, status_code, %(import)s "
     "FROM {stage} WHERE {column} IS NOT NULL"
 )
+ANY_OF_INDICATOR_SQL = "SELECT EXISTS (SELECT 1 FROM {obs} WHERE indicator_id = %s)"
 ANY_STORED_SQL = (
     "SELECT EXISTS (SELECT 1 FROM {obs} WHERE indicator_id = %(indicator)s AND period_id = ANY(%(periods)s) "
     "AND {column} IS NOT NULL)"

@@ -1,13 +1,17 @@
-"""The two ways of writing observations (COPY and upsert on PostgreSQL, portable elsewhere) agree."""
+"""The ways of writing observations agree: on PostgreSQL a first import streamed as it is checked, later ones by
+COPY and upsert; elsewhere a portable path."""
 
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
+from indicators.official.importing.files import ImportFileError
 from indicators.official.importing.nomis import nomis_import
+from indicators.official.importing.observations import reading
 from indicators.official.models import Import, Indicator, Observation, ObservationRevision
 from tests.factories import LocalAuthorityFactory, SmallAreaFactory
+from tests.indicators.official.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +90,10 @@ def _run(method: str):
 
 
 @pytest.mark.postgres
-def test_copy_and_portable_paths_give_identical_results(django_db_blocker):
-    copied = _run("copy")
+@pytest.mark.parametrize("method", ["copy", "stream"])
+def test_copy_and_portable_paths_give_identical_results(method, django_db_blocker, monkeypatch):
+    monkeypatch.setattr(reading, "SINK_EVERY", 10)  # a streamed first import then goes in ten blocks
+    copied = _run(method)
     Observation.objects.all().delete()
     ObservationRevision.objects.all().delete()
     Import.objects.all().delete()
@@ -135,3 +141,79 @@ def test_a_month_not_yet_stored_is_all_new_and_a_stored_one_is_compared(method, 
     assert (touching.rows_inserted, touching.rows_updated, touching.rows_unchanged) == (0, 1, 31)
     assert Observation.objects.count() == 61
     assert ObservationRevision.objects.get().new_value == Decimal(9)
+
+
+@pytest.mark.postgres
+def test_a_streamed_first_import_refused_late_in_the_file_changes_nothing(monkeypatch):
+    """The first blocks are already COPYed when a bad row near the end is met: all of it is rolled back, the
+    periods made for the file too, and the import is recorded as failed with the bad row's line."""
+    monkeypatch.setattr(reading, "SINK_EVERY", 4)
+    _la, codes = _areas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    rows = {(month, c): "5" for month in ("2023-10", "2023-11", "2023-12") for c in codes}
+    content = _file(rows) + b"2024-01,E01000001,twelve,A\n"
+    before = snapshot()
+
+    with pytest.raises(ImportFileError) as refused:
+        nomis_import(source=content, indicator=claimants, file_name="bad.csv")
+
+    assert refused.value.line == len(rows) + 2
+    assert snapshot() == before
+    failed = Import.objects.get(file_name="bad.csv")
+    assert failed.status == Import.Status.FAILED
+    assert failed.errors[0]["line"] == len(rows) + 2
+
+
+@pytest.mark.postgres
+def test_a_streamed_first_import_refuses_a_figure_repeated_blocks_apart(monkeypatch):
+    monkeypatch.setattr(reading, "SINK_EVERY", 3)
+    _la, codes = _areas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    content = _file({("2023-10", c): "5" for c in codes}) + b"2023-10,E01000002,6,A\n"
+
+    with pytest.raises(ImportFileError, match="area E01000002 has a second figure for the same period"):
+        nomis_import(source=content, indicator=claimants, file_name="twice.csv")
+
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.postgres
+def test_only_an_indicator_with_nothing_stored_is_streamed(monkeypatch):
+    """A later file goes through the staged upsert, which compares and records what it replaces; a first import
+    is streamed in blocks, periods it meets part-way included."""
+    blocks = []
+    original = reading.parse_rows
+
+    def watching(*args, sink=None, **kwargs):
+        blocks.append(sink is not None)
+        return original(*args, sink=sink, **kwargs)
+
+    monkeypatch.setattr("indicators.official.importing.observations.run.parse_rows", watching)
+    monkeypatch.setattr(reading, "SINK_EVERY", 5)
+    _la, codes = _areas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    first = nomis_import(
+        source=_file({(m, c): "5" for m in ("2023-10", "2023-11") for c in codes}), indicator=claimants
+    )
+    second = nomis_import(source=_file({("2023-11", codes[0]): "6"}), indicator=claimants)
+
+    assert blocks == [True, False]
+    assert (first.rows_inserted, second.rows_updated) == (60, 1)
+    assert Observation.objects.filter(period__start__month=11).count() == 30
+
+
+@pytest.mark.postgres
+def test_a_period_not_found_beforehand_is_made_when_met(monkeypatch):
+    """The quick pass for periods is an optimisation: a period it missed ends the COPY, is made, and the file
+    goes on in a new COPY, with the same result."""
+    monkeypatch.setattr("indicators.official.importing.observations.run.scan_periods", lambda text, layout: [])
+    monkeypatch.setattr(reading, "SINK_EVERY", 7)
+    _la, codes = _areas()
+    claimants = Indicator.objects.get(slug="claimant-count")
+    values = {(m, c): str(i) for m in ("2023-10", "2023-11", "2023-12") for i, c in enumerate(codes)}
+
+    imp = nomis_import(source=_file(values), indicator=claimants)
+
+    assert imp.rows_inserted == 90
+    stored = {(o.period.start.month, o.small_area.code): str(int(o.value)) for o in Observation.objects.all()}
+    assert stored == {(int(m[-2:]), c): v for (m, c), v in values.items()}
