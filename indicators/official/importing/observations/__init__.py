@@ -4,7 +4,8 @@ Every importer (Nomis, tidy council files, the Nomis client, the demo data) ends
 
 - ``layout``: where the area, period, value and status are in a file's columns (``Layout``), built by each importer;
 - ``reading``: the whole file checked against its layout into a ``ParsedFile`` (``cells``: one value and its
-  status at a time); the first bad row raises ``ImportFileError`` naming line, column and reason, before anything is committed;
+  status at a time); the first bad row raises ``ImportFileError`` naming line, column and reason, before anything
+  is committed;
 - ``writing``: the rows stored in one transaction, by COPY and upsert on PostgreSQL, a portable path elsewhere;
   an indicator's first import on PostgreSQL is streamed, each block of checked rows COPYed while the next is
   checked (``StreamedFirstImport``), in the same one transaction, so a bad row still changes nothing;

@@ -69,7 +69,7 @@ def stream_first_import(
         # One import per indicator at a time (as in _write_copy): nothing can be stored between this probe and
         # the commit.
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, indicator.pk])
-        cursor.execute(ANY_OF_INDICATOR_SQL.format(obs=Observation._meta.db_table), [indicator.pk])
+        cursor.execute(ANY_OF_INDICATOR_SQL.format(obs=Observation._meta.db_table), {"indicator": indicator.pk})
         if cursor.fetchone()[0]:
             return None
     return StreamedFirstImport(indicator_id=indicator.pk, import_id=source_import.pk, periods=periods())
@@ -77,9 +77,9 @@ def stream_first_import(
 
 class StreamedFirstImport:
     """Takes blocks of checked rows (``parse_rows(sink=…)``) and COPYs them into the observation table as they
-    come. A block that brings a period not seen before ends the COPY, stores the period, and starts another (a
-    connection cannot run a query inside a COPY); a file has few periods. Use as a context manager: leaving it
-    with an error aborts the COPY."""
+    come. The file's periods are stored before the first COPY; should a block bring one that was not, the COPY
+    ends, the period is stored, and another COPY starts (a connection cannot run a query inside a COPY). Use as
+    a context manager: leaving it with an error aborts the COPY."""
 
     def __init__(self, *, indicator_id: int, import_id: int, periods: list[PeriodKey] = ()) -> None:
         self.prefix = f"{indicator_id}\t"
@@ -218,7 +218,12 @@ INSERT_SQL = (
     "SELECT %(indicator)s, period_id, small_area_id, local_authority_id, value, status, status_code, %(import)s "
     "FROM {stage} WHERE {column} IS NOT NULL"
 )
-ANY_OF_INDICATOR_SQL = "SELECT EXISTS (SELECT 1 FROM {obs} WHERE indicator_id = %s)"
+# Written per kind of area so that each half is one probe of a partial unique index (indicator_id alone would not
+# imply either index's condition, and PostgreSQL would scan the whole table for an indicator with no rows).
+ANY_OF_INDICATOR_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM {obs} WHERE indicator_id = %(indicator)s AND small_area_id IS NOT NULL) "
+    "OR EXISTS (SELECT 1 FROM {obs} WHERE indicator_id = %(indicator)s AND local_authority_id IS NOT NULL)"
+)
 ANY_STORED_SQL = (
     "SELECT EXISTS (SELECT 1 FROM {obs} WHERE indicator_id = %(indicator)s AND period_id = ANY(%(periods)s) "
     "AND {column} IS NOT NULL)"

@@ -217,3 +217,18 @@ def test_a_period_not_found_beforehand_is_made_when_met(monkeypatch):
     assert imp.rows_inserted == 90
     stored = {(o.period.start.month, o.small_area.code): str(int(o.value)) for o in Observation.objects.all()}
     assert stored == {(int(m[-2:]), c): v for (m, c), v in values.items()}
+
+
+@pytest.mark.postgres
+def test_the_first_import_probe_reads_an_index_not_the_table():
+    """Asking whether an indicator has anything stored must not scan every observation of every indicator."""
+    from indicators.official.importing.observations.writing import ANY_OF_INDICATOR_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table: ask for the plan an index allows
+        cursor.execute("EXPLAIN " + ANY_OF_INDICATOR_SQL.format(obs=Observation._meta.db_table), {"indicator": 1})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Seq Scan" not in plan
+    assert "observation_small_area_once" in plan
+    assert "observation_local_authority_once" in plan
