@@ -105,11 +105,11 @@ def _parse(text: str, reader, layout: Layout, *, areas, progress: Progress | Non
     period_cache: dict[tuple[str, ...], int] = {}
     status_cache: dict[tuple, tuple[str, str]] = {}
     seen: dict[int, int] = {}
-    area_at, value_at, periods_at = layout.area, layout.value, layout.periods
+    area_at, value_at = layout.area, layout.value
     filters = layout.filters
     # Each distinct period label and status cell is read once; cells are looked up as they stand, stripped only
-    # when first met. A period getter's last item repeats the first so that it always gives a tuple.
-    labels_of = itemgetter(*periods_at, periods_at[0])
+    # when first met.
+    labels_of = _period_labels_of(layout)
     status_cells = _status_cells(layout)
     total_lines = max(text.count("\n"), 1)
     value_column = layout.header[value_at]
@@ -199,7 +199,7 @@ def scan_periods(text: str, layout: Layout) -> list[PeriodKey]:
     passed over, for parse_rows to refuse with its line and column."""
     reader, _ = read_header(text)
     width, filters = len(layout.header), layout.filters
-    labels_of = itemgetter(*layout.periods, layout.periods[0])  # always a tuple, even for one period column
+    labels_of = _period_labels_of(layout)
     with without_cycle_collection():
         labels = _period_labels(reader, width, filters, labels_of)
     periods: list[PeriodKey] = []
@@ -210,6 +210,12 @@ def scan_periods(text: str, layout: Layout) -> list[PeriodKey]:
         except ImportFileError:
             continue
     return periods
+
+
+def _period_labels_of(layout: Layout) -> Callable[[list[str]], tuple[str, ...]]:
+    """A row's period cells as a tuple, with the first repeated at the end (so it is a tuple even for one period
+    column); ``labels[:-1]`` are the cells themselves."""
+    return itemgetter(*layout.periods, layout.periods[0])
 
 
 def _period_labels(reader, width: int, filters, labels_of) -> set[tuple[str, ...]]:

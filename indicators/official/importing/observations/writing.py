@@ -66,9 +66,8 @@ def stream_first_import(
     if method not in (None, "stream") or connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        # One import per indicator at a time (as in _write_copy): nothing can be stored between this probe and
-        # the commit.
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, indicator.pk])
+        # Nothing of the indicator can be stored between this probe and the commit.
+        _lock_indicator(cursor, indicator.pk)
         cursor.execute(ANY_OF_INDICATOR_SQL.format(obs=Observation._meta.db_table), {"indicator": indicator.pk})
         if cursor.fetchone()[0]:
             return None
@@ -245,6 +244,11 @@ UPSERT_SQL = (
 )
 
 
+def _lock_indicator(cursor, indicator_id: int) -> None:
+    """Imports of one indicator, one at a time, until the transaction ends."""
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, indicator_id])
+
+
 def _write_copy(parsed: ParsedFile, period_ids: list[int], indicator_id: int, import_id: int) -> WriteResult:
     obs = Observation._meta.db_table
     rev = ObservationRevision._meta.db_table
@@ -269,8 +273,8 @@ def _write_copy(parsed: ParsedFile, period_ids: list[int], indicator_id: int, im
             copy.write("".join(buffer))
         cursor.execute(f"ANALYZE {STAGE}")
         logger.debug("staged %s rows in %.2f s", len(parsed.rows), time.perf_counter() - clock)
-        # One import per indicator at a time: the counts below and the upsert then see the same table.
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, indicator_id])
+        # The counts below and the upsert then see the same table.
+        _lock_indicator(cursor, indicator_id)
         inserted = updated = 0
         staged = {
             "small_area_id": sum(1 for row in parsed.rows if row[0]),
